@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, the real peers the tests run against (tshark, softflowd,
+# nfdump, pmacct, ...), when they are missing. Idempotent; needs root (CI and the dev machines are).
+set -euo pipefail
+
+# command -> Debian package
+declare -A peers=(
+  [tshark]=tshark
+  [softflowd]=softflowd
+  [nfcapd]=nfdump
+  [nfdump]=nfdump
+  [nfreplay]=nfdump
+  [pmacctd]=pmacct
+  [sfacctd]=pmacct
+  [tcpdump]=tcpdump
+)
+
+missing=()
+for cmd in "${!peers[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${peers[$cmd]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "install-peers: installing ${pkgs[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-peers: need root to apt-get install ${pkgs[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+for cmd in "${!peers[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || { echo "install-peers: $cmd still missing (package ${peers[$cmd]})" >&2; exit 1; }
+done

@@ -1,0 +1,20 @@
+/** The subcommands of `flowlens`, loaded lazily so that `--help` stays instant. */
+export interface Command {
+  run(args: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  server: {
+    summary: 'run the collector (NetFlow v5/v9, IPFIX, sFlow) and, as they land, store and query',
+    load: () => import('./server.js'),
+  },
+  decode: {
+    summary: 'print the flows in a capture of export packets (pcap/pcapng) as JSON lines',
+    load: () => import('./decode.js'),
+  },
+};
