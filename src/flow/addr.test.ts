@@ -18,7 +18,15 @@ test('IPv4 round-trips through the mapped form', () => {
 });
 
 test('IPv6 formats canonically', () => {
-  const cases = ['2001:db8::1', '::1', 'fe80::1:2:3:4', '2001:db8:0:0:1:0:0:1', '1:0:0:2:0:0:0:3', '2001:DB8::ABCD', '::'];
+  const cases = [
+    '2001:db8::1',
+    '::1',
+    'fe80::1:2:3:4',
+    '2001:db8:0:0:1:0:0:1',
+    '1:0:0:2:0:0:0:3',
+    '2001:DB8::ABCD',
+    '::',
+  ];
   for (const a of cases) {
     assert.equal(isIP(a), 6);
     assert.equal(formatAddr(parseAddr(a), 0), canonical6(a), a);

@@ -113,14 +113,16 @@ function parseHexWord(w: string, text: string): number {
 /** Formats a 48-bit MAC held as a number. */
 export function formatMac(v: number): string {
   const parts: string[] = [];
-  for (let i = 5; i >= 0; i--) parts.push((Math.floor(v / 2 ** (8 * i)) & 0xff).toString(16).padStart(2, '0'));
+  for (let i = 5; i >= 0; i--)
+    parts.push((Math.floor(v / 2 ** (8 * i)) & 0xff).toString(16).padStart(2, '0'));
   return parts.join(':');
 }
 
 /** Reads a 6-byte MAC at `off` as a number (exact: 48 bits fit in a double). */
 export function readMac(buf: Uint8Array, off: number): number {
   return (
-    (buf[off]! * 2 ** 40 + buf[off + 1]! * 2 ** 32) +
+    buf[off]! * 2 ** 40 +
+    buf[off + 1]! * 2 ** 32 +
     ((buf[off + 2]! << 24) >>> 0) +
     ((buf[off + 3]! << 16) | (buf[off + 4]! << 8) | buf[off + 5]!)
   );

@@ -24,7 +24,10 @@ export function decodeNetflow5(buf: Uint8Array, ctx: PacketContext, out: DecodeT
   const interval = dv.getUint16(22) & 0x3fff;
   let records = count;
   if (count === 0 || count > 30 || HEADER + count * RECORD > buf.length) {
-    ctx.stats.error(HEADER + count * RECORD > buf.length ? 'truncated' : 'bad_length', `netflow v5 count ${count}`);
+    ctx.stats.error(
+      HEADER + count * RECORD > buf.length ? 'truncated' : 'bad_length',
+      `netflow v5 count ${count}`,
+    );
     // Keep the whole records that are there: an exporter's length bug must not lose good flows.
     records = Math.min(count, Math.floor((buf.length - HEADER) / RECORD));
     if (records <= 0) return 0;
