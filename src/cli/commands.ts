@@ -13,6 +13,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'run the collector (NetFlow v5/v9, IPFIX, sFlow) and, as they land, store and query',
     load: () => import('./server.js'),
   },
+  schema: {
+    summary: 'print the columns of the flow record',
+    load: () => import('./schema.js'),
+  },
   decode: {
     summary: 'print the flows in a capture of export packets (pcap/pcapng) as JSON lines',
     load: () => import('./decode.js'),
