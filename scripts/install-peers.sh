@@ -13,6 +13,8 @@ declare -A peers=(
   [pmacctd]=pmacct
   [sfacctd]=pmacct
   [tcpdump]=tcpdump
+  [editcap]=wireshark-common
+  [mergecap]=wireshark-common
 )
 
 missing=()
