@@ -15,12 +15,16 @@ export class DomainState {
   readonly samplers = new Map<number, number>();
   /** sFlow: per data source (source id class and index) sample sequence trackers. */
   readonly sampleSequences = new Map<number, SequenceTracker>();
+  /** IPFIX: the exporter's boot time (ms) from options data, base of uptime-relative times; 0 unknown. */
+  systemInitMs = 0;
 }
 
 /** An exporter (UDP/TCP source address) and the device it maps to. */
 export class ExporterState {
   readonly stats = new DeviceStats();
   readonly domains = new Map<string | number, DomainState>();
+  /** Bumped when a template is added, replaced or withdrawn or a sampling rate changes: tells the template store to save. */
+  templatesVersion = 0;
 
   constructor(
     readonly address: string,
