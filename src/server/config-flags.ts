@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, checkOption, type ServerConfig } from './config.js';
+
+/** Flags of `flowlens server` that set a config key, with the key they set. */
+const valueFlags = {
+  data: 'data',
+  listen: 'listen',
+  'netflow-port': 'netflowPort',
+  'sflow-port': 'sflowPort',
+  'ipfix-tcp-port': 'ipfixTcpPort',
+  'http-port': 'httpPort',
+  'pg-port': 'pgPort',
+  'health-port': 'healthPort',
+  'recv-buffer-size': 'recvBufferSize',
+} as const satisfies Record<string, keyof ServerConfig>;
+
+const numericKeys = new Set<keyof ServerConfig>([
+  'netflowPort',
+  'sflowPort',
+  'ipfixTcpPort',
+  'httpPort',
+  'pgPort',
+  'healthPort',
+  'recvBufferSize',
+]);
+
+export interface ServerArgs {
+  help: boolean;
+  configFile: string | undefined;
+  /** Only the options given on the command line: they override the config file. */
+  flags: Partial<ServerConfig>;
+}
+
+export function parseServerArgs(args: string[]): ServerArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message} (see 'flowlens server --help')`);
+  }
+  const { values } = parsed;
+  const flags: Partial<Record<keyof ServerConfig, unknown>> = {};
+  for (const [flag, key] of Object.entries(valueFlags)) {
+    const raw = values[flag as keyof typeof valueFlags];
+    if (raw === undefined) continue;
+    const value = numericKeys.has(key) && /^\d+$/.test(raw) ? Number(raw) : raw;
+    flags[key] = checkOption(key, value, `--${flag}`);
+  }
+  if (values.quiet) flags.quiet = true;
+  if (values['auto-register'] && values['no-auto-register'])
+    throw new ConfigError('--auto-register and --no-auto-register contradict each other');
+  if (values['auto-register']) flags.autoRegister = true;
+  if (values['no-auto-register']) flags.autoRegister = false;
+  return { help: values.help === true, configFile: values.config, flags: flags as Partial<ServerConfig> };
+}
+
+function parse(args: string[]) {
+  const strings = Object.fromEntries(
+    Object.keys(valueFlags).map((flag) => [flag, { type: 'string' as const }]),
+  ) as {
+    [F in keyof typeof valueFlags]: { type: 'string' };
+  };
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ...strings,
+      config: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      'auto-register': { type: 'boolean' },
+      'no-auto-register': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export const serverUsage = `Usage: flowlens server --data DIR [options]
+
+Runs the collector: receives NetFlow v5/v9, IPFIX and sFlow v5 from routers and switches, maps
+each exporter to a device, and prints every flow as a JSON line on stdout (the flow store, HTTP
+API and PostgreSQL frontend of later releases will take over from printing).
+
+Options (each also settable in the config file under the name in brackets):
+  --data DIR              data directory, created if missing; keeps templates, device ids [data]
+  --config FILE           JSON config file; flags override it (see docs/collector.md)
+  --listen ADDR           address to bind listeners to (default 0.0.0.0; '::' for IPv4+IPv6) [listen]
+  --netflow-port N        UDP port for NetFlow v5/v9 and IPFIX (default 2055) [netflowPort]
+  --sflow-port N          UDP port for sFlow v5 (default 6343) [sflowPort]
+  --ipfix-tcp-port N      TCP port for IPFIX (default 4739) [ipfixTcpPort]
+  --http-port N           HTTP API port (default 8080) [httpPort]
+  --pg-port N             PostgreSQL wire-protocol port (default 5433) [pgPort]
+  --health-port N         health-check port (default 10001) [healthPort]
+                          http, pg and health ports are accepted and kept in the config, but
+                          nothing listens on them yet (later releases serve them)
+  --recv-buffer-size N    UDP receive buffer in bytes (default 33554432; capped by
+                          net.core.rmem_max) [recvBufferSize]
+  --no-auto-register      refuse (and count) exporters that are not configured devices [autoRegister]
+  --auto-register         register unknown exporters as devices (the default)
+  -q, --quiet             do not print flows [quiet]
+  -h, --help              this help
+
+A port of 0 disables that listener. Devices and per-device sampling-rate overrides are set in the
+config file ("devices": [{"address": "192.0.2.1", "name": "edge1", "tenant": "acme",
+"sampleRate": 1000}]). SIGINT or SIGTERM stops the server cleanly (flushes, saves templates).
+More in docs/collector.md.
+`;

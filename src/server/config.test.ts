@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, defaultServerConfig, mergeConfig, parseConfigFile } from './config.js';
+import { parseServerArgs } from './config-flags.js';
+
+test('defaults: the documented ports, auto-registration on, data required', () => {
+  const config = mergeConfig({}, parseServerArgs(['--data', '/tmp/x']).flags);
+  assert.equal(config.data, '/tmp/x');
+  assert.deepEqual(
+    [
+      config.netflowPort,
+      config.sflowPort,
+      config.ipfixTcpPort,
+      config.httpPort,
+      config.pgPort,
+      config.healthPort,
+    ],
+    [2055, 6343, 4739, 8080, 5433, 10001],
+  );
+  assert.equal(config.listen, '0.0.0.0');
+  assert.equal(config.autoRegister, true);
+  assert.equal(config.quiet, false);
+  assert.throws(() => mergeConfig({}, {}), /--data DIR/);
+});
+
+test('every option is settable in the file; flags override the file; 0 is a valid port', () => {
+  const file = parseConfigFile(
+    JSON.stringify({
+      data: '/srv/flowlens',
+      listen: '::',
+      netflowPort: 9995,
+      sflowPort: 0,
+      ipfixTcpPort: 0,
+      httpPort: 0,
+      pgPort: 15433,
+      healthPort: 0,
+      recvBufferSize: 1 << 20,
+      quiet: true,
+      autoRegister: false,
+      devices: [
+        { address: '192.0.2.1', id: 7, name: 'edge1', tenant: 'acme', sampleRate: 1000 },
+        { address: '2001:db8::1' },
+      ],
+    }),
+    'flowlens.json',
+  );
+  const args = parseServerArgs([
+    '--config',
+    'flowlens.json',
+    '--netflow-port',
+    '2056',
+    '--sflow-port',
+    '6343',
+    '-q',
+  ]);
+  assert.equal(args.configFile, 'flowlens.json');
+  const config = mergeConfig(file, args.flags);
+  assert.equal(config.netflowPort, 2056);
+  assert.equal(config.sflowPort, 6343);
+  assert.equal(config.ipfixTcpPort, 0);
+  assert.equal(config.pgPort, 15433);
+  assert.equal(config.listen, '::');
+  assert.equal(config.autoRegister, false);
+  assert.equal(config.devices.length, 2);
+  assert.equal(config.devices[0]!.sampleRate, 1000);
+  assert.equal(mergeConfig(file, parseServerArgs(['--auto-register']).flags).autoRegister, true);
+  assert.equal(mergeConfig({}, parseServerArgs(['--data', 'd', '--health-port', '0']).flags).healthPort, 0);
+});
+
+test('config file errors name the file and the bad key', () => {
+  const bad = (json: unknown, message: RegExp) =>
+    assert.throws(
+      () => parseConfigFile(JSON.stringify(json), 'f.json'),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.match(err.message, /^f\.json: /);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
+  bad({ netflow_port: 1 }, /unknown key "netflow_port"/);
+  bad({ netflowPort: 70000 }, /netflowPort: expected a port number 0-65535/);
+  bad({ netflowPort: '2055' }, /netflowPort: expected a port number/);
+  bad({ listen: 'localhost' }, /listen: expected an IPv4 or IPv6 address/);
+  bad({ quiet: 'yes' }, /quiet: expected true or false/);
+  bad({ devices: {} }, /devices: expected an array/);
+  bad({ devices: [{ name: 'x' }] }, /devices\[0\]: missing "address"/);
+  bad({ devices: [{ address: '10.0.0.1', sampleRate: 0 }] }, /devices\[0\]\.sampleRate: expected an integer/);
+  bad({ devices: [{ address: '10.0.0.1', colour: 'red' }] }, /devices\[0\]: unknown key "colour"/);
+  bad({ devices: [{ address: '10.0.0.1' }, { address: '10.0.0.1' }] }, /devices\[1\]\.address: duplicate/);
+  bad(
+    {
+      devices: [
+        { address: '10.0.0.1', id: 3 },
+        { address: '10.0.0.2', id: 3 },
+      ],
+    },
+    /devices\[1\]\.id: duplicate/,
+  );
+  bad([], /top level: expected an object/);
+  assert.throws(() => parseConfigFile('{', 'f.json'), /f\.json: not valid JSON/);
+});
+
+test('flag errors name the flag', () => {
+  assert.throws(() => parseServerArgs(['--netflow-port', 'abc']), /--netflow-port: expected a port number/);
+  assert.throws(() => parseServerArgs(['--pg-port', '-1']), /pg-port/);
+  assert.throws(() => parseServerArgs(['--listen', 'nowhere']), /--listen: expected an IPv4 or IPv6 address/);
+  assert.throws(() => parseServerArgs(['--bogus']), /Unknown option '--bogus'.*--help/);
+  assert.throws(() => parseServerArgs(['--auto-register', '--no-auto-register']), /contradict/);
+  assert.equal(parseServerArgs(['--help']).help, true);
+  assert.equal(defaultServerConfig.recvBufferSize, 32 << 20);
+});

@@ -1,0 +1,171 @@
+import { isIP } from 'node:net';
+import type { DeviceConfig } from '../ingest/devices.js';
+
+/** Everything `flowlens server` can be told, by config file (same keys) or flags. */
+export interface ServerConfig {
+  /** Data directory (templates now; the flow store later). Created if missing. */
+  data: string;
+  /** Address the listeners bind to. */
+  listen: string;
+  /** NetFlow v5/v9 and IPFIX over UDP. 0 disables. */
+  netflowPort: number;
+  sflowPort: number;
+  ipfixTcpPort: number;
+  /** Stored for the HTTP API, PostgreSQL and health listeners of later issues. */
+  httpPort: number;
+  pgPort: number;
+  healthPort: number;
+  /** Requested UDP receive buffer in bytes (capped by net.core.rmem_max). */
+  recvBufferSize: number;
+  /** Do not print received flows. */
+  quiet: boolean;
+  /** Register unknown exporters as devices (true) or refuse and count them (false). */
+  autoRegister: boolean;
+  devices: DeviceConfig[];
+}
+
+export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | undefined } = {
+  data: undefined,
+  listen: '0.0.0.0',
+  netflowPort: 2055,
+  sflowPort: 6343,
+  ipfixTcpPort: 4739,
+  httpPort: 8080,
+  pgPort: 5433,
+  healthPort: 10001,
+  recvBufferSize: 32 << 20,
+  quiet: false,
+  autoRegister: true,
+  devices: [],
+};
+
+/** A configuration mistake, with a message naming the key (or flag) and what is expected. */
+export class ConfigError extends Error {}
+
+type Check = (value: unknown, where: string) => unknown;
+
+const port: Check = (v, where) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535)
+    throw new ConfigError(`${where}: expected a port number 0-65535 (0 disables), got ${show(v)}`);
+  return v;
+};
+const text: Check = (v, where) => {
+  if (typeof v !== 'string' || v === '')
+    throw new ConfigError(`${where}: expected a non-empty string, got ${show(v)}`);
+  return v;
+};
+const address: Check = (v, where) => {
+  if (typeof v !== 'string' || isIP(v) === 0)
+    throw new ConfigError(`${where}: expected an IPv4 or IPv6 address, got ${show(v)}`);
+  return v;
+};
+const bool: Check = (v, where) => {
+  if (typeof v !== 'boolean') throw new ConfigError(`${where}: expected true or false, got ${show(v)}`);
+  return v;
+};
+const positive =
+  (max: number): Check =>
+  (v, where) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
+      throw new ConfigError(`${where}: expected an integer 1-${max}, got ${show(v)}`);
+    return v;
+  };
+
+const deviceChecks: Record<keyof DeviceConfig, Check> = {
+  address,
+  id: positive(0xffff_ffff),
+  name: text,
+  tenant: text,
+  sampleRate: positive(0xffff_ffff),
+};
+
+const devices: Check = (v, where) => {
+  if (!Array.isArray(v)) throw new ConfigError(`${where}: expected an array of devices, got ${show(v)}`);
+  const list = v.map((d, i) => {
+    const at = `${where}[${i}]`;
+    const device = checkObject(d, deviceChecks, at) as Partial<DeviceConfig>;
+    if (device.address === undefined)
+      throw new ConfigError(`${at}: missing "address" (the exporter's IP address)`);
+    return device as DeviceConfig;
+  });
+  unique(list, (d) => d.address, where, 'address');
+  unique(list, (d) => d.id, where, 'id');
+  return list;
+};
+
+const serverChecks: Record<keyof ServerConfig, Check> = {
+  data: text,
+  listen: address,
+  netflowPort: port,
+  sflowPort: port,
+  ipfixTcpPort: port,
+  httpPort: port,
+  pgPort: port,
+  healthPort: port,
+  recvBufferSize: positive(2 ** 31 - 1),
+  quiet: bool,
+  autoRegister: bool,
+  devices,
+};
+
+/** Parses and validates a JSON config file's text; only the keys it sets are returned. */
+export function parseConfigFile(json: string, file: string): Partial<ServerConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    return checkObject(value, serverChecks, '') as Partial<ServerConfig>;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Validates one option given as a flag, under its config key. */
+export function checkOption<K extends keyof ServerConfig>(
+  key: K,
+  value: unknown,
+  where: string,
+): ServerConfig[K] {
+  return serverChecks[key](value, where) as ServerConfig[K];
+}
+
+/** Defaults, then the config file, then flags; `data` must be set by one of them. */
+export function mergeConfig(file: Partial<ServerConfig>, flags: Partial<ServerConfig>): ServerConfig {
+  const merged = { ...defaultServerConfig, ...file, ...flags };
+  if (merged.data === undefined)
+    throw new ConfigError('no data directory: pass --data DIR (or set "data" in the config file)');
+  return merged as ServerConfig;
+}
+
+function checkObject(value: unknown, checks: Record<string, Check>, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(`${where || 'top level'}: expected an object, got ${show(value)}`);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const check = checks[key];
+    if (check === undefined)
+      throw new ConfigError(
+        `${where === '' ? '' : `${where}: `}unknown key "${key}" (known keys: ${Object.keys(checks).join(', ')})`,
+      );
+    out[key] = check(v, where === '' ? key : `${where}.${key}`);
+  }
+  return out;
+}
+
+function unique<T>(list: T[], key: (item: T) => unknown, where: string, name: string): void {
+  const seen = new Set<unknown>();
+  for (const [i, item] of list.entries()) {
+    const k = key(item);
+    if (k === undefined) continue;
+    if (seen.has(k)) throw new ConfigError(`${where}[${i}].${name}: duplicate ${name} ${show(k)}`);
+    seen.add(k);
+  }
+}
+
+function show(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}
