@@ -1,4 +1,5 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import type { DeviceRegistry, RememberedDevice } from './devices.js';
 
 const FORMAT = 1;
@@ -47,18 +48,10 @@ export class DeviceStore {
   async saveIfChanged(registry: DeviceRegistry): Promise<boolean> {
     const version = registry.autoRegisteredVersion;
     if (version === this.savedVersion) return false;
-    const temp = `${this.file}.tmp-${process.pid}`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify({ format: FORMAT, devices: registry.rememberedDevices() }));
-      await handle.sync();
-    } catch (err) {
-      await handle.close();
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await handle.close();
-    await rename(temp, this.file);
+    await writeFileAtomic(
+      this.file,
+      JSON.stringify({ format: FORMAT, devices: registry.rememberedDevices() }),
+    );
     this.savedVersion = version;
     return true;
   }

@@ -1,4 +1,5 @@
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import type { DomainState, ExporterState } from '../exporter.js';
 import type { TemplateField } from './template.js';
 import { installTemplate } from './template-set.js';
@@ -63,18 +64,7 @@ export async function saveTemplates(file: string, exporters: Iterable<ExporterSt
     }
     if (domains.length > 0) content.exporters.push({ address: exporter.address, domains });
   }
-  const temp = `${file}.tmp-${process.pid}`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(JSON.stringify(content));
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  await rename(temp, file);
+  await writeFileAtomic(file, JSON.stringify(content));
 }
 
 const isUint = (v: unknown, max: number): v is number =>
