@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ColumnDef, flowColumns, interfaceCounterColumns } from '../flow/schema.js';
+import { type ColumnDef, flowColumns, interfaceCounterColumns, rollupColumns } from '../flow/schema.js';
 
 const help = `Usage: flowlens schema [--format markdown|json]
 
@@ -8,8 +8,13 @@ Prints the columns of the flow record and of the interface counter record.
 
 export function schemaMarkdown(): string {
   const table = (cols: readonly ColumnDef[]) =>
-    ['| column | type | from | description |', '|---|---|---|---|']
-      .concat(cols.map((col) => `| \`${col.name}\` | ${col.type} | ${col.source} | ${col.description} |`))
+    ['| column | type | from | rollup | description |', '|---|---|---|---|---|']
+      .concat(
+        cols.map(
+          (col) =>
+            `| \`${col.name}\` | ${col.type} | ${col.source} | ${col.rollup ?? ''} | ${col.description} |`,
+        ),
+      )
       .join('\n');
   return `# The flow schema
 
@@ -22,6 +27,10 @@ means not reported.
 ## Flows
 
 ${table(flowColumns)}
+
+## Hourly and daily rollups
+
+${table(rollupColumns)}
 
 ## Interface counters (sFlow counter samples)
 

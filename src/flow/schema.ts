@@ -22,20 +22,33 @@ export interface ColumnDef {
   readonly description: string;
   /** Which producers fill it: routers (flow exports), the host agent, or the collector itself. */
   readonly source: 'collector' | 'router' | 'host';
+  /**
+   * Role in the hourly and daily rollups: a dimension kept as is, or a measure summed. Columns
+   * without a role (addresses, ports, times, host metrics) are not in the rollups.
+   */
+  readonly rollup?: 'dimension' | 'measure';
 }
 
-const c = (name: string, type: ColumnType, source: ColumnDef['source'], description: string): ColumnDef => ({
-  name,
-  type,
-  source,
-  description,
-});
+const c = (
+  name: string,
+  type: ColumnType,
+  source: ColumnDef['source'],
+  description: string,
+  rollup?: ColumnDef['rollup'],
+): ColumnDef =>
+  rollup === undefined ? { name, type, source, description } : { name, type, source, description, rollup };
 
 export const flowColumns = [
   // Set by flowlens when the flow is received.
   c('i_start_time', 'time', 'collector', 'Start of the minute in which the collector received the flow'),
-  c('i_device_id', 'u32', 'collector', 'Id of the device (exporter or host agent) that sent the flow'),
-  c('i_device_name', 'string', 'collector', 'Name of that device'),
+  c(
+    'i_device_id',
+    'u32',
+    'collector',
+    'Id of the device (exporter or host agent) that sent the flow',
+    'dimension',
+  ),
+  c('i_device_name', 'string', 'collector', 'Name of that device', 'dimension'),
   c('sample_rate', 'u32', 'collector', 'Sampling rate applied by the exporter (1 = unsampled)'),
   // Router flow fields (NetFlow v5/v9, IPFIX, sFlow).
   c('flow_start_time', 'time', 'router', "Exporter's start time of the flow"),
@@ -44,30 +57,42 @@ export const flowColumns = [
   c('dst_addr', 'addr', 'router', 'Destination IP address'),
   c('l4_src_port', 'u16', 'router', 'Source TCP/UDP port'),
   c('l4_dst_port', 'u16', 'router', 'Destination TCP/UDP port; ICMP type * 256 + code for ICMP'),
-  c('protocol', 'u8', 'router', 'IP protocol number'),
+  c('protocol', 'u8', 'router', 'IP protocol number', 'dimension'),
   c('tcp_flags', 'u8', 'router', 'Cumulative OR of the TCP flags'),
-  c('tos', 'u8', 'router', 'IP type of service / traffic class byte'),
-  c('in_bytes', 'u64', 'router', 'Bytes in the flow, multiplied by the sampling rate'),
-  c('in_pkts', 'u64', 'router', 'Packets in the flow, multiplied by the sampling rate'),
-  c('out_bytes', 'u64', 'router', 'Bytes in the reverse direction, multiplied by the sampling rate'),
-  c('out_pkts', 'u64', 'router', 'Packets in the reverse direction, multiplied by the sampling rate'),
-  c('input_port', 'u32', 'router', 'SNMP index of the input interface'),
-  c('output_port', 'u32', 'router', 'SNMP index of the output interface'),
-  c('vlan_in', 'u16', 'router', 'VLAN id on the input side'),
-  c('vlan_out', 'u16', 'router', 'VLAN id on the output side'),
-  c('src_as', 'u32', 'router', 'Source autonomous system number'),
-  c('dst_as', 'u32', 'router', 'Destination autonomous system number'),
+  c('tos', 'u8', 'router', 'IP type of service / traffic class byte', 'dimension'),
+  c('in_bytes', 'u64', 'router', 'Bytes in the flow, multiplied by the sampling rate', 'measure'),
+  c('in_pkts', 'u64', 'router', 'Packets in the flow, multiplied by the sampling rate', 'measure'),
+  c(
+    'out_bytes',
+    'u64',
+    'router',
+    'Bytes in the reverse direction, multiplied by the sampling rate',
+    'measure',
+  ),
+  c(
+    'out_pkts',
+    'u64',
+    'router',
+    'Packets in the reverse direction, multiplied by the sampling rate',
+    'measure',
+  ),
+  c('input_port', 'u32', 'router', 'SNMP index of the input interface', 'dimension'),
+  c('output_port', 'u32', 'router', 'SNMP index of the output interface', 'dimension'),
+  c('vlan_in', 'u16', 'router', 'VLAN id on the input side', 'dimension'),
+  c('vlan_out', 'u16', 'router', 'VLAN id on the output side', 'dimension'),
+  c('src_as', 'u32', 'router', 'Source autonomous system number', 'dimension'),
+  c('dst_as', 'u32', 'router', 'Destination autonomous system number', 'dimension'),
   c('src_route_length', 'u8', 'router', 'Prefix length of the source route (source mask)'),
   c('dst_route_length', 'u8', 'router', 'Prefix length of the destination route (destination mask)'),
   c('ipv4_next_hop', 'addr', 'router', 'IP next hop (IPv4 or IPv6)'),
   c('bgp_next_hop', 'addr', 'router', 'BGP next hop (IPv4 or IPv6)'),
   c('src_eth_mac', 'mac', 'router', 'Source MAC address'),
   c('dst_eth_mac', 'mac', 'router', 'Destination MAC address'),
-  c('direction', 'u8', 'router', 'Flow direction as exported: 0 ingress, 1 egress'),
-  c('ip_version', 'u8', 'router', 'IP version of the flow (4 or 6)'),
+  c('direction', 'u8', 'router', 'Flow direction as exported: 0 ingress, 1 egress', 'dimension'),
+  c('ip_version', 'u8', 'router', 'IP version of the flow (4 or 6)', 'dimension'),
   c('mpls_label', 'u32', 'router', 'Top MPLS label (20 bits)'),
-  c('src_geo', 'string', 'router', 'Country code of the source address'),
-  c('dst_geo', 'string', 'router', 'Country code of the destination address'),
+  c('src_geo', 'string', 'router', 'Country code of the source address', 'dimension'),
+  c('dst_geo', 'string', 'router', 'Country code of the destination address', 'dimension'),
   // Host agent fields (flowlens agent).
   c('client_nw_latency_ms', 'u32', 'host', 'Client network latency from the TCP handshake (ACK - SYN/ACK)'),
   c('server_nw_latency_ms', 'u32', 'host', 'Server network latency from the TCP handshake (SYN/ACK - SYN)'),
@@ -80,7 +105,7 @@ export const flowColumns = [
   c('zero_window', 'u32', 'host', 'Zero-window events'),
   c('receive_window', 'u32', 'host', 'Last advertised receive window (scaled)'),
   c('fragments', 'u32', 'host', 'IP fragments seen'),
-  c('app_protocol', 'string', 'host', 'Application protocol (dns, http, dhcp, tls)'),
+  c('app_protocol', 'string', 'host', 'Application protocol (dns, http, dhcp, tls)', 'dimension'),
   c('dns_query', 'string', 'host', 'DNS query name'),
   c('dns_query_type', 'u16', 'host', 'DNS query type'),
   c('dns_return_code', 'u8', 'host', 'DNS response code'),
@@ -106,6 +131,13 @@ export const flowColumns = [
 ] as const satisfies readonly ColumnDef[];
 
 export type FlowColumnName = (typeof flowColumns)[number]['name'];
+
+/** The columns of the hourly and daily rollup tables: the rollup dimensions and measures, plus `flow_count`. */
+export const rollupColumns: readonly ColumnDef[] = [
+  c('i_start_time', 'time', 'collector', 'Start of the hour or day of the rollup row', 'dimension'),
+  ...flowColumns.filter((col) => 'rollup' in col && col.name !== 'i_start_time'),
+  c('flow_count', 'u64', 'collector', 'Number of flow records summed into the rollup row', 'measure'),
+];
 
 /** sFlow counter samples and similar interface statistics: one row per interface per report. */
 export const interfaceCounterColumns = [

@@ -1,0 +1,86 @@
+import type { FlowBatch, NumberArray } from '../flow/batch.js';
+
+/**
+ * The storage-backend interface: what the query engine (issue 4) sees of a store. The embedded
+ * store (src/store) implements it now; the ClickHouse backend of a later issue stands in its place.
+ * Every implementation runs the conformance suite in test/helpers/backend-conformance.ts.
+ */
+
+/** Raw minutes, or the hourly / daily rollups (see `rollupColumns` in the schema). */
+export type Resolution = 'minute' | 'hour' | 'day';
+
+/** A numeric range on one column, used only to skip data by statistics, never to filter rows. */
+export interface ColumnRange {
+  readonly column: string;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface ScanRequest {
+  readonly tenant: string;
+  /** Device ids to read; undefined means every device of the tenant. */
+  readonly devices?: readonly number[] | undefined;
+  /** Time range in ms since the epoch, `from` inclusive, `to` exclusive, on `i_start_time`. */
+  readonly from: number;
+  readonly to: number;
+  readonly resolution?: Resolution | undefined;
+  /** Jobs whose statistics prove that no row can satisfy every range are left out. */
+  readonly ranges?: readonly ColumnRange[] | undefined;
+}
+
+/**
+ * One unit of work: the rows of one device in one bucket (minute, hour or day). Plain data, so a
+ * job can be posted to a worker thread and read there.
+ */
+export interface ScanJob {
+  readonly tenant: string;
+  readonly resolution: Resolution;
+  /** Start of the bucket (ms). */
+  readonly bucket: number;
+  readonly deviceId: number;
+  readonly rows: number;
+  /** True once the bucket is sealed: its content can change only by compaction, which keeps the rows. */
+  readonly sealed: boolean;
+  /**
+   * Identity of the data: two jobs with the same `dataId` read the same rows, so a result computed
+   * over one can be reused for the other (the query memo). Undefined for data still changing.
+   */
+  readonly dataId: string | undefined;
+  /** Where the rows are; opaque to callers. */
+  readonly location: unknown;
+}
+
+/** The columns of a job, decoded: one typed array per column (addresses 16 bytes per row). */
+export interface JobColumns {
+  readonly rows: number;
+  readonly columns: Readonly<Record<string, NumberArray>>;
+  /** For string columns: the dictionary the column's codes index (code 0 is ''). */
+  readonly dicts: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface DeviceSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly rows: number;
+  readonly firstBucket: number;
+  readonly lastBucket: number;
+}
+
+export interface StorageBackend {
+  readonly kind: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Appends flows (rows 0..flows.length) to a tenant. Resolves once they are durable under the
+   * backend's policy: that is the acknowledgement. The batch may be reused after it resolves.
+   */
+  append(tenant: string, flows: FlowBatch): Promise<void>;
+  tenants(): Promise<string[]>;
+  devices(tenant: string): Promise<DeviceSummary[]>;
+  /** The jobs covering a request, in bucket then device order. */
+  jobs(request: ScanRequest): Promise<ScanJob[]>;
+  /** Reads the named columns of a job. */
+  read(job: ScanJob, columns: readonly string[]): Promise<JobColumns>;
+  /** Deletes whole buckets older than each tenant's retention; returns how many buckets went. */
+  applyRetention(now: number): Promise<number>;
+}

@@ -1,0 +1,83 @@
+import type { ColumnBatch } from '../../flow/batch.js';
+import type { ColumnDef } from '../../flow/schema.js';
+import type { JobColumns, Resolution } from '../backend.js';
+
+/**
+ * The segment file: an immutable, compressed, checksummed file of "parts", each part the rows of
+ * one device in one bucket (minute, hour or day). A sealed minute of a tenant is one segment with
+ * one part per device; compaction merges a minute's late segments into it and older minutes into
+ * hourly files with 60 × devices parts, so the file count stays bounded as devices grow.
+ */
+
+/** Which table a segment holds: raw flows, or rollup rows (see `rollupColumns`). */
+export type SegmentTable = 'flows' | 'rollup';
+
+export interface SegmentHeader {
+  readonly tenant: string;
+  readonly table: SegmentTable;
+  readonly resolution: Resolution;
+  /**
+   * The highest WAL sequence number whose rows (for the buckets in this file) are included: WAL
+   * replay skips rows of these buckets from records at or below it, so nothing is applied twice.
+   */
+  readonly walLsn: number;
+  readonly createdAt: number;
+}
+
+/** Input of one part: the rows `rows` (indexes into `batch`) of one device in one bucket. */
+export interface SegmentPartInput {
+  readonly bucket: number;
+  readonly deviceId: number;
+  readonly batch: ColumnBatch<string>;
+  /** Row indexes into `batch`, in the order to store them. */
+  readonly rows: Uint32Array;
+}
+
+export interface ColumnStats {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface ColumnMeta {
+  readonly name: string;
+  /** Compressed bytes on disk of this column in this part. */
+  readonly bytes: number;
+  /** Numeric min/max (for addresses and strings: undefined). */
+  readonly stats: ColumnStats | undefined;
+}
+
+export interface PartMeta {
+  readonly bucket: number;
+  readonly deviceId: number;
+  readonly rows: number;
+  readonly columns: readonly ColumnMeta[];
+}
+
+export interface SegmentMeta {
+  readonly header: SegmentHeader;
+  readonly schema: readonly ColumnDef[];
+  readonly parts: readonly PartMeta[];
+  /** Total file size in bytes. */
+  readonly bytes: number;
+}
+
+/**
+ * Reads a segment synchronously (so it works the same on the main thread and in worker threads).
+ * Every block is checked against its checksum; a mismatch throws `CorruptSegmentError`.
+ */
+export interface SegmentReader {
+  readonly path: string;
+  readonly meta: SegmentMeta;
+  readPart(part: number, columns: readonly string[]): JobColumns;
+  close(): void;
+}
+
+export class CorruptSegmentError extends Error {
+  readonly code = 'corrupt_segment';
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`corrupt segment ${path}: ${detail}`);
+  }
+}
