@@ -29,7 +29,10 @@ export interface SegmentPartInput {
   readonly bucket: number;
   readonly deviceId: number;
   readonly batch: ColumnBatch<string>;
-  /** Row indexes into `batch`, in the order to store them. */
+  /**
+   * Row indexes into `batch`. The writer may store them in another order (see
+   * `SegmentWriteOptions.sortBy`): one permutation for all columns of the part, so rows stay whole.
+   */
   readonly rows: Uint32Array;
 }
 
@@ -42,6 +45,10 @@ export interface ColumnMeta {
   readonly name: string;
   /** Compressed bytes on disk of this column in this part. */
   readonly bytes: number;
+  /** Bytes after encoding, before compression (the compression ratio is rawBytes / bytes). */
+  readonly rawBytes: number;
+  /** How the block is encoded, e.g. `delta`, `dict`, `addr-v4`, `dict+for` (see src/store/encoding). */
+  readonly encoding: string;
   /** Numeric min/max (for addresses and strings: undefined). */
   readonly stats: ColumnStats | undefined;
 }

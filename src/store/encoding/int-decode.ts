@@ -1,0 +1,111 @@
+import type { NumberArray } from '../../flow/batch.js';
+import { type ByteReader, DecodeError } from './byte-io.js';
+import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_RAW, SHUFFLED } from './int-format.js';
+import { addBase, lookup, undelta } from './int-kernels.js';
+
+type UintView = Uint8Array | Uint16Array | Uint32Array;
+
+/** Reassembles values stored as byte planes (see SHUFFLED). */
+function fromPlanes(bytes: Uint8Array, at: number, n: number, width: number): UintView {
+  if (width === 2) {
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) out[i] = bytes[at + i]! | (bytes[at + n + i]! << 8);
+    return out;
+  }
+  const out = new Uint32Array(n);
+  const n2 = 2 * n;
+  const n3 = 3 * n;
+  for (let i = 0; i < n; i++) {
+    out[i] =
+      bytes[at + i]! | (bytes[at + n + i]! << 8) | (bytes[at + n2 + i]! << 16) | (bytes[at + n3 + i]! << 24);
+  }
+  return out;
+}
+
+/** Reads `n` values of `width` bytes (| SHUFFLED) at the reader's position through an aligned typed-array view. */
+function readPayload(r: ByteReader, n: number, widthByte: number): UintView {
+  const width = widthByte & ~SHUFFLED;
+  const at = r.take(n * width);
+  if (widthByte !== width) return fromPlanes(r.bytes, at, n, width);
+  const offset = r.bytes.byteOffset + at;
+  let buf = r.bytes.buffer;
+  let start = offset;
+  if (offset % width !== 0) {
+    buf = r.bytes.slice(at, at + n * width).buffer;
+    start = 0;
+  }
+  if (width === 1) return new Uint8Array(buf, start, n);
+  if (width === 2) return new Uint16Array(buf, start, n);
+  if (width === 4) return new Uint32Array(buf, start, n);
+  throw new DecodeError(`bad width ${width}`);
+}
+
+/** The width byte: one of `allowed`, or 2 or 4 with the SHUFFLED flag. */
+function readWidth(r: ByteReader, allowed: readonly number[]): number {
+  const width = r.u8();
+  if (!allowed.includes(width) && width !== (2 | SHUFFLED) && width !== (4 | SHUFFLED)) {
+    throw new DecodeError(`bad width ${width}`);
+  }
+  return width;
+}
+
+/** Decodes an integer block of `out.length` values (see int-format.ts) into `out`, writing every element. */
+export function decodeInts(r: ByteReader, out: NumberArray): void {
+  const n = out.length;
+  const kind = r.u8();
+  switch (kind) {
+    case INT_CONST: {
+      // Always fill: `out` may come uninitialised (see decodeColumn).
+      out.fill(r.f64());
+      return;
+    }
+    case INT_FOR: {
+      const width = readWidth(r, [1, 2, 4, 8]);
+      r.align(8);
+      const base = r.f64();
+      if (width !== 8) {
+        out.set(readPayload(r, n, width));
+        addBase(out, base);
+        return;
+      }
+      const lo = readPayload(r, n, 4);
+      const hi = readPayload(r, n, 4);
+      for (let i = 0; i < n; i++) out[i] = base + lo[i]! + hi[i]! * 0x1_0000_0000;
+      return;
+    }
+    case INT_DELTA: {
+      const width = readWidth(r, [1, 2, 4]);
+      r.align(8);
+      const first = r.f64();
+      const deltas = readPayload(r, n, width);
+      if (out instanceof Float64Array || out.BYTES_PER_ELEMENT >= (width & ~SHUFFLED)) {
+        out.set(deltas);
+        undelta(out, first);
+        return;
+      }
+      // Deltas of a narrow column can be wider than its values (0 → 255 → 0 needs 9 bits).
+      const wide = Uint32Array.from(deltas);
+      undelta(wide, first);
+      out.set(wide);
+      return;
+    }
+    case INT_DICT: {
+      const width = readWidth(r, [1, 2, 4]);
+      const d = r.count(8);
+      r.align(8);
+      const at = r.take(d * 8);
+      const dict = new Float64Array(r.bytes.slice(at, at + d * 8).buffer);
+      out.set(readPayload(r, n, width));
+      lookup(out, dict);
+      return;
+    }
+    case INT_RAW: {
+      r.align(8);
+      const at = r.take(n * 8);
+      out.set(new Float64Array(r.bytes.slice(at, at + n * 8).buffer));
+      return;
+    }
+    default:
+      throw new DecodeError(`unknown integer encoding ${kind}`);
+  }
+}

@@ -1,0 +1,207 @@
+import type { ByteWriter } from './byte-io.js';
+import { DistinctCounter } from './distinct.js';
+import {
+  bitLength,
+  INT_CONST,
+  INT_DELTA,
+  INT_DICT,
+  INT_FOR,
+  INT_RAW,
+  SHUFFLED,
+  widthFor,
+} from './int-format.js';
+
+export interface IntBlockInfo {
+  readonly kind: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Sampling stride for the bit-cost estimate: every row up to 64k rows, then a sample. */
+const sampleStride = (n: number): number => Math.max(1, Math.floor(n / 65536));
+
+/**
+ * Encodes blocks of integers (see int-format.ts), picking the encoding per block. One encoder is
+ * reused across blocks: its hash table and scratch arrays are allocated once.
+ */
+export class IntEncoder {
+  private readonly distinct = new DistinctCounter(65536);
+  /**
+   * Store 2- and 4-byte payloads as byte planes (all low bytes, then the next…). Measured per
+   * column: it helps spread-out times and counters (zstd then codes each plane with its own
+   * statistics) and hurts ports, whose repeated 2-byte values stop matching; the caller sets it
+   * for time and u64 columns.
+   */
+  shuffle = false;
+
+  /** Encodes `values[0..n)` into `out`; returns the encoding kind and min/max. */
+  encode(values: Float64Array, n: number, out: ByteWriter): IntBlockInfo {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let integral = true;
+    let maxAbsDelta = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (Math.floor(v) !== v) integral = false;
+      if (i > 0) {
+        const d = Math.abs(v - values[i - 1]!);
+        if (d > maxAbsDelta) maxAbsDelta = d;
+      }
+    }
+    if (n === 0) return this.constant(0, 0, 0, out);
+    if (min === max) return this.constant(min, min, max, out);
+    const safe = Number.MAX_SAFE_INTEGER;
+    if (!integral || min < -safe || max > safe || max - min > safe) return this.raw(values, n, min, max, out);
+
+    const forWidth = widthFor(max - min);
+    const deltaWidth = maxAbsDelta < 0x8000_0000 ? widthFor(maxAbsDelta * 2) : 8;
+    if (forWidth >= 2 && deltaWidth >= 2) {
+      const limit = forWidth === 2 ? 256 : Math.min(65536, n >> 2);
+      if (this.distinct.count(values, n, limit)) {
+        const d = this.distinct.size;
+        const indexWidth = widthFor(d - 1);
+        // The dictionary itself must cost less than what narrowing the indexes saves.
+        if (indexWidth < forWidth && d * 8 < n * (forWidth - indexWidth)) {
+          return this.dictionary(values, n, min, max, indexWidth as 1 | 2 | 4, out);
+        }
+      }
+    }
+    if (deltaWidth < 8 && this.deltaIsCheaper(values, n, min, deltaWidth, forWidth)) {
+      return this.delta(values, n, min, max, deltaWidth as 1 | 2 | 4, out);
+    }
+    return this.frameOfReference(values, n, min, max, forWidth, out);
+  }
+
+  private deltaIsCheaper(values: Float64Array, n: number, min: number, dw: number, fw: number): boolean {
+    if (dw < fw) return true;
+    if (dw > fw) return false;
+    let forBits = 0;
+    let deltaBits = 0;
+    const step = sampleStride(n);
+    for (let i = step; i < n; i += step) {
+      const v = values[i]!;
+      const d = v - values[i - 1]!;
+      forBits += bitLength(v - min);
+      deltaBits += bitLength(d >= 0 ? 2 * d : -2 * d - 1);
+    }
+    // Frame of reference decodes faster: delta must win clearly.
+    return deltaBits < forBits * 0.8;
+  }
+
+  private constant(value: number, min: number, max: number, out: ByteWriter): IntBlockInfo {
+    out.u8(INT_CONST);
+    out.f64(value);
+    return { kind: INT_CONST, min, max };
+  }
+
+  private raw(values: Float64Array, n: number, min: number, max: number, out: ByteWriter): IntBlockInfo {
+    out.u8(INT_RAW);
+    out.align(8);
+    const at = out.reserve(n * 8);
+    new Float64Array(out.bytes.buffer, at, n).set(values.subarray(0, n));
+    return { kind: INT_RAW, min, max };
+  }
+
+  private frameOfReference(
+    values: Float64Array,
+    n: number,
+    min: number,
+    max: number,
+    width: 1 | 2 | 4 | 8,
+    out: ByteWriter,
+  ): IntBlockInfo {
+    out.u8(INT_FOR);
+    out.u8(this.widthByte(width));
+    out.align(8);
+    out.f64(min);
+    if (width === 8) {
+      const at = out.reserve(n * 8);
+      const lo = new Uint32Array(out.bytes.buffer, at, n);
+      const hi = new Uint32Array(out.bytes.buffer, at + n * 4, n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i]! - min;
+        lo[i] = v >>> 0;
+        hi[i] = v / 0x1_0000_0000;
+      }
+    } else {
+      const dst = payload(out, n, width);
+      for (let i = 0; i < n; i++) dst[i] = values[i]! - min;
+      this.planes(out, dst, width);
+    }
+    return { kind: INT_FOR, min, max };
+  }
+
+  private delta(
+    values: Float64Array,
+    n: number,
+    min: number,
+    max: number,
+    width: 1 | 2 | 4,
+    out: ByteWriter,
+  ): IntBlockInfo {
+    out.u8(INT_DELTA);
+    out.u8(this.widthByte(width));
+    out.align(8);
+    out.f64(values[0]!);
+    const dst = payload(out, n, width);
+    dst[0] = 0;
+    for (let i = 1; i < n; i++) {
+      const d = values[i]! - values[i - 1]!;
+      dst[i] = d >= 0 ? 2 * d : -2 * d - 1;
+    }
+    this.planes(out, dst, width);
+    return { kind: INT_DELTA, min, max };
+  }
+
+  private dictionary(
+    values: Float64Array,
+    n: number,
+    min: number,
+    max: number,
+    width: 1 | 2 | 4,
+    out: ByteWriter,
+  ): IntBlockInfo {
+    const distinct = this.distinct;
+    distinct.rankByFrequency();
+    out.u8(INT_DICT);
+    out.u8(this.widthByte(width));
+    out.varint(distinct.size);
+    out.align(8);
+    const at = out.reserve(distinct.size * 8);
+    new Float64Array(out.bytes.buffer, at, distinct.size).set(distinct.values.subarray(0, distinct.size));
+    const dst = payload(out, n, width);
+    for (let i = 0; i < n; i++) dst[i] = distinct.indexOf(values[i]!);
+    this.planes(out, dst, width);
+    return { kind: INT_DICT, min, max };
+  }
+
+  private widthByte(width: number): number {
+    return this.shuffle && (width === 2 || width === 4) ? width | SHUFFLED : width;
+  }
+
+  /** Rewrites a filled payload as byte planes when `shuffle` is on. */
+  private planes(out: ByteWriter, dst: Uint8Array | Uint16Array | Uint32Array, width: number): void {
+    if (this.widthByte(width) === width) return;
+    const n = dst.length;
+    const at = dst.byteOffset;
+    const copy = out.bytes.slice(at, at + n * width);
+    const bytes = out.bytes;
+    for (let k = 0; k < width; k++) {
+      const plane = at + k * n;
+      for (let i = 0; i < n; i++) bytes[plane + i] = copy[i * width + k]!;
+    }
+  }
+}
+
+/** Reserves an aligned payload of n values of `width` bytes and returns a view to fill. */
+function payload(out: ByteWriter, n: number, width: 1 | 2 | 4): Uint8Array | Uint16Array | Uint32Array {
+  const at = out.reserve(n * width);
+  const buf = out.bytes.buffer;
+  return width === 1
+    ? new Uint8Array(buf, at, n)
+    : width === 2
+      ? new Uint16Array(buf, at, n)
+      : new Uint32Array(buf, at, n);
+}

@@ -1,0 +1,33 @@
+/**
+ * Integer block encodings, chosen per block from the data. Every block starts with a kind byte:
+ *
+ *   CONST  f64 value                                   every row the same (all-zero columns: 9 bytes)
+ *   FOR    u8 width, pad to 8, f64 base, n × width      frame of reference: value - base, narrowed
+ *   DELTA  u8 width, pad to 8, f64 first, n × width     zigzag of the difference to the previous row
+ *   DICT   u8 width, varint d, pad to 8, d × f64, n × width
+ *                                                      index into the d distinct values, most frequent first
+ *   RAW    pad to 8, n × f64                           anything else (fractions, negatives, > 2^53)
+ *
+ * Width is 1, 2 or 4 bytes (little-endian), or 8 for FOR only: a plane of the low 32 bits then a
+ * plane of the high bits. The padding lets the decoder read the payload through typed-array views.
+ * A width byte with bit 7 set (SHUFFLED) means the 2- or 4-byte payload is stored as byte planes:
+ * byte 0 of every value, then byte 1, and so on.
+ */
+export const SHUFFLED = 0x80;
+export const INT_CONST = 0;
+export const INT_FOR = 1;
+export const INT_DELTA = 2;
+export const INT_DICT = 3;
+export const INT_RAW = 4;
+
+export const intKindNames = ['const', 'for', 'delta', 'dict', 'raw'] as const;
+
+/** Bytes needed for unsigned values up to `max`: 1, 2, 4 or 8. */
+export function widthFor(max: number): 1 | 2 | 4 | 8 {
+  return max < 0x100 ? 1 : max < 0x10000 ? 2 : max < 0x1_0000_0000 ? 4 : 8;
+}
+
+/** A rough bit cost of an unsigned value, used to compare encodings before compressing. */
+export function bitLength(v: number): number {
+  return v < 0x1_0000_0000 ? 32 - Math.clz32(v) : 64 - Math.clz32(v / 0x1_0000_0000);
+}
