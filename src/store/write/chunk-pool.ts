@@ -1,0 +1,59 @@
+import type { NumberArray } from '../../flow/batch.js';
+import type { ColumnType } from '../../flow/schema.js';
+
+/** Rows per chunk (a power of two: row r is in chunk r >>> CHUNK_SHIFT at r & CHUNK_MASK). */
+export const CHUNK_SHIFT = 16;
+export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+export const CHUNK_MASK = CHUNK_ROWS - 1;
+
+export function allocate(type: ColumnType, rows: number): NumberArray {
+  switch (type) {
+    case 'u8':
+      return new Uint8Array(rows);
+    case 'u16':
+      return new Uint16Array(rows);
+    case 'u32':
+    case 'string':
+      return new Uint32Array(rows);
+    case 'addr':
+      return new Uint8Array(rows * 16);
+    default:
+      return new Float64Array(rows);
+  }
+}
+
+/**
+ * Zeroed column chunks for open buffers, kept after a buffer is sealed for the next one (up to
+ * `maxBytes`), so steady ingest does not keep asking the OS for fresh, page-faulting memory.
+ */
+export class ChunkPool {
+  private readonly free = new Map<ColumnType, NumberArray[]>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  take(type: ColumnType): NumberArray {
+    const chunk = this.free.get(type)?.pop();
+    if (chunk === undefined) return allocate(type, CHUNK_ROWS);
+    this.bytes -= chunk.byteLength;
+    return chunk;
+  }
+
+  give(type: ColumnType, chunk: NumberArray): void {
+    if (this.bytes + chunk.byteLength > this.maxBytes) return;
+    chunk.fill(0);
+    let list = this.free.get(type);
+    if (list === undefined) {
+      list = [];
+      this.free.set(type, list);
+    }
+    list.push(chunk);
+    this.bytes += chunk.byteLength;
+  }
+
+  pooledBytes(): number {
+    return this.bytes;
+  }
+}
+
+export const chunkPool = new ChunkPool(256 * 1024 * 1024);

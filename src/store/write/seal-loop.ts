@@ -1,0 +1,77 @@
+import type { StoreError } from './errors.js';
+import type { OpenBuffer } from './open-buffer.js';
+import { type SealContext, type SealedSegment, sealBuffer } from './sealer.js';
+import type { WriteStats } from './stats.js';
+import type { TenantState } from './tenant-state.js';
+
+export interface SealReport {
+  readonly segments: SealedSegment[];
+  readonly errors: StoreError[];
+}
+
+export interface SealLoopContext {
+  readonly seal: SealContext;
+  readonly graceMs: number;
+  readonly lateDelayMs: number;
+  readonly counters: WriteStats;
+  /** The catalog learns of the segment here, in the same tick the rows leave memory. */
+  readonly onSegment: (segment: SealedSegment) => void;
+  /** Counts and logs a failure; returns it as a StoreError. */
+  readonly fail: (err: unknown) => StoreError;
+}
+
+/** A main buffer is due once its minute's grace period is over; a late one lateDelayMs after its first row. */
+function isDue(ctx: SealLoopContext, buffer: OpenBuffer, now: number): boolean {
+  if (buffer.frozen) return true;
+  if (now < buffer.minute + 60_000 + ctx.graceMs) return false;
+  return !buffer.late || now >= buffer.createdAt + ctx.lateDelayMs;
+}
+
+/**
+ * Seals the buffers that are due (or all, with `all`), one at a time, each minute's buffers in
+ * order: a late segment never overtakes its minute's main segment (WAL replay relies on a minute's
+ * segments covering its LSNs in order). A failure stops that minute until the next round.
+ */
+export async function sealDue(
+  ctx: SealLoopContext,
+  states: Iterable<TenantState>,
+  all: boolean,
+): Promise<SealReport> {
+  const segments: SealedSegment[] = [];
+  const errors: StoreError[] = [];
+  const now = ctx.seal.now();
+  for (const state of states) {
+    for (const minute of [...state.minutes.keys()].sort((a, b) => a - b)) {
+      for (const buffer of [...(state.minutes.get(minute) ?? [])]) {
+        if (!all && !isDue(ctx, buffer, now)) break;
+        // Rows staged before the freeze must be durable (or rejected and dropped) first.
+        buffer.frozen = true;
+        await state.wal?.settled(buffer.maxLsn);
+        if (buffer.rows === 0) {
+          state.remove(buffer);
+          buffer.columns.release();
+          continue;
+        }
+        const t0 = performance.now();
+        let segment: SealedSegment;
+        try {
+          segment = await sealBuffer(ctx.seal, state.tenant, buffer);
+        } catch (err) {
+          ctx.counters.sealErrors++;
+          errors.push(ctx.fail(err));
+          break;
+        }
+        ctx.onSegment(segment);
+        state.dropSealed(buffer);
+        buffer.columns.release();
+        ctx.counters.sealMs += performance.now() - t0;
+        ctx.counters.sealedRows += segment.rows;
+        if (segment.late) ctx.counters.lateSegments++;
+        else ctx.counters.segments++;
+        segments.push(segment);
+        for (const file of buffer.walFiles) await state.wal?.release(file, buffer.id);
+      }
+    }
+  }
+  return { segments, errors };
+}

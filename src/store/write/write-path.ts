@@ -1,0 +1,300 @@
+import type { ColumnBatch } from '../../flow/batch.js';
+import { type ColumnDef, flowColumns } from '../../flow/schema.js';
+import { type LogSink, RateLimitedErrorLog } from '../../ingest/error-log.js';
+import type { JobColumns, ScanJob } from '../backend.js';
+import { encodeRecord } from '../wal/record.js';
+import { batchSource } from '../wal/source.js';
+import { newWalStats } from '../wal/stats.js';
+import type { FsyncPolicy } from '../wal/wal-file.js';
+import { WalWriter } from '../wal/wal-writer.js';
+import { isDiskFull, StoreError, toStoreError } from './errors.js';
+import { walDir } from './layout.js';
+import { openJobsOf, readOpenBuffers } from './read-open.js';
+import { type RecoveredTenant, type ReplayProgress, recoverWal } from './recovery.js';
+import { type SealReport, sealDue } from './seal-loop.js';
+import type { SealedSegment, WriteSegmentFn } from './sealer.js';
+import { collectStats, newWriteStats, type WriteStats } from './stats.js';
+import { type Staged, TenantState } from './tenant-state.js';
+
+/**
+ * The store's write path: WAL (group commit) → open minutes in memory → sealed segments.
+ *
+ *   DATA/store/<tenant>/wal/<startLsn>.wal                 the tenant's WAL (src/store/wal)
+ *   DATA/store/<tenant>/<yyyy>/<mm>/<dd>/<hhmm>.seg        a sealed minute, one part per device
+ *   DATA/store/<tenant>/<yyyy>/<mm>/<dd>/<hhmm>.late-<lsn>.seg   late rows of that minute
+ *   (tenant names %-encoded; full list of names, with compaction's, in ./layout.ts)
+ *
+ *   append(tenant, batch)  copies the rows into the open buffer of their minute (staged, unseen by
+ *                          readers) while the previous group's WAL write is in flight, then logs
+ *                          them with group commit; once the record is durable under the fsync
+ *                          policy the rows become visible and the promise resolves: that is the
+ *                          acknowledgement. A failed write rejects it and every append queued
+ *                          behind it, and their staged rows are dropped.
+ *   openJobs / readOpen    the rows still in memory, for the read path (sealed: false jobs).
+ *   sealing                a timer seals each minute `graceMs` after it ends (late flows wait that
+ *                          long) into <hhmm>.seg; rows arriving after that go to a late buffer
+ *                          sealed `lateDelayMs` later into <hhmm>.late-<lsn>.seg; a buffer reaching
+ *                          `maxOpenRows` is sealed at once. Each segment header carries walLsn, the
+ *                          LSN up to which the minute's rows are in it. A WAL file holding no
+ *                          unsealed rows is deleted.
+ *   start()                replays the WAL: rows not covered by a segment (coveredLsn) go back
+ *                          into open buffers; a torn tail is cut off. Progress via onProgress.
+ *
+ * Errors carry stable codes (./errors.ts: store_disk_full, store_write_failed, store_stopped),
+ * are counted in stats() and logged through a rate limiter. Fail points: store.wal.append,
+ * store.wal.fsync, store.wal.rotate, store.wal.delete, store.seal.write, store.seal.rename,
+ * store.seal.after. Everything runs on the main event loop.
+ */
+
+export interface WritePathConfig {
+  dataDir: string;
+  fsync: FsyncPolicy;
+  walMaxFileBytes: number;
+  walRollMs: number;
+  /** How long after a minute ends its late flows are still awaited before it is sealed. */
+  graceMs: number;
+  /** A late buffer collects rows this long before it is sealed as a late segment. */
+  lateDelayMs: number;
+  /** How often the seal timer looks for minutes to seal. */
+  sealCheckMs: number;
+  /** A buffer of this many rows is sealed at once (bounds memory per open minute). */
+  maxOpenRows: number;
+  /** Replay progress is reported at most this often. */
+  progressIntervalMs: number;
+  /** Seal every open minute at stop() (else the WAL is replayed at the next start). */
+  sealOnStop: boolean;
+}
+
+export const defaultWritePathConfig: Omit<WritePathConfig, 'dataDir'> = {
+  fsync: { mode: 'always' },
+  walMaxFileBytes: 64 * 1024 * 1024,
+  walRollMs: 60_000,
+  graceMs: 90_000,
+  lateDelayMs: 10_000,
+  sealCheckMs: 5_000,
+  maxOpenRows: 2_000_000,
+  progressIntervalMs: 1_000,
+  sealOnStop: true,
+};
+
+export interface WritePathDeps {
+  writeSegment: WriteSegmentFn;
+  /** Highest walLsn among a minute's segments on disk (0 if none): from the catalog. */
+  coveredLsn?: (tenant: string, minute: number) => number;
+  /** Highest walLsn of any segment of the tenant, so LSNs never go back should the WAL folder be lost. */
+  lsnFloor?: (tenant: string) => number;
+  /** A new segment, for the catalog: called in the same tick the rows leave memory. */
+  onSegment?: (segment: SealedSegment) => void;
+  onProgress?: (progress: ReplayProgress) => void;
+  log?: LogSink;
+  now?: () => number;
+  schema?: readonly ColumnDef[];
+}
+
+export function createWritePath(
+  deps: WritePathDeps,
+  config: Partial<WritePathConfig> & { dataDir: string },
+): WritePath {
+  return new WritePath(deps, { ...defaultWritePathConfig, ...config });
+}
+
+export class WritePath {
+  readonly schema: readonly ColumnDef[];
+  private readonly tenantStates = new Map<string, TenantState>();
+  private readonly counters: WriteStats = newWriteStats();
+  private readonly walStats = newWalStats();
+  private readonly errorLog: RateLimitedErrorLog;
+  private readonly now: () => number;
+  private readonly coveredLsn: (tenant: string, minute: number) => number;
+  private timer: NodeJS.Timeout | undefined;
+  private sealing: Promise<unknown> = Promise.resolve();
+  private sealQueued = false;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private readonly timeColumn: number;
+  private readonly deviceColumn: number;
+
+  constructor(
+    private readonly deps: WritePathDeps,
+    readonly config: WritePathConfig,
+  ) {
+    this.schema = deps.schema ?? flowColumns;
+    this.now = deps.now ?? Date.now;
+    this.coveredLsn = deps.coveredLsn ?? (() => 0);
+    const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    this.errorLog = new RateLimitedErrorLog(log, undefined, this.now);
+    this.timeColumn = this.schema.findIndex((col) => col.name === 'i_start_time');
+    this.deviceColumn = this.schema.findIndex((col) => col.name === 'i_device_id');
+  }
+
+  /** Replays the WAL, then starts the seal timer. */
+  async start(): Promise<ReplayProgress> {
+    const { tenants, progress } = await recoverWal({
+      dataDir: this.config.dataDir,
+      schema: this.schema,
+      state: (tenant) => this.tenant(tenant),
+      coveredLsn: this.coveredLsn,
+      onProgress: this.deps.onProgress ?? (() => {}),
+      progressIntervalMs: this.config.progressIntervalMs,
+    });
+    this.counters.replay = progress;
+    for (const recovered of tenants) await this.openWal(recovered);
+    this.state = 'running';
+    this.scheduleSeal(false);
+    this.timer = setInterval(() => this.scheduleSeal(false), this.config.sealCheckMs);
+    this.timer.unref();
+    return progress;
+  }
+
+  /** Waits for appends in flight, seals (sealOnStop) and closes the WAL files. */
+  async stop(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopped';
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.flush();
+    if (this.config.sealOnStop) await this.sealNow({ all: true });
+    await this.sealing;
+    for (const state of this.tenantStates.values()) await state.wal?.close();
+  }
+
+  /** Logs and applies a batch (rows 0..length); resolves once durable under the fsync policy. */
+  async append(tenant: string, batch: ColumnBatch<string>): Promise<void> {
+    if (this.state !== 'running') throw new StoreError('store_stopped', 'the store is not running');
+    if (batch.length === 0) return;
+    const state = this.tenant(tenant);
+    const wal = state.wal ?? this.newWal(state);
+    const source = batchSource(batch);
+    let staged: Staged | undefined;
+    try {
+      await wal.append(
+        batch.length,
+        (lsn) => {
+          staged = state.stage(source, lsn);
+          return encodeRecord(this.schema, source, lsn);
+        },
+        (lsn, file) => state.commit(staged!, lsn, file),
+      );
+      this.counters.appendedRows += batch.length;
+    } catch (err) {
+      throw this.fail(toStoreError(err, `append for tenant ${tenant}`));
+    }
+  }
+
+  /** Makes everything appended so far durable (fsyncs under relaxed policies). */
+  async flush(): Promise<void> {
+    for (const state of this.tenantStates.values()) await state.wal?.flush();
+  }
+
+  tenants(): string[] {
+    return [...this.tenantStates.keys()].sort();
+  }
+
+  /** The jobs over rows still in memory (sealed: false) for a tenant and time range. */
+  openJobs(tenant: string, from: number, to: number, devices?: readonly number[]): ScanJob[] {
+    const state = this.tenantStates.get(tenant);
+    return state === undefined ? [] : openJobsOf(tenant, state.minutes, from, to, devices);
+  }
+
+  /** Reads the named columns of a device's rows in memory for a minute (fresh arrays). */
+  readOpen(tenant: string, minute: number, deviceId: number, columns: readonly string[]): JobColumns {
+    const buffers = this.tenantStates.get(tenant)?.minutes.get(minute) ?? [];
+    return readOpenBuffers(this.schema, buffers, deviceId, columns);
+  }
+
+  /**
+   * Seals what is due now (or, with `all`, every open buffer: tests and shutdown). Seals run one
+   * at a time; each minute's buffers in order, so a late segment never overtakes its minute.
+   */
+  sealNow(options: { all?: boolean } = {}): Promise<SealReport> {
+    const run = this.sealing.then(() => this.sealDue(options.all === true));
+    this.sealing = run.catch(() => {});
+    return run;
+  }
+
+  /** Counters, and gauges of open buffers and WAL files (flowlens_store_* metrics). */
+  stats(): WriteStats {
+    return collectStats(this.counters, this.walStats, this.tenantStates.values());
+  }
+
+  private scheduleSeal(all: boolean): void {
+    if (this.sealQueued) return;
+    this.sealQueued = true;
+    void this.sealNow({ all }).finally(() => {
+      this.sealQueued = false;
+    });
+  }
+
+  private sealDue(all: boolean): Promise<SealReport> {
+    return sealDue(
+      {
+        seal: {
+          dataDir: this.config.dataDir,
+          schema: this.schema,
+          writeSegment: this.deps.writeSegment,
+          now: this.now,
+        },
+        graceMs: this.config.graceMs,
+        lateDelayMs: this.config.lateDelayMs,
+        counters: this.counters,
+        onSegment: this.deps.onSegment ?? (() => {}),
+        fail: (err) => this.fail(toStoreError(err, 'seal')),
+      },
+      this.tenantStates.values(),
+      all,
+    );
+  }
+
+  private fail(err: StoreError): StoreError {
+    if (isDiskFull(err)) this.counters.diskFull++;
+    else this.counters.writeErrors++;
+    this.errorLog.error(err.code, err.message);
+    return err;
+  }
+
+  private tenant(tenant: string): TenantState {
+    let state = this.tenantStates.get(tenant);
+    if (state === undefined) {
+      state = new TenantState(tenant, undefined, {
+        schema: this.schema,
+        timeColumn: this.timeColumn,
+        deviceColumn: this.deviceColumn,
+        maxOpenRows: this.config.maxOpenRows,
+        coveredLsn: this.coveredLsn,
+        now: this.now,
+        // During replay full buffers wait: they are sealed right after start.
+        onFull: () => {
+          if (this.state === 'running') this.scheduleSeal(false);
+        },
+      });
+      this.tenantStates.set(tenant, state);
+    }
+    return state;
+  }
+
+  private newWal(state: TenantState, nextLsn = 1): WalWriter {
+    const floor = (this.deps.lsnFloor?.(state.tenant) ?? 0) + 1;
+    state.wal = new WalWriter(
+      walDir(this.config.dataDir, state.tenant),
+      { fsync: this.config.fsync, maxFileBytes: this.config.walMaxFileBytes, rollMs: this.config.walRollMs },
+      Math.max(nextLsn, floor),
+      this.walStats,
+      this.now,
+      () => state.rollback(),
+      (err) => this.fail(toStoreError(err, `WAL fsync for tenant ${state.tenant}`)),
+    );
+    return state.wal;
+  }
+
+  private async openWal(recovered: RecoveredTenant): Promise<void> {
+    const state = this.tenant(recovered.tenant);
+    const wal = this.newWal(state, recovered.nextLsn);
+    wal.files.adopt(recovered.files);
+    try {
+      await wal.open();
+    } catch (err) {
+      // Disk full at start: the next append tries again; old files stay (they carry the LSN).
+      this.fail(toStoreError(err, `opening the WAL of tenant ${recovered.tenant}`));
+      return;
+    }
+    await wal.files.dropUnheld();
+  }
+}
