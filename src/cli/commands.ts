@@ -17,6 +17,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'print the columns of the flow record',
     load: () => import('./schema.js'),
   },
+  store: {
+    summary: 'inspect the embedded flow store on disk: tenants, devices, minutes, rows, bytes per column',
+    load: () => import('./store.js'),
+  },
   decode: {
     summary: 'print the flows in a capture of export packets (pcap/pcapng) as JSON lines',
     load: () => import('./decode.js'),
