@@ -43,10 +43,11 @@ function netflow5(): Buffer {
   return buf;
 }
 
-test('flowlens server: prints what it listens on and each flow as JSON; SIGTERM stops it cleanly', async (t) => {
+test('flowlens server --print: prints what it listens on and each flow as JSON; SIGTERM stops it cleanly', async (t) => {
   const data = `${tempDir(t)}/data`;
   const netflowPort = await freeUdpPort();
   const ipfixPort = await freeTcpPort();
+  const httpPort = await freeTcpPort();
   const config = `${tempDir(t)}/flowlens.json`;
   writeFileSync(
     config,
@@ -64,13 +65,17 @@ test('flowlens server: prints what it listens on and each flow as JSON; SIGTERM 
     String(netflowPort),
     '--ipfix-tcp-port',
     String(ipfixPort),
+    '--http-port',
+    String(httpPort),
+    '--print',
   ]);
   t.after(() => server.child.kill('SIGKILL'));
   await until(() => server.stderr().includes('listening:'), `the listening line:\n${server.stderr()}`);
   assert.match(server.stderr(), new RegExp(`netflow udp 127\\.0\\.0\\.1:${netflowPort}`));
   assert.match(server.stderr(), new RegExp(`ipfix tcp 127\\.0\\.0\\.1:${ipfixPort}`));
   assert.doesNotMatch(server.stderr(), /sflow udp/, 'port 0 disables the sFlow listener');
-  assert.match(server.stderr(), /http 8080, postgres 5433, health 10001: configured; not served yet/);
+  assert.match(server.stderr(), new RegExp(`http API: http 127\\.0\\.0\\.1:${httpPort}`));
+  assert.match(server.stderr(), /postgres 5433, health 10001: configured; not served yet/);
   assert.ok(existsSync(data), 'the data directory is created');
 
   const sender = dgram.createSocket('udp4');

@@ -4,13 +4,28 @@ import { createCollector } from '../ingest/collector.js';
 import { DeviceStore } from '../ingest/device-store.js';
 import type { LogSink } from '../ingest/error-log.js';
 import { TemplateStore } from '../ingest/netflow/template-store.js';
-import { CountingSink, type FlowSink, JsonLinesSink } from '../ingest/sink.js';
+import { type FlowSink, JsonLinesSink } from '../ingest/sink.js';
 import { ConfigError, mergeConfig, parseConfigFile, type ServerConfig } from '../server/config.js';
 import { parseServerArgs, serverUsage } from '../server/config-flags.js';
+import { newIngestStats } from '../server/http/ingest.js';
+import { apiRoutes } from '../server/http/routes.js';
+import { createHttpServer } from '../server/http.js';
+import { storeConfigOf } from '../server/store-config.js';
+import { TeeSink } from '../server/tee-sink.js';
+import { registryTenants, StoreSink, type TenantOf } from '../store/sink.js';
+import { createStore } from '../store/store.js';
+import type { ReplayProgress } from '../store/write/recovery.js';
+import { version } from './version.js';
 
 const log: LogSink = (line) => process.stderr.write(`${new Date().toISOString()} flowlens server: ${line}\n`);
 
-/** `flowlens server`: wires config → collector → sink by hand, runs until SIGINT/SIGTERM. */
+/** Largest ingest request body, as sent and after gunzip. */
+const maxBodyBytes = 64 << 20;
+
+/**
+ * `flowlens server`: wires config → store, HTTP API, collector → store sink by hand; runs until
+ * SIGINT/SIGTERM, then stops the listeners, makes everything durable and stops the store.
+ */
 export async function run(args: string[]): Promise<number> {
   let config: ServerConfig;
   try {
@@ -30,7 +45,26 @@ export async function run(args: string[]): Promise<number> {
 
   const data = resolve(config.data);
   mkdirSync(data, { recursive: true });
-  const sink: FlowSink = config.quiet ? new CountingSink() : new JsonLinesSink(process.stdout);
+  let phase: 'starting' | 'ready' | 'stopping' = 'starting';
+  let replay: ReplayProgress | undefined;
+  const startedAt = Date.now();
+  const store = createStore(
+    {
+      log,
+      onReplayProgress: (progress) => {
+        replay = progress;
+        log(`store: ${describeReplay(progress)}`);
+      },
+    },
+    storeConfigOf(config, data),
+  );
+  let tenantOf: TenantOf = () => undefined;
+  const storeSink = new StoreSink(
+    { append: (tenant, flows) => store.append(tenant, flows), flush: () => store.writePath.flush() },
+    (id) => tenantOf(id),
+  );
+  const sink: FlowSink =
+    config.print && !config.quiet ? new TeeSink([storeSink, new JsonLinesSink(process.stdout)]) : storeSink;
   const collector = createCollector(
     {
       sink,
@@ -47,24 +81,79 @@ export async function run(args: string[]): Promise<number> {
       devices: { autoRegister: config.autoRegister, devices: config.devices },
     },
   );
-  await collector.start();
-  const listeners = collector.describeListeners();
-  log(`data directory ${data}`);
-  log(listeners.length === 0 ? 'no flow listeners (every port is 0)' : `listening: ${listeners.join(', ')}`);
-  log(
-    `http ${config.httpPort}, postgres ${config.pgPort}, health ${config.healthPort}: configured; ` +
-      'not served yet (later releases)',
+  tenantOf = registryTenants(collector.devices);
+  const ingest = newIngestStats();
+  const http = createHttpServer(
+    {
+      log,
+      routes: apiRoutes({
+        store,
+        ingest: { phase: () => phase, append: (t, f) => store.append(t, f), maxBodyBytes, stats: ingest },
+        status: () => ({
+          phase,
+          version: version(),
+          uptimeMs: Date.now() - startedAt,
+          replay,
+          store: store.stats(),
+          storeSink: storeSink.stats,
+          ingest,
+          collector: collector.stats(),
+        }),
+      }),
+    },
+    { port: config.httpPort, listen: config.httpListen },
   );
+
+  const signalled = stopSignal(config.print && !config.quiet);
+  try {
+    // HTTP first, so that clients get 503 (not a refused connection) while the WAL replays.
+    await http.start();
+    log(`data directory ${data}`);
+    await store.start();
+    await collector.start();
+  } catch (err) {
+    log(`cannot start: ${(err as Error).message}`);
+    await Promise.allSettled([http.stop(), collector.stop(), store.stop()]);
+    return 1;
+  }
+  const listeners = collector.describeListeners();
+  log(listeners.length === 0 ? 'no flow listeners (every port is 0)' : `listening: ${listeners.join(', ')}`);
+  log(`http API: ${http.describe() ?? 'disabled (port 0)'}`);
+  log(`postgres ${config.pgPort}, health ${config.healthPort}: configured; not served yet (later releases)`);
   log(
     `${config.devices.length} configured devices; unknown exporters ${config.autoRegister ? 'auto-registered' : 'refused'}`,
   );
+  phase = 'ready';
+  log(
+    `ready: storing flows (fsync ${config.fsync}, grace ${config.graceMs} ms, retention ${config.retentionDays} days)`,
+  );
 
-  const signal = await stopSignal();
+  const signal = await signalled;
+  phase = 'stopping';
   log(`${signal}: stopping`);
-  await collector.stop();
+  await Promise.all([collector.stop(), http.stop()]);
+  try {
+    await store.stop();
+  } catch (err) {
+    // What could not be sealed stays in the WAL and is replayed at the next start.
+    log(`store: stop failed: ${(err as Error).message}`);
+    return 1;
+  }
   const s = collector.stats().decode;
-  log(`stopped: ${s.packets} packets, ${s.flows} flows, ${collector.stats().devices.length} devices`);
+  log(
+    `stopped: ${s.packets} packets, ${s.flows} flows, ${collector.stats().devices.length} devices; ` +
+      `${storeSink.stats.storedFlows + ingest.rows} flows stored`,
+  );
   return 0;
+}
+
+function describeReplay(p: ReplayProgress): string {
+  const torn = p.tornRecords > 0 ? `, ${p.tornRecords} torn records (${p.tornBytes} bytes) cut off` : '';
+  const state = p.done ? `done in ${Math.round(p.elapsedMs)} ms` : `${Math.round(p.percent)}%`;
+  return (
+    `WAL replay ${state}: ${p.files}/${p.filesTotal} files, ${p.rowsReplayed} rows replayed, ` +
+    `${p.rowsSkipped} already sealed${torn}`
+  );
 }
 
 function readText(file: string): string {
@@ -75,8 +164,8 @@ function readText(file: string): string {
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM, or when stdout closes (e.g. piped into `head`). */
-function stopSignal(): Promise<string> {
+/** Resolves on the first SIGINT or SIGTERM, or when printed-to stdout closes (piped into `head`). */
+function stopSignal(printing: boolean): Promise<string> {
   return new Promise((resolve) => {
     const done = (why: string) => {
       process.off('SIGINT', onInt);
@@ -87,6 +176,7 @@ function stopSignal(): Promise<string> {
     const onTerm = () => done('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => done(`stdout ${err.code ?? err.message}`));
+    if (printing)
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => done(`stdout ${err.code ?? err.message}`));
   });
 }

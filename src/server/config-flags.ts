@@ -9,9 +9,15 @@ const valueFlags = {
   'sflow-port': 'sflowPort',
   'ipfix-tcp-port': 'ipfixTcpPort',
   'http-port': 'httpPort',
+  'http-listen': 'httpListen',
   'pg-port': 'pgPort',
   'health-port': 'healthPort',
   'recv-buffer-size': 'recvBufferSize',
+  'retention-days': 'retentionDays',
+  fsync: 'fsync',
+  'grace-ms': 'graceMs',
+  'compact-after-ms': 'compactAfterMs',
+  'maintenance-interval-ms': 'maintenanceIntervalMs',
 } as const satisfies Record<string, keyof ServerConfig>;
 
 const numericKeys = new Set<keyof ServerConfig>([
@@ -22,6 +28,10 @@ const numericKeys = new Set<keyof ServerConfig>([
   'pgPort',
   'healthPort',
   'recvBufferSize',
+  'retentionDays',
+  'graceMs',
+  'compactAfterMs',
+  'maintenanceIntervalMs',
 ]);
 
 export interface ServerArgs {
@@ -47,6 +57,7 @@ export function parseServerArgs(args: string[]): ServerArgs {
     flags[key] = checkOption(key, value, `--${flag}`);
   }
   if (values.quiet) flags.quiet = true;
+  if (values.print) flags.print = true;
   if (values['auto-register'] && values['no-auto-register'])
     throw new ConfigError('--auto-register and --no-auto-register contradict each other');
   if (values['auto-register']) flags.autoRegister = true;
@@ -68,6 +79,7 @@ function parse(args: string[]) {
       ...strings,
       config: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      print: { type: 'boolean' },
       'auto-register': { type: 'boolean' },
       'no-auto-register': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -77,31 +89,47 @@ function parse(args: string[]) {
 
 export const serverUsage = `Usage: flowlens server --data DIR [options]
 
-Runs the collector: receives NetFlow v5/v9, IPFIX and sFlow v5 from routers and switches, maps
-each exporter to a device, and prints every flow as a JSON line on stdout (the flow store, HTTP
-API and PostgreSQL frontend of later releases will take over from printing).
+Runs the collector and the flow store: receives NetFlow v5/v9, IPFIX and sFlow v5 from routers and
+switches, maps each exporter to a device of a tenant, and stores every flow in the embedded store
+under DIR. An HTTP API (loopback only by default) accepts flows as JSON lines and reports status.
 
 Options (each also settable in the config file under the name in brackets):
-  --data DIR              data directory, created if missing; keeps templates, device ids [data]
+  --data DIR              data directory, created if missing: flow store, templates, device ids [data]
   --config FILE           JSON config file; flags override it (see docs/collector.md)
   --listen ADDR           address to bind listeners to (default 0.0.0.0; '::' for IPv4+IPv6) [listen]
   --netflow-port N        UDP port for NetFlow v5/v9 and IPFIX (default 2055) [netflowPort]
   --sflow-port N          UDP port for sFlow v5 (default 6343) [sflowPort]
   --ipfix-tcp-port N      TCP port for IPFIX (default 4739) [ipfixTcpPort]
-  --http-port N           HTTP API port (default 8080) [httpPort]
+  --http-port N           HTTP API port: ingest and status (default 8080) [httpPort]
+  --http-listen ADDR      address the HTTP API binds to (default 127.0.0.1: there is no
+                          authentication yet, see docs/ingest-api.md) [httpListen]
   --pg-port N             PostgreSQL wire-protocol port (default 5433) [pgPort]
   --health-port N         health-check port (default 10001) [healthPort]
-                          http, pg and health ports are accepted and kept in the config, but
+                          pg and health ports are accepted and kept in the config, but
                           nothing listens on them yet (later releases serve them)
   --recv-buffer-size N    UDP receive buffer in bytes (default 33554432; capped by
                           net.core.rmem_max) [recvBufferSize]
   --no-auto-register      refuse (and count) exporters that are not configured devices [autoRegister]
   --auto-register         register unknown exporters as devices (the default)
-  -q, --quiet             do not print flows [quiet]
+  --print                 also print every flow as a JSON line on stdout [print]
+  -q, --quiet             do not print flows, even with --print [quiet]
+
+Store options:
+  --retention-days N      days of flows kept per tenant (default 30) [retentionDays]
+  --fsync POLICY          WAL fsync: always (before acknowledging; the default), never, or
+                          interval(MS) [fsync]
+  --grace-ms N            late flows of a minute are awaited this long after it ends, then the
+                          minute is sealed (default 90000) [graceMs]
+  --compact-after-ms N    hours that ended this long ago are compacted into hourly files
+                          (default 7200000) [compactAfterMs]
+  --maintenance-interval-ms N
+                          how often compaction and rollups run; retention every 10 times as
+                          long (default 60000) [maintenanceIntervalMs]
   -h, --help              this help
 
 A port of 0 disables that listener. Devices and per-device sampling-rate overrides are set in the
 config file ("devices": [{"address": "192.0.2.1", "name": "edge1", "tenant": "acme",
-"sampleRate": 1000}]). SIGINT or SIGTERM stops the server cleanly (flushes, saves templates).
-More in docs/collector.md.
+"sampleRate": 1000}]). SIGINT or SIGTERM stops the server cleanly: the collector delivers what it
+holds, the store makes it durable and seals open minutes, templates are saved. More in
+docs/collector.md, docs/store.md and docs/ingest-api.md.
 `;

@@ -110,3 +110,42 @@ test('flag errors name the flag', () => {
   assert.equal(parseServerArgs(['--help']).help, true);
   assert.equal(defaultServerConfig.recvBufferSize, 32 << 20);
 });
+
+test('store and HTTP options: defaults, flags, checks', () => {
+  const defaults = mergeConfig({}, parseServerArgs(['--data', '/tmp/x']).flags);
+  assert.equal(defaults.httpListen, '127.0.0.1', 'the HTTP API is loopback-only by default');
+  assert.deepEqual(
+    [defaults.print, defaults.retentionDays, defaults.fsync, defaults.graceMs, defaults.compactAfterMs],
+    [false, 30, 'always', 90_000, 7_200_000],
+  );
+  const flags = parseServerArgs([
+    '--print',
+    '--http-listen',
+    '::',
+    '--retention-days',
+    '7',
+    '--fsync',
+    'interval(50)',
+    '--grace-ms',
+    '0',
+    '--compact-after-ms',
+    '60000',
+    '--maintenance-interval-ms',
+    '500',
+  ]).flags;
+  assert.deepEqual(flags, {
+    print: true,
+    httpListen: '::',
+    retentionDays: 7,
+    fsync: 'interval(50)',
+    graceMs: 0,
+    compactAfterMs: 60_000,
+    maintenanceIntervalMs: 500,
+  });
+  assert.throws(() => parseServerArgs(['--fsync', 'sometimes']), /--fsync: bad fsync policy/);
+  assert.throws(() => parseServerArgs(['--retention-days', '0']), /--retention-days: expected an integer 1-/);
+  assert.throws(
+    () => parseConfigFile('{"graceMs": -1}', 'f.json'),
+    /f\.json: graceMs: expected an integer 0-/,
+  );
+});

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import type { DeviceConfig } from '../ingest/devices.js';
+import { parseFsyncPolicy } from '../store/wal/wal-file.js';
 
 /** Everything `flowlens server` can be told, by config file (same keys) or flags. */
 export interface ServerConfig {
-  /** Data directory (templates now; the flow store later). Created if missing. */
+  /** Data directory: templates, device ids and the flow store. Created if missing. */
   data: string;
   /** Address the listeners bind to. */
   listen: string;
@@ -11,14 +12,29 @@ export interface ServerConfig {
   netflowPort: number;
   sflowPort: number;
   ipfixTcpPort: number;
-  /** Stored for the HTTP API, PostgreSQL and health listeners of later issues. */
+  /** HTTP API (ingest, status); 0 disables. */
   httpPort: number;
+  /** Address the HTTP API binds to: loopback until authentication arrives. */
+  httpListen: string;
+  /** Stored for the PostgreSQL and health listeners of later issues. */
   pgPort: number;
   healthPort: number;
   /** Requested UDP receive buffer in bytes (capped by net.core.rmem_max). */
   recvBufferSize: number;
-  /** Do not print received flows. */
+  /** Print received flows as JSON lines on stdout (as well as storing them). */
+  print: boolean;
+  /** Do not print received flows (wins over `print`). */
   quiet: boolean;
+  /** Days of flows kept per tenant; older minutes are deleted whole. */
+  retentionDays: number;
+  /** WAL fsync policy: `always` (before acknowledging), `never`, or `interval(ms)`. */
+  fsync: string;
+  /** How long after a minute ends late flows are awaited before the minute is sealed. */
+  graceMs: number;
+  /** Hours that ended this long ago are compacted into hourly files. */
+  compactAfterMs: number;
+  /** How often compaction and rollups run (retention: every 10 of these). */
+  maintenanceIntervalMs: number;
   /** Register unknown exporters as devices (true) or refuse and count them (false). */
   autoRegister: boolean;
   devices: DeviceConfig[];
@@ -31,10 +47,17 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   sflowPort: 6343,
   ipfixTcpPort: 4739,
   httpPort: 8080,
+  httpListen: '127.0.0.1',
   pgPort: 5433,
   healthPort: 10001,
   recvBufferSize: 32 << 20,
+  print: false,
   quiet: false,
+  retentionDays: 30,
+  fsync: 'always',
+  graceMs: 90_000,
+  compactAfterMs: 2 * 3_600_000,
+  maintenanceIntervalMs: 60_000,
   autoRegister: true,
   devices: [],
 };
@@ -71,6 +94,24 @@ const positive =
     return v;
   };
 
+const nonNegative =
+  (max: number): Check =>
+  (v, where) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+      throw new ConfigError(`${where}: expected an integer 0-${max}, got ${show(v)}`);
+    return v;
+  };
+const fsyncPolicy: Check = (v, where) => {
+  try {
+    if (typeof v !== 'string') throw new Error(`expected a string, got ${show(v)}`);
+    parseFsyncPolicy(v);
+  } catch (err) {
+    throw new ConfigError(`${where}: ${(err as Error).message}`);
+  }
+  return v;
+};
+const DAY_MS = 86_400_000;
+
 const deviceChecks: Record<keyof DeviceConfig, Check> = {
   address,
   id: positive(0xffff_ffff),
@@ -100,10 +141,17 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   sflowPort: port,
   ipfixTcpPort: port,
   httpPort: port,
+  httpListen: address,
   pgPort: port,
   healthPort: port,
   recvBufferSize: positive(2 ** 31 - 1),
+  print: bool,
   quiet: bool,
+  retentionDays: positive(36_500),
+  fsync: fsyncPolicy,
+  graceMs: nonNegative(DAY_MS),
+  compactAfterMs: nonNegative(30 * DAY_MS),
+  maintenanceIntervalMs: positive(DAY_MS),
   autoRegister: bool,
   devices,
 };

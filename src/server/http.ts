@@ -1,0 +1,119 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type LogSink, RateLimitedErrorLog } from '../ingest/error-log.js';
+import { HttpError, sendError } from './http/respond.js';
+import type { Route } from './http/routes.js';
+
+/**
+ * The HTTP API server: node:http and a table of exact-path routes (src/server/http/routes.ts), no
+ * framework. Every error answers `{"error": {"code", "message"}}`; a handler that throws something
+ * other than an HttpError gets a 500 and a rate-limited log line, and the server keeps serving.
+ */
+
+export interface HttpConfig {
+  /** 0 disables the server. */
+  port: number;
+  /** Loopback by default: there is no authentication yet. */
+  listen: string;
+}
+
+export const defaultHttpConfig: HttpConfig = { port: 8080, listen: '127.0.0.1' };
+
+export interface HttpDeps {
+  routes: readonly Route[];
+  log: LogSink;
+}
+
+export class HttpServer {
+  private readonly server: Server;
+  private readonly byPath = new Map<string, Route[]>();
+  private readonly errorLog: RateLimitedErrorLog;
+  private closing = false;
+
+  constructor(
+    deps: HttpDeps,
+    readonly config: HttpConfig,
+  ) {
+    for (const route of deps.routes)
+      this.byPath.set(route.path, [...(this.byPath.get(route.path) ?? []), route]);
+    this.errorLog = new RateLimitedErrorLog(deps.log);
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<void> {
+    if (this.config.port === 0) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.port, this.config.listen, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish (their acknowledgements), closes idle sockets;
+   * connections still busy after `graceMs` are cut.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (!this.server.listening) return;
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  /** `http 127.0.0.1:8080`, for the start-up banner; undefined when disabled. */
+  describe(): string | undefined {
+    const address = this.server.address() as AddressInfo | null;
+    return address === null ? undefined : `http ${address.address}:${address.port}`;
+  }
+
+  private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    // While stopping, every answer ends its connection, so keep-alive clients let go.
+    if (this.closing) res.setHeader('connection', 'close');
+    try {
+      const url = new URL(raw.url ?? '/', 'http://localhost');
+      const routes = this.byPath.get(url.pathname);
+      if (routes === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
+      const route = routes.find((r) => r.method === raw.method);
+      if (route === undefined) {
+        const allow = routes.map((r) => r.method).join(', ');
+        throw new HttpError(405, 'method_not_allowed', `${url.pathname} accepts ${allow}`, {}, { allow });
+      }
+      await route.handler({ raw, url, receivedAt }, res);
+    } catch (err) {
+      this.fail(raw, res, err);
+    }
+  }
+
+  private fail(raw: IncomingMessage, res: ServerResponse, err: unknown): void {
+    // The client went away mid-request: nobody to answer, nothing to log.
+    if (raw.socket.destroyed && !(err instanceof HttpError)) {
+      res.destroy();
+      return;
+    }
+    let error: HttpError;
+    if (err instanceof HttpError) error = err;
+    else {
+      this.errorLog.error('http_internal', err instanceof Error ? (err.stack ?? err.message) : String(err));
+      error = new HttpError(500, 'internal', 'internal error (logged by the server)');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if ((err as { closeConnection?: boolean }).closeConnection === true) {
+      res.setHeader('connection', 'close');
+      res.once('finish', () => raw.socket.destroy());
+    }
+    sendError(res, error);
+  }
+}
+
+export function createHttpServer(deps: HttpDeps, config: Partial<HttpConfig> = {}): HttpServer {
+  return new HttpServer(deps, { ...defaultHttpConfig, ...config });
+}
