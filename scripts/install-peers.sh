@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, the real peers the tests run against (tshark, softflowd,
 # nfdump, pmacct, ...), when they are missing. Idempotent; needs root (CI and the dev machines are).
+# `install-peers.sh bench` also installs what the benchmarks run beside flowlens (ClickHouse).
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
 
 # command -> Debian package
 declare -A peers=(
@@ -16,6 +18,10 @@ declare -A peers=(
   [editcap]=wireshark-common
   [mergecap]=wireshark-common
 )
+if [ "${1:-}" = bench ]; then
+  peers[clickhouse-server]=clickhouse-server
+  peers[nfcapd]=nfdump
+fi
 
 missing=()
 for cmd in "${!peers[@]}"; do

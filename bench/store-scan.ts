@@ -1,0 +1,75 @@
+import { openSegment } from '../src/store/segment/index.js';
+import type { EmbeddedStore } from '../src/store/store.js';
+import { standardColumnNames } from './store-columns.js';
+import { listFiles } from './store-density.js';
+import { round, TENANT } from './store-ingest.js';
+
+/**
+ * The scan phase, single-threaded on the main thread: every (minute, device) job's standard
+ * columns decoded into typed arrays. Two ways, one after the other:
+ * - `facade`: `store.jobs()` then `store.read(job, columns)` per job, as the query engine does
+ *   (each read opens the job's segment, checks and parses its footer, decodes, closes);
+ * - `segment_reader`: each segment opened once and every part decoded with `readPart` — the
+ *   decoding alone.
+ * The segment files were just written, so they are in the page cache: this is decode speed, not
+ * disk speed. Values are rows × columns (an address counts as one value).
+ */
+export interface ScanResult {
+  jobs: number;
+  rows: number;
+  columns: number;
+  values: number;
+  seconds: number;
+  values_per_sec: number;
+  rows_per_sec: number;
+  /** Sum of in_bytes over every row read: must equal the ingested sum. */
+  in_bytes_sum?: number;
+}
+
+function result(jobs: number, rows: number, ms: number, inBytes?: number): ScanResult {
+  const values = rows * standardColumnNames.length;
+  return {
+    jobs,
+    rows,
+    columns: standardColumnNames.length,
+    values,
+    seconds: round(ms / 1000),
+    values_per_sec: Math.round((values / ms) * 1000),
+    rows_per_sec: Math.round((rows / ms) * 1000),
+    ...(inBytes === undefined ? {} : { in_bytes_sum: inBytes }),
+  };
+}
+
+export async function scanFacade(store: EmbeddedStore, from: number, to: number): Promise<ScanResult> {
+  const started = performance.now();
+  const jobs = await store.jobs({ tenant: TENANT, from, to });
+  let rows = 0;
+  let inBytes = 0;
+  for (const job of jobs) {
+    const cols = await store.read(job, standardColumnNames);
+    rows += cols.rows;
+    const b = cols.columns.in_bytes!;
+    for (let i = 0; i < cols.rows; i++) inBytes += b[i]!;
+  }
+  return result(jobs.length, rows, performance.now() - started, inBytes);
+}
+
+export function scanSegments(dataDir: string): ScanResult {
+  const files = listFiles(dataDir).filter((p) => p.endsWith('.seg'));
+  const started = performance.now();
+  let rows = 0;
+  let jobs = 0;
+  for (const path of files) {
+    const reader = openSegment(path);
+    try {
+      if (reader.meta.header.table !== 'flows') continue;
+      for (let p = 0; p < reader.meta.parts.length; p++) {
+        rows += reader.readPart(p, standardColumnNames).rows;
+        jobs++;
+      }
+    } finally {
+      reader.close();
+    }
+  }
+  return result(jobs, rows, performance.now() - started);
+}
