@@ -20,6 +20,23 @@ export const ADDR_MIXED = 2;
 
 export const addrKindNames = ['const', 'v4', 'mixed'] as const;
 
+/**
+ * The IPv4 values as an integer block, with two options measured on the benchmark data (1 M
+ * flows): delta payloads as byte planes (sorted dst_addr 1.64 → 1.48 bytes per flow; planes for
+ * every payload made src_addr worse, 3.22 → 3.46) and the sorted dictionary (SDICT) for scattered
+ * repeating addresses, the second sort key.
+ */
+function encodeV4(ints: IntEncoder, values: Float64Array, n: number, out: ByteWriter): void {
+  ints.shuffleDeltas = true;
+  ints.sortedDictionaries = true;
+  try {
+    ints.encode(values, n, out, true);
+  } finally {
+    ints.shuffleDeltas = false;
+    ints.sortedDictionaries = false;
+  }
+}
+
 /** Encodes the addresses of `rows` of `col`; `scratch` holds at least rows.length numbers. */
 export function encodeAddrs(
   col: Uint8Array,
@@ -56,7 +73,7 @@ export function encodeAddrs(
   }
   if (others === 0) {
     out.u8(ADDR_V4);
-    ints.encode(scratch, n, out);
+    encodeV4(ints, scratch, n, out);
     return ADDR_V4;
   }
   out.u8(ADDR_MIXED);
@@ -66,7 +83,7 @@ export function encodeAddrs(
     if (!isMappedRow(words, rows[i]!)) out.bytes[bitmapAt + (i >> 3)]! |= 1 << (i & 7);
   }
   out.varint(others);
-  ints.encode(scratch, n - others, out);
+  encodeV4(ints, scratch, n - others, out);
   out.align(4);
   const rawAt = out.reserve(others * 16);
   let k = 0;
@@ -81,7 +98,7 @@ export function encodeAddrs(
   return ADDR_MIXED;
 }
 
-/** Decodes an address block of `out.length / 16` rows into `out` (zero-filled on entry). */
+/** Decodes an address block of `out.length / 16` rows into `out`, writing every byte (it may come uninitialised). */
 export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
   const n = out.length >> 4;
   const kind = r.u8();
@@ -90,7 +107,8 @@ export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
     const value = r.bytes.subarray(at, at + 16);
     let zero = true;
     for (let k = 0; k < 16; k++) if (value[k] !== 0) zero = false;
-    if (!zero) for (let i = 0; i < n; i++) out.set(value, i * 16);
+    if (zero) out.fill(0);
+    else for (let i = 0; i < n; i++) out.set(value, i * 16);
     return;
   }
   // Fresh output: byteOffset 0, so a 32-bit view is aligned.
@@ -99,6 +117,8 @@ export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
     const v4 = new Uint32Array(n);
     decodeInts(r, v4);
     for (let i = 0; i < n; i++) {
+      out32[i * 4] = 0;
+      out32[i * 4 + 1] = 0;
       out32[i * 4 + 2] = MAPPED_WORD;
       out32[i * 4 + 3] = swap32(v4[i]!);
     }
@@ -118,13 +138,7 @@ export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
   for (let b = bitmapAt; b < bitmapAt + ((n + 7) >> 3); b++) set += popcount8(bytes[b]!);
   if (set !== others) throw new DecodeError('IPv6 bitmap does not match its count');
   // Every row first gets the next IPv4 value (IPv6 rows get a wrong one, and do not consume it)…
-  let k4 = 0;
-  for (let i = 0; i < n; i++) {
-    const isOther = (bytes[bitmapAt + (i >> 3)]! >> (i & 7)) & 1;
-    out32[i * 4 + 2] = MAPPED_WORD;
-    out32[i * 4 + 3] = swap32(v4[k4]!);
-    k4 += 1 - isOther;
-  }
+  fillMapped(out32, v4, bytes, bitmapAt, n);
   // …then the IPv6 rows are overwritten whole, visiting only the non-zero bitmap bytes.
   const raw32 = alignedWords(bytes, rawAt, others * 4);
   let k6 = 0;
@@ -141,6 +155,50 @@ export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
       out32[o + 3] = raw32[from + 3]!;
       k6++;
     }
+  }
+}
+
+/**
+ * Writes every row as IPv4-mapped, taking the next value of `v4` for the rows whose bitmap bit is
+ * clear (rows with the bit set get a placeholder and are overwritten by the caller). Eight rows
+ * at a time: a zero bitmap byte (eight IPv4 rows, the common case) needs no bit tests.
+ */
+function fillMapped(
+  out32: Uint32Array,
+  v4: Uint32Array,
+  bytes: Uint8Array,
+  bitmapAt: number,
+  n: number,
+): void {
+  let k4 = 0;
+  const full = n >> 3;
+  for (let b = 0; b < full; b++) {
+    const bits = bytes[bitmapAt + b]!;
+    let o = b * 32;
+    if (bits === 0) {
+      for (let j = 0; j < 8; j++, o += 4) {
+        out32[o] = 0;
+        out32[o + 1] = 0;
+        out32[o + 2] = MAPPED_WORD;
+        out32[o + 3] = swap32(v4[k4++]!);
+      }
+      continue;
+    }
+    for (let j = 0; j < 8; j++, o += 4) {
+      out32[o] = 0;
+      out32[o + 1] = 0;
+      out32[o + 2] = MAPPED_WORD;
+      out32[o + 3] = swap32(v4[k4]!);
+      k4 += 1 - ((bits >> j) & 1);
+    }
+  }
+  for (let i = full * 8; i < n; i++) {
+    const isOther = (bytes[bitmapAt + (i >> 3)]! >> (i & 7)) & 1;
+    out32[i * 4] = 0;
+    out32[i * 4 + 1] = 0;
+    out32[i * 4 + 2] = MAPPED_WORD;
+    out32[i * 4 + 3] = swap32(v4[k4]!);
+    k4 += 1 - isOther;
   }
 }
 

@@ -62,6 +62,21 @@ test('mixed IPv4/IPv6, IPv6-only, all-zero and constant addresses round-trip', (
   assert.equal(roundTrip('addr', new Uint8Array(0)).decoded.array.length, 0);
 });
 
+test('mixed addresses of every length up to 70 rows, and runs of IPv4 rows, round-trip', () => {
+  for (let n = 1; n <= 70; n++) {
+    const a = new Uint8Array(n * 16);
+    for (let i = 0; i < n; i++) {
+      // Runs of 8+ IPv4 rows, single IPv6 rows, a row at 2^32 - 1, and all-zero rows.
+      if (i % 11 === 3 || i === n - 1)
+        for (let b = 0; b < 16; b++) a[i * 16 + b] = (n * 7 + i * 31 + b) & 0xff;
+      else if (i % 13 === 5) continue;
+      else v4(a, i, i === 0 ? 0xffffffff : 0x0a000000 + i * 257);
+    }
+    const { decoded } = roundTrip('addr', a);
+    assert.deepEqual(decoded.array, a, `n = ${n}`);
+  }
+});
+
 test('rows are read through the row index, in its order', () => {
   const a = new Uint8Array(4 * 16);
   for (let i = 0; i < 4; i++) v4(a, i, i + 1);

@@ -91,7 +91,7 @@ export class ColumnEncoder {
   private numbers(scratch: Float64Array, n: number, out: ByteWriter, wide: boolean): EncodedStats {
     // Byte planes for times and counters only (see IntEncoder.shuffle).
     this.ints.shuffle = wide;
-    const info = this.ints.encode(scratch, n, out);
+    const info = this.ints.encode(scratch, n, out, !wide);
     this.ints.shuffle = false;
     return n === 0
       ? { encoding: info.kind, min: undefined, max: undefined }
@@ -157,6 +157,7 @@ export function allocateColumn(type: ColumnType, rows: number): NumberArray {
 
 /** Like `allocateColumn` but not zeroed (Buffer.allocUnsafeSlow): for decoders that write every element. */
 function allocateUninitialized(type: ColumnType, rows: number): NumberArray {
+  if (type === 'addr') return new Uint8Array(Buffer.allocUnsafeSlow(rows * 16).buffer, 0, rows * 16);
   const width = type === 'u8' ? 1 : type === 'u16' ? 2 : type === 'u32' || type === 'string' ? 4 : 8;
   const buffer = Buffer.allocUnsafeSlow(rows * width).buffer;
   if (width === 1) return new Uint8Array(buffer, 0, rows);
@@ -180,8 +181,8 @@ export function decodeColumn(
   rows: number,
 ): DecodedColumn {
   const r = new ByteReader(raw);
-  // Integer blocks write every element, so their arrays skip zeroing; addresses rely on it.
-  const array = type === 'addr' ? allocateColumn(type, rows) : allocateUninitialized(type, rows);
+  // Every decoder writes every element, so the arrays skip zeroing.
+  const array = allocateUninitialized(type, rows);
   let dict: string[] | undefined;
   let reference: number | undefined;
   if (encoding >= ENCODING_RELATIVE) {

@@ -79,6 +79,20 @@ export class DistinctCounter {
     }
   }
 
+  /** Reorders the entries by ascending value (for a dictionary stored as deltas). */
+  sortByValue(): void {
+    const n = this.size;
+    for (let i = 0; i < n; i++) this.slots[this.slotOf[i]!] = -1;
+    const values = this.values.subarray(0, n);
+    values.sort();
+    // Counts are not kept in step (nothing reads them after this). Re-insert every value.
+    for (let i = 0; i < n; i++) {
+      const slot = this.find(values[i]!);
+      this.slots[slot] = i;
+      this.slotOf[i] = slot;
+    }
+  }
+
   /** The entry index of a value counted before (after `rankByFrequency`, its rank). */
   indexOf(v: number): number {
     return this.slots[this.find(v)]!;

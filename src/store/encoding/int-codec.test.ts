@@ -136,3 +136,91 @@ test('garbage input throws DecodeError, never hangs', () => {
     }
   }
 });
+
+test('byte planes decode straight into u16, u32 and f64 outputs, base added', () => {
+  const shuffled = new IntEncoder();
+  shuffled.shuffle = true;
+  const rnd = (
+    (s) => () =>
+      (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+  )(11);
+  for (const n of [2, 7, 8, 9, 1000]) {
+    const u16 = Array.from({ length: n }, (_, i) => 3000 + ((rnd() + i) % 60_000));
+    const u32 = Array.from({ length: n }, () => 70_000 + (rnd() % 4_000_000_000));
+    const f64v = Array.from({ length: n }, () => 1_700_000_000_000 + (rnd() % 90_000));
+    const cases: [number[], () => NumberArray][] = [
+      [u16, () => new Uint16Array(n)],
+      [u16, () => new Uint32Array(n)],
+      [u16, () => new Float64Array(n)],
+      [u32.map((v) => Math.min(v, 0xffff_ffff)), () => new Uint32Array(n)],
+      [u32, () => new Float64Array(n)],
+      [f64v, () => new Float64Array(n)],
+    ];
+    for (const [values, make] of cases) {
+      const w = new ByteWriter(16);
+      shuffled.encode(Float64Array.from(values), n, w);
+      // Decode into garbage-filled outputs: every element must be written.
+      const out = make().fill(7);
+      decodeInts(new ByteReader(w.view8().slice()), out);
+      assert.deepEqual(Array.from(out), values);
+    }
+  }
+});
+
+test('byte-plane dictionary indexes decode into f64 and u32, and a bad index is an error', () => {
+  const shuffled = new IntEncoder();
+  shuffled.shuffle = true;
+  const values = Array.from({ length: 5000 }, (_, i) => 1_000_000 + (i % 300) * 4099);
+  const w = new ByteWriter(16);
+  assert.equal(intKindNames[shuffled.encode(Float64Array.from(values), values.length, w).kind], 'dict');
+  const bytes = w.view8().slice();
+  for (const out of [new Float64Array(values.length), new Uint32Array(values.length)]) {
+    decodeInts(new ByteReader(bytes), out);
+    assert.deepEqual(Array.from(out), values);
+  }
+  // The last plane holds the high bytes of the last indexes: make one index point past the dictionary.
+  const bad = bytes.slice();
+  bad[bad.length - 1] = 0xff;
+  assert.throws(() => decodeInts(new ByteReader(bad), new Float64Array(values.length)), DecodeError);
+});
+
+test('sorted dictionaries (SDICT) round-trip scattered repeating 32-bit values', () => {
+  const sorted = new IntEncoder();
+  sorted.sortedDictionaries = true;
+  const rnd = (
+    (s) => () =>
+      (s = (Math.imul(s, 1103515245) + 12345) >>> 0)
+  )(5);
+  const pool = Array.from({ length: 3000 }, () => rnd());
+  for (const n of [2, 3, 17, 10_000]) {
+    const values = Array.from({ length: n }, (_, i) =>
+      i < 2 ? [0, 0xffff_ffff][i]! : pool[rnd() % pool.length]!,
+    );
+    const w = new ByteWriter(16);
+    const kind = intKindNames[sorted.encode(Float64Array.from(values), n, w, true).kind];
+    if (n === 10_000) assert.equal(kind, 'sdict');
+    for (const out of [new Uint32Array(n).fill(9), new Float64Array(n).fill(9)]) {
+      decodeInts(new ByteReader(w.view8().slice()), out);
+      assert.deepEqual(Array.from(out), values);
+    }
+  }
+  // Gaps too wide for a 4-byte delta fall back to frame of reference.
+  const wide = [0, 2 ** 31 + 5, 0xffff_ffff, 0, 2 ** 31 + 5, 0xffff_ffff, 7, 7];
+  const w = new ByteWriter(16);
+  sorted.encode(Float64Array.from(wide), wide.length, w, true);
+  const out = new Float64Array(wide.length);
+  decodeInts(new ByteReader(w.view8().slice()), out);
+  assert.deepEqual(Array.from(out), wide);
+});
+
+test('dictionary values of u64 columns up to 2^53 - 1 round-trip through the nested block', () => {
+  const values = Array.from(
+    { length: 4000 },
+    (_, i) => [2 ** 53 - 1, 0, 2 ** 40 + 3, 1500][i % 4]! + (i % 2 === 1 ? 0 : 0),
+  );
+  const w = new ByteWriter(16);
+  encoder.encode(Float64Array.from(values), values.length, w);
+  const out = new Float64Array(values.length);
+  decodeInts(new ByteReader(w.view8().slice()), out);
+  assert.deepEqual(Array.from(out), values);
+});

@@ -1,7 +1,8 @@
 import type { NumberArray } from '../../flow/batch.js';
 import { type ByteReader, DecodeError } from './byte-io.js';
-import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_RAW, SHUFFLED } from './int-format.js';
+import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_RAW, INT_SDICT, SHUFFLED } from './int-format.js';
 import { addBase, lookup, undelta } from './int-kernels.js';
+import { lookupPlanesInto, planesInto } from './int-planes.js';
 
 type UintView = Uint8Array | Uint16Array | Uint32Array;
 
@@ -49,6 +50,22 @@ function readWidth(r: ByteReader, allowed: readonly number[]): number {
   return width;
 }
 
+/**
+ * The `d` values of a dictionary, stored as a nested integer block (CONST, FOR or DELTA: never a
+ * dictionary again, so nesting is one level deep), then padding to 4.
+ */
+function nestedValues(r: ByteReader, d: number): Float64Array {
+  const kind = r.u8();
+  if (kind !== INT_CONST && kind !== INT_FOR && kind !== INT_DELTA)
+    throw new DecodeError('bad dictionary block');
+  r.pos--;
+  const dict = new Float64Array(d);
+  decodeInts(r, dict);
+  r.align(4);
+  if (d === 0) throw new DecodeError('empty dictionary');
+  return dict;
+}
+
 /** Decodes an integer block of `out.length` values (see int-format.ts) into `out`, writing every element. */
 export function decodeInts(r: ByteReader, out: NumberArray): void {
   const n = out.length;
@@ -64,6 +81,15 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
       r.align(8);
       const base = r.f64();
       if (width !== 8) {
+        if (width & SHUFFLED) {
+          // Planes of 2 or 4 bytes (times, counters) go straight into the output, base added.
+          const bytes = width & ~SHUFFLED;
+          const at = r.take(n * bytes);
+          if (planesInto(r.bytes, at, bytes, out, base)) return;
+          out.set(fromPlanes(r.bytes, at, n, bytes));
+          addBase(out, base);
+          return;
+        }
         out.set(readPayload(r, n, width));
         addBase(out, base);
         return;
@@ -91,10 +117,26 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
     }
     case INT_DICT: {
       const width = readWidth(r, [1, 2, 4]);
-      const d = r.count(8);
-      r.align(8);
-      const at = r.take(d * 8);
-      const dict = new Float64Array(r.bytes.slice(at, at + d * 8).buffer);
+      const d = r.count(1);
+      const dict = nestedValues(r, d);
+      if (width & SHUFFLED) {
+        const bytes = width & ~SHUFFLED;
+        const from = r.take(n * bytes);
+        const bad = lookupPlanesInto(r.bytes, from, bytes, out, dict);
+        if (bad > 0) throw new DecodeError(`dictionary index ${bad - 1} of ${d}`);
+        if (bad === 0) return;
+        out.set(fromPlanes(r.bytes, from, n, bytes));
+        lookup(out, dict);
+        return;
+      }
+      out.set(readPayload(r, n, width));
+      lookup(out, dict);
+      return;
+    }
+    case INT_SDICT: {
+      const width = readWidth(r, [1, 2]);
+      if (width & SHUFFLED) throw new DecodeError(`bad width ${width}`);
+      const dict = nestedValues(r, r.count(1));
       out.set(readPayload(r, n, width));
       lookup(out, dict);
       return;

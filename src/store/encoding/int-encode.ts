@@ -7,6 +7,7 @@ import {
   INT_DICT,
   INT_FOR,
   INT_RAW,
+  INT_SDICT,
   SHUFFLED,
   widthFor,
 } from './int-format.js';
@@ -15,6 +16,49 @@ export interface IntBlockInfo {
   readonly kind: number;
   readonly min: number;
   readonly max: number;
+}
+
+interface Stats {
+  min: number;
+  max: number;
+  maxAbsDelta: number;
+  integral: boolean;
+}
+
+/** Min, max, largest step between neighbours, and whether every value is an integer. */
+function stats(values: Float64Array, n: number): Stats {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let integral = true;
+  let maxAbsDelta = 0;
+  let prev = n > 0 ? values[0]! : 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (Math.floor(v) !== v) integral = false;
+    const d = Math.abs(v - prev);
+    if (d > maxAbsDelta) maxAbsDelta = d;
+    prev = v;
+  }
+  return { min, max, maxAbsDelta, integral };
+}
+
+/** `stats` for values known to be unsigned 32-bit integers: no fraction test. */
+function intStats(values: Float64Array, n: number): Stats {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let maxAbsDelta = 0;
+  let prev = n > 0 ? values[0]! : 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const d = v > prev ? v - prev : prev - v;
+    if (d > maxAbsDelta) maxAbsDelta = d;
+    prev = v;
+  }
+  return { min, max, maxAbsDelta, integral: true };
 }
 
 /** Sampling stride for the bit-cost estimate: every row up to 64k rows, then a sample. */
@@ -33,23 +77,18 @@ export class IntEncoder {
    * for time and u64 columns.
    */
   shuffle = false;
+  /** Byte planes for delta payloads only: sorted IPv4 addresses (−0.15 bytes per flow on dst_addr). */
+  shuffleDeltas = false;
+  private nested: IntEncoder | undefined;
+  /** Try SDICT for 4-byte values that frequency-ranked dictionaries and deltas do not suit. */
+  sortedDictionaries = false;
 
-  /** Encodes `values[0..n)` into `out`; returns the encoding kind and min/max. */
-  encode(values: Float64Array, n: number, out: ByteWriter): IntBlockInfo {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let integral = true;
-    let maxAbsDelta = 0;
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (Math.floor(v) !== v) integral = false;
-      if (i > 0) {
-        const d = Math.abs(v - values[i - 1]!);
-        if (d > maxAbsDelta) maxAbsDelta = d;
-      }
-    }
+  /**
+   * Encodes `values[0..n)` into `out`; returns the encoding kind and min/max. `integers`: the
+   * values were copied from an integer typed array, so the check for fractions is skipped.
+   */
+  encode(values: Float64Array, n: number, out: ByteWriter, integers = false): IntBlockInfo {
+    const { min, max, maxAbsDelta, integral } = integers ? intStats(values, n) : stats(values, n);
     if (n === 0) return this.constant(0, 0, 0, out);
     if (min === max) return this.constant(min, min, max, out);
     const safe = Number.MAX_SAFE_INTEGER;
@@ -71,7 +110,46 @@ export class IntEncoder {
     if (deltaWidth < 8 && this.deltaIsCheaper(values, n, min, deltaWidth, forWidth)) {
       return this.delta(values, n, min, max, deltaWidth as 1 | 2 | 4, out);
     }
+    if (
+      this.sortedDictionaries &&
+      forWidth === 4 &&
+      this.distinct.count(values, n, Math.min(65536, n >> 1))
+    ) {
+      return this.sortedDictionary(values, n, min, max, out);
+    }
     return this.frameOfReference(values, n, min, max, forWidth, out);
+  }
+
+  /**
+   * SDICT: the distinct values (counted in `distinct`) sorted ascending and stored as a nested
+   * DELTA block, then 2-byte indexes (4-aligned). For scattered 32-bit values that repeat, such as
+   * the second sort key's IPv4 addresses: the sorted dictionary costs a few bytes per distinct
+   * value where the frequency-ranked one costs 8.
+   */
+  private sortedDictionary(
+    values: Float64Array,
+    n: number,
+    min: number,
+    max: number,
+    out: ByteWriter,
+  ): IntBlockInfo {
+    const distinct = this.distinct;
+    distinct.sortByValue();
+    const d = distinct.size;
+    const indexWidth = widthFor(d - 1) as 1 | 2;
+    let maxGap = 0;
+    for (let i = 1; i < d; i++) maxGap = Math.max(maxGap, distinct.values[i]! - distinct.values[i - 1]!);
+    const gapWidth = widthFor(maxGap * 2);
+    if (gapWidth === 8) return this.frameOfReference(values, n, min, max, 4, out);
+    out.u8(INT_SDICT);
+    out.u8(indexWidth);
+    out.varint(d);
+    if (d === 1) this.constant(distinct.values[0]!, min, max, out);
+    else this.delta(distinct.values, d, min, max, gapWidth, out);
+    out.align(4);
+    const dst = payload(out, n, indexWidth);
+    for (let i = 0; i < n; i++) dst[i] = distinct.indexOf(values[i]!);
+    return { kind: INT_SDICT, min, max };
   }
 
   private deltaIsCheaper(values: Float64Array, n: number, min: number, dw: number, fw: number): boolean {
@@ -141,6 +219,8 @@ export class IntEncoder {
     width: 1 | 2 | 4,
     out: ByteWriter,
   ): IntBlockInfo {
+    const shuffle = this.shuffle;
+    if (this.shuffleDeltas) this.shuffle = true;
     out.u8(INT_DELTA);
     out.u8(this.widthByte(width));
     out.align(8);
@@ -152,6 +232,7 @@ export class IntEncoder {
       dst[i] = d >= 0 ? 2 * d : -2 * d - 1;
     }
     this.planes(out, dst, width);
+    this.shuffle = shuffle;
     return { kind: INT_DELTA, min, max };
   }
 
@@ -168,9 +249,10 @@ export class IntEncoder {
     out.u8(INT_DICT);
     out.u8(this.widthByte(width));
     out.varint(distinct.size);
-    out.align(8);
-    const at = out.reserve(distinct.size * 8);
-    new Float64Array(out.bytes.buffer, at, distinct.size).set(distinct.values.subarray(0, distinct.size));
+    // The values as a nested block (of their own encoder: `distinct` is still needed below).
+    this.nested ??= new IntEncoder();
+    this.nested.encode(distinct.values, distinct.size, out, true);
+    out.align(4);
     const dst = payload(out, n, width);
     for (let i = 0; i < n; i++) dst[i] = distinct.indexOf(values[i]!);
     this.planes(out, dst, width);

@@ -4,9 +4,11 @@
  *   CONST  f64 value                                   every row the same (all-zero columns: 9 bytes)
  *   FOR    u8 width, pad to 8, f64 base, n × width      frame of reference: value - base, narrowed
  *   DELTA  u8 width, pad to 8, f64 first, n × width     zigzag of the difference to the previous row
- *   DICT   u8 width, varint d, pad to 8, d × f64, n × width
- *                                                      index into the d distinct values, most frequent first
+ *   DICT   u8 width, varint d, the d distinct values (most frequent first) as a nested CONST, FOR
+ *          or DELTA block, pad to 4, n × width         index into the distinct values
  *   RAW    pad to 8, n × f64                           anything else (fractions, negatives, > 2^53)
+ *   SDICT  as DICT, the values ascending (so the nested block is DELTA): scattered repeating
+ *          32-bit values (the IPv4 addresses of the second sort key)
  *
  * Width is 1, 2 or 4 bytes (little-endian), or 8 for FOR only: a plane of the low 32 bits then a
  * plane of the high bits. The padding lets the decoder read the payload through typed-array views.
@@ -19,8 +21,9 @@ export const INT_FOR = 1;
 export const INT_DELTA = 2;
 export const INT_DICT = 3;
 export const INT_RAW = 4;
+export const INT_SDICT = 5;
 
-export const intKindNames = ['const', 'for', 'delta', 'dict', 'raw'] as const;
+export const intKindNames = ['const', 'for', 'delta', 'dict', 'raw', 'sdict'] as const;
 
 /** Bytes needed for unsigned values up to `max`: 1, 2, 4 or 8. */
 export function widthFor(max: number): 1 | 2 | 4 | 8 {

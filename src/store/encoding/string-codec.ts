@@ -28,7 +28,7 @@ export function encodeStrings(
     out.string(values[used[k]!]!);
   }
   for (let i = 0; i < n; i++) scratch[i] = local[codes[rows[i]!]!]!;
-  return ints.encode(scratch, n, out).kind;
+  return ints.encode(scratch, n, out, true).kind;
 }
 
 /** Decodes a string block into `codes` (length = rows) and returns its dictionary. */

@@ -4,7 +4,7 @@ import { ByteReader, ByteWriter, DecodeError } from '../encoding/byte-io.js';
 import type { SegmentHeader, SegmentTable } from './types.js';
 
 /**
- * Segment file layout (version 1; little-endian; full description in docs/store-format.md):
+ * Segment file layout (version 2; little-endian; full description in docs/store-format.md):
  *
  *   header   16 bytes: "FLSEG\n\x1a\0", u16 version, 6 zero bytes
  *   blocks   per part, per schema column: one encoded (src/store/encoding) and compressed
@@ -25,7 +25,7 @@ if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
 
 /** File header: magic, format version, 6 zero bytes. */
 export const FILE_MAGIC = new Uint8Array([0x46, 0x4c, 0x53, 0x45, 0x47, 0x0a, 0x1a, 0x00]); // "FLSEG\n\x1a\0"
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const HEADER_SIZE = 16;
 
 /**
