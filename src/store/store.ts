@@ -107,7 +107,7 @@ export class EmbeddedStore implements StorageBackend {
         now: this.now,
         onProgress: deps.onReplayProgress ?? ((p) => this.logReplay(p)),
       },
-      { ...config.write, dataDir: config.dataDir },
+      { sealInWorker: true, ...config.write, dataDir: config.dataDir },
     );
     this.maintenance = new Maintenance({
       dataDir: config.dataDir,

@@ -2,6 +2,7 @@ import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { NumberArray } from '../../flow/batch.js';
 import type { ColumnDef, ColumnType } from '../../flow/schema.js';
+import { align8, packAddr, packNarrow, unpackAddr, unpackNarrow } from './column-pack.js';
 
 /**
  * One WAL record: the rows of one append, columnar. Little-endian, every block 8-byte aligned so
@@ -14,7 +15,9 @@ import type { ColumnDef, ColumnType } from '../../flow/schema.js';
  *                      per entry u32 byte length + UTF-8; padded to 8
  *   column data        rows × width bytes per column, each padded to 8; a column whose rows
  *                      all hold one value (type code | CONSTANT: i_start_time, unused fields
- *                      a producer touched) is 8 bytes instead: that value as an f64 (0 for addr)
+ *                      a producer touched) is 8 bytes instead: that value as an f64 (0 for addr);
+ *                      type code | NARROW: numbers as base + 1/2/4-byte offsets, type code |
+ *                      ADDR4: IPv4 addresses as 4 bytes (formats in ./column-pack.ts)
  *
  * Columns are named (not numbered), so a record stays readable when the schema gains columns.
  * Only the columns the batch touched are written; strings carry their batch's dictionary.
@@ -38,6 +41,9 @@ const typeCodes: Record<ColumnType, number> = {
 };
 const zeros = Buffer.alloc(8);
 const CONSTANT = 0x80;
+const NARROW = 0x40;
+const ADDR4 = 0x20;
+const FLAGS = CONSTANT | NARROW | ADDR4;
 
 /** The value every row of a column holds, or undefined (addresses: only all-zero counts). */
 function constantValue(array: NumberArray, rows: number, type: ColumnType): number | undefined {
@@ -83,14 +89,19 @@ export function encodeRecord(schema: readonly ColumnDef[], source: RowSource, ls
     columns++;
     const col = schema[i]!;
     const constant = constantValue(array, rows, col.type);
-    let data: Buffer;
+    let data: Buffer | undefined;
+    let flag = 0;
     if (constant === undefined) {
-      data = Buffer.from(
-        array.buffer,
-        array.byteOffset,
-        rows * columnWidth(col.type) * array.BYTES_PER_ELEMENT,
-      );
+      data = col.type === 'addr' ? packAddr(array as Uint8Array, rows) : packNarrow(array, rows);
+      if (data !== undefined) flag = col.type === 'addr' ? ADDR4 : NARROW;
+      else
+        data = Buffer.from(
+          array.buffer,
+          array.byteOffset,
+          rows * columnWidth(col.type) * array.BYTES_PER_ELEMENT,
+        );
     } else {
+      flag = CONSTANT;
       data = Buffer.allocUnsafe(8);
       data.writeDoubleLE(constant, 0);
     }
@@ -99,7 +110,7 @@ export function encodeRecord(schema: readonly ColumnDef[], source: RowSource, ls
     const head = Buffer.allocUnsafe(10 + name.length);
     head.writeUInt8(name.length, 0);
     name.copy(head, 1);
-    head.writeUInt8(typeCodes[col.type] | (constant === undefined ? 0 : CONSTANT), 1 + name.length);
+    head.writeUInt8(typeCodes[col.type] | flag, 1 + name.length);
     head.writeUInt32LE(data.length, 2 + name.length);
     head.writeUInt32LE(dict.length, 6 + name.length);
     descParts.push(head);
@@ -161,7 +172,7 @@ export function decodeRecord(schema: readonly ColumnDef[], buf: Buffer, offset: 
   let p = offset + RECORD_HEADER_BYTES;
   const columns = buf.readUInt16LE(p);
   p += 2;
-  const pending: { index: number; type: ColumnType; bytes: number; constant: boolean }[] = [];
+  const pending: { index: number; type: ColumnType; bytes: number; flags: number }[] = [];
   for (let c = 0; c < columns; c++) {
     const nameLength = buf.readUInt8(p);
     const name = buf.toString('latin1', p + 1, p + 1 + nameLength);
@@ -178,19 +189,29 @@ export function decodeRecord(schema: readonly ColumnDef[], buf: Buffer, offset: 
     }
     const index = schema.findIndex((col) => col.name === name);
     const type = index < 0 ? undefined : schema[index]!.type;
-    if (type === undefined || typeCodes[type] !== (code & ~CONSTANT)) {
+    if (type === undefined || typeCodes[type] !== (code & ~FLAGS)) {
       unknownColumns++;
-      pending.push({ index: -1, type: 'u8', bytes, constant: false });
+      pending.push({ index: -1, type: 'u8', bytes, flags: 0 });
       continue;
     }
     if (type === 'string') dicts[index] = dict;
-    pending.push({ index, type, bytes, constant: (code & CONSTANT) !== 0 });
+    pending.push({ index, type, bytes, flags: code & FLAGS });
   }
   p = offset + align8(p - offset);
   for (const col of pending) {
-    if (col.index >= 0 && col.constant) {
+    if (col.index < 0) {
+      // unknown column: skipped
+    } else if (col.flags === CONSTANT) {
       arrays[col.index] = constantColumn(col.type, rows, buf.readDoubleLE(p));
-    } else if (col.index >= 0) arrays[col.index] = view(buf, p, col.type, col.bytes);
+    } else if (col.flags === NARROW) {
+      const out = constantColumn(col.type, rows, 0);
+      unpackNarrow(buf, p, rows, out);
+      arrays[col.index] = out;
+    } else if (col.flags === ADDR4) {
+      const out = constantColumn(col.type, rows, 0) as Uint8Array;
+      unpackAddr(buf, p, rows, out);
+      arrays[col.index] = out;
+    } else arrays[col.index] = view(buf, p, col.type, col.bytes);
     p += align8(col.bytes);
   }
   return { lsn, length: rows, arrays, dicts, bytes: length, unknownColumns };
@@ -204,10 +225,6 @@ function constantColumn(type: ColumnType, rows: number, value: number): NumberAr
   const array = view(Buffer.alloc(bytes), 0, type, bytes);
   if (value !== 0) array.fill(value);
   return array;
-}
-
-function align8(n: number): number {
-  return (n + 7) & ~7;
 }
 
 function view(buf: Buffer, offset: number, type: ColumnType, bytes: number): NumberArray {

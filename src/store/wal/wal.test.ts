@@ -127,7 +127,7 @@ test('fsync policies: never and interval acknowledge after the write; flush() sy
 
 test('files roll at a size and are deleted once released; replay reads them back in order', async () => {
   const dir = join(tempDataDir(), 'wal');
-  const { wal, stats } = writer(dir, { maxFileBytes: 500 });
+  const { wal, stats } = writer(dir, { maxFileBytes: 200 });
   const files: WalFile[] = [];
   for (let i = 0; i < 6; i++) await append(wal, 20, i * 20, [], files);
   assert.equal(stats.filesCreated, 6, 'each record is larger than the limit: one file each');

@@ -22,6 +22,34 @@ export function allocate(type: ColumnType, rows: number): NumberArray {
   }
 }
 
+const bytesPerCell: Record<ColumnType, number> = {
+  u8: 1,
+  u16: 2,
+  u32: 4,
+  string: 4,
+  addr: 16,
+  u64: 8,
+  time: 8,
+  mac: 8,
+};
+
+/** Like `allocate`, over a SharedArrayBuffer (posted to the seal worker without a copy). */
+export function allocateShared(type: ColumnType, rows: number): NumberArray {
+  const buffer = new SharedArrayBuffer(rows * bytesPerCell[type]);
+  switch (type) {
+    case 'u8':
+    case 'addr':
+      return new Uint8Array(buffer);
+    case 'u16':
+      return new Uint16Array(buffer);
+    case 'u32':
+    case 'string':
+      return new Uint32Array(buffer);
+    default:
+      return new Float64Array(buffer);
+  }
+}
+
 /**
  * Zeroed column chunks for open buffers, kept after a buffer is sealed for the next one (up to
  * `maxBytes`), so steady ingest does not keep asking the OS for fresh, page-faulting memory.
@@ -34,7 +62,7 @@ export class ChunkPool {
 
   take(type: ColumnType): NumberArray {
     const chunk = this.free.get(type)?.pop();
-    if (chunk === undefined) return allocate(type, CHUNK_ROWS);
+    if (chunk === undefined) return allocateShared(type, CHUNK_ROWS);
     this.bytes -= chunk.byteLength;
     return chunk;
   }

@@ -22,7 +22,7 @@ test('a really full disk: appends fail with store_disk_full, nothing is corrupte
   try {
     const dataDir = join(disk, 'data');
     const ballast = join(disk, 'ballast');
-    writeFileSync(ballast, Buffer.alloc(1_800_000));
+    writeFileSync(ballast, Buffer.alloc(1_950_000));
     const segments = new StandInSegments(dataDir);
     const logs: string[] = [];
     const open = async () => {

@@ -84,6 +84,14 @@ export class OpenBuffer {
       .map(([deviceId, d]) => ({ bucket: this.minute, deviceId, batch, rows: d.rows.subarray(0, d.count) }));
   }
 
+  /** Each device's row indexes (sorted by device id), for the seal worker. */
+  partRows(): { bucket: number; deviceId: number; rows: Uint32Array }[] {
+    this.index();
+    return [...this.devices.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([deviceId, d]) => ({ bucket: this.minute, deviceId, rows: d.rows.slice(0, d.count) }));
+  }
+
   /** Copies out the named columns of one device's rows (fresh arrays: safe to post to a worker). */
   read(deviceId: number, names: readonly string[]): JobColumns {
     this.index();

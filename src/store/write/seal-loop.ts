@@ -21,10 +21,27 @@ export interface SealLoopContext {
 }
 
 /** A main buffer is due once its minute's grace period is over; a late one lateDelayMs after its first row. */
-function isDue(ctx: SealLoopContext, buffer: OpenBuffer, now: number): boolean {
+function isDue(
+  ctx: Pick<SealLoopContext, 'graceMs' | 'lateDelayMs'>,
+  buffer: OpenBuffer,
+  now: number,
+): boolean {
   if (buffer.frozen) return true;
   if (now < buffer.minute + 60_000 + ctx.graceMs) return false;
   return !buffer.late || now >= buffer.createdAt + ctx.lateDelayMs;
+}
+
+/** Rows in buffers that are due for sealing: the backlog the sealer has not caught up with. */
+export function sealBacklog(
+  ctx: Pick<SealLoopContext, 'graceMs' | 'lateDelayMs'>,
+  states: Iterable<TenantState>,
+  now: number,
+): number {
+  let rows = 0;
+  for (const state of states)
+    for (const list of state.minutes.values())
+      for (const b of list) if (isDue(ctx, b, now)) rows += b.columns.length;
+  return rows;
 }
 
 /**

@@ -7,6 +7,7 @@ import { fsyncDir } from '../wal/wal-file.js';
 import { toStoreError } from './errors.js';
 import { lateSegmentPath, minuteSegmentPath } from './layout.js';
 import type { OpenBuffer } from './open-buffer.js';
+import type { SealWorker } from './seal-worker.js';
 
 /** The segment writer (src/store/segment): writes `path` (we pass a .tmp name and rename it). */
 export type WriteSegmentFn = (
@@ -33,6 +34,8 @@ export interface SealContext {
   readonly schema: readonly ColumnDef[];
   readonly writeSegment: WriteSegmentFn;
   readonly now: () => number;
+  /** When set, the segment writer runs in this worker thread instead of `writeSegment`. */
+  readonly worker?: SealWorker;
 }
 
 /**
@@ -67,7 +70,10 @@ export async function sealBuffer(
     await mkdir(dirname(path), { recursive: true });
     const write = await failPointErrorAsync('store.seal.write');
     if (write !== undefined) throw write;
-    meta = await ctx.writeSegment(tmp, header, ctx.schema, buffer.parts());
+    meta =
+      ctx.worker === undefined
+        ? await ctx.writeSegment(tmp, header, ctx.schema, buffer.parts())
+        : await ctx.worker.write(tmp, header, ctx.schema, buffer);
     await fsyncFile(tmp);
     const renameFail = await failPointErrorAsync('store.seal.rename');
     if (renameFail !== undefined) throw renameFail;

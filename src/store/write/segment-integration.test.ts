@@ -29,50 +29,55 @@ function batch(rows: number, base: number, host: boolean) {
   return b;
 }
 
-test('sealed through the real segment writer: every row, column and string comes back per device', async () => {
-  const dataDir = tempDataDir();
-  const sealed: { path: string; walLsn: number }[] = [];
-  const store = createWritePath(
-    { writeSegment, onSegment: (s) => sealed.push(s), now: () => M + 30_000, log: () => {} },
-    { dataDir },
-  );
-  await store.start();
-  const first = CHUNK_ROWS + 1000;
-  await store.append('acme', batch(first, 0, false));
-  await store.append('acme', batch(5000, first, true));
-  const total = first + 5000;
-  const before = [1, 2, 3].map((d) => store.readOpen('acme', M, d, ['in_bytes', 'http_host', 'dst_geo']));
-  assert.equal(
-    before.reduce((n, r) => n + r.rows, 0),
-    total,
-  );
-  await store.sealNow({ all: true });
-  assert.equal(sealed.length, 1);
-  const reader = openSegment(sealed[0]!.path);
-  assert.equal(reader.meta.header.walLsn, 2);
-  assert.deepEqual(
-    reader.meta.parts.map((p) => [p.deviceId, p.rows]),
-    before.map((r, i) => [i + 1, r.rows]),
-  );
-  reader.meta.parts.forEach((_part, i) => {
-    const got = reader.readPart(i, ['in_bytes', 'http_host', 'dst_geo', 'src_addr']);
-    const want = before[i]!;
-    const key = (cols: typeof got, r: number) => {
-      const bytes = cols.columns.in_bytes![r]!;
-      return `${bytes}|${cols.dicts.http_host![cols.columns.http_host![r]!]}|${cols.dicts.dst_geo![cols.columns.dst_geo![r]!]}`;
-    };
-    const gotKeys = Array.from({ length: got.rows }, (_, r) => key(got, r)).sort();
-    const wantKeys = Array.from({ length: want.rows }, (_, r) => key(want, r)).sort();
-    assert.deepEqual(gotKeys, wantKeys);
-    for (let r = 0; r < got.rows; r++) {
-      assert.equal(got.columns.src_addr![r * 16 + 15], got.columns.in_bytes![r]! & 255);
-    }
-    const hosts = Array.from(
-      { length: got.rows },
-      (_, r) => got.dicts.http_host![got.columns.http_host![r]!],
+for (const sealInWorker of [false, true]) {
+  test(`sealed through the real segment writer${sealInWorker ? ' in the seal worker' : ''}: every row, column and string comes back per device`, async () => {
+    const dataDir = tempDataDir();
+    const sealed: { path: string; walLsn: number }[] = [];
+    const store = createWritePath(
+      { writeSegment, onSegment: (s) => sealed.push(s), now: () => M + 30_000, log: () => {} },
+      { dataDir, sealInWorker },
     );
-    assert.equal(hosts.filter((h) => h !== '').length, [...wantKeys].filter((k) => !k.includes('||')).length);
+    await store.start();
+    const first = CHUNK_ROWS + 1000;
+    await store.append('acme', batch(first, 0, false));
+    await store.append('acme', batch(5000, first, true));
+    const total = first + 5000;
+    const before = [1, 2, 3].map((d) => store.readOpen('acme', M, d, ['in_bytes', 'http_host', 'dst_geo']));
+    assert.equal(
+      before.reduce((n, r) => n + r.rows, 0),
+      total,
+    );
+    await store.sealNow({ all: true });
+    assert.equal(sealed.length, 1);
+    const reader = openSegment(sealed[0]!.path);
+    assert.equal(reader.meta.header.walLsn, 2);
+    assert.deepEqual(
+      reader.meta.parts.map((p) => [p.deviceId, p.rows]),
+      before.map((r, i) => [i + 1, r.rows]),
+    );
+    reader.meta.parts.forEach((_part, i) => {
+      const got = reader.readPart(i, ['in_bytes', 'http_host', 'dst_geo', 'src_addr']);
+      const want = before[i]!;
+      const key = (cols: typeof got, r: number) => {
+        const bytes = cols.columns.in_bytes![r]!;
+        return `${bytes}|${cols.dicts.http_host![cols.columns.http_host![r]!]}|${cols.dicts.dst_geo![cols.columns.dst_geo![r]!]}`;
+      };
+      const gotKeys = Array.from({ length: got.rows }, (_, r) => key(got, r)).sort();
+      const wantKeys = Array.from({ length: want.rows }, (_, r) => key(want, r)).sort();
+      assert.deepEqual(gotKeys, wantKeys);
+      for (let r = 0; r < got.rows; r++) {
+        assert.equal(got.columns.src_addr![r * 16 + 15], got.columns.in_bytes![r]! & 255);
+      }
+      const hosts = Array.from(
+        { length: got.rows },
+        (_, r) => got.dicts.http_host![got.columns.http_host![r]!],
+      );
+      assert.equal(
+        hosts.filter((h) => h !== '').length,
+        [...wantKeys].filter((k) => !k.includes('||')).length,
+      );
+    });
+    reader.close();
+    await store.stop();
   });
-  reader.close();
-  await store.stop();
-});
+}

@@ -14,6 +14,8 @@ export interface WriteStats {
   sealedRows: number;
   sealErrors: number;
   sealMs: number;
+  /** Appends that waited for a seal round because the seal backlog was over maxSealBacklogRows. */
+  backpressureWaits: number;
   /** The replay at the last start. */
   replay: ReplayProgress | undefined;
   wal: WalStats;
@@ -34,6 +36,7 @@ export function newWriteStats(): WriteStats {
     sealedRows: 0,
     sealErrors: 0,
     sealMs: 0,
+    backpressureWaits: 0,
     replay: undefined,
     wal: newWalStats(),
     openBuffers: 0,

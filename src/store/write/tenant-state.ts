@@ -41,9 +41,9 @@ export class TenantState {
 
   /**
    * Copies the rows of a record into the open buffers of their minutes (a batch may span minutes:
-   * each run of rows of one minute is copied as a range), before the record is durable, so the
-   * copy overlaps the WAL write of the previous group. Returns what `commit` needs. `skip` leaves
-   * out minutes (replay: those a segment already covers).
+   * each run of rows of one minute is copied as a range), before the record is durable: right
+   * after its group's WAL write is issued, so the copy overlaps the write and fsync. Returns what
+   * `commit` needs. `skip` leaves out minutes (replay: those a segment already covers).
    */
   stage(source: RowSource, lsn: number, skip?: (minute: number) => boolean): Staged {
     const time = source.arrays[this.options.timeColumn];

@@ -263,7 +263,7 @@ test('disk full: appends and seals fail with store_disk_full, nothing is corrupt
 
 test('recovery reports progress at a bounded rate and ends at 100%', async () => {
   const h = harness();
-  const first = await h.open({ walMaxFileBytes: 4096 });
+  const first = await h.open({ walMaxFileBytes: 1024 });
   for (let i = 0; i < 40; i++) await first.append('acme', makeBatch(rows(M, 20)));
   h.progress.length = 0;
   const second = await h.open({ progressIntervalMs: 0 });

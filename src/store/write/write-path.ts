@@ -5,16 +5,17 @@ import type { JobColumns, ScanJob } from '../backend.js';
 import { encodeRecord } from '../wal/record.js';
 import { batchSource } from '../wal/source.js';
 import { newWalStats } from '../wal/stats.js';
-import type { FsyncPolicy } from '../wal/wal-file.js';
 import { WalWriter } from '../wal/wal-writer.js';
 import { isDiskFull, StoreError, toStoreError } from './errors.js';
 import { walDir } from './layout.js';
 import { openJobsOf, readOpenBuffers } from './read-open.js';
 import { type RecoveredTenant, type ReplayProgress, recoverWal } from './recovery.js';
-import { type SealReport, sealDue } from './seal-loop.js';
+import { type SealReport, sealBacklog, sealDue } from './seal-loop.js';
+import { SealWorker } from './seal-worker.js';
 import type { SealedSegment, WriteSegmentFn } from './sealer.js';
 import { collectStats, newWriteStats, type WriteStats } from './stats.js';
 import { type Staged, TenantState } from './tenant-state.js';
+import { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
 
 /**
  * The store's write path: WAL (group commit) → open minutes in memory → sealed segments.
@@ -24,12 +25,14 @@ import { type Staged, TenantState } from './tenant-state.js';
  *   DATA/store/<tenant>/<yyyy>/<mm>/<dd>/<hhmm>.late-<lsn>.seg   late rows of that minute
  *   (tenant names %-encoded; full list of names, with compaction's, in ./layout.ts)
  *
- *   append(tenant, batch)  copies the rows into the open buffer of their minute (staged, unseen by
- *                          readers) while the previous group's WAL write is in flight, then logs
- *                          them with group commit; once the record is durable under the fsync
- *                          policy the rows become visible and the promise resolves: that is the
- *                          acknowledgement. A failed write rejects it and every append queued
- *                          behind it, and their staged rows are dropped.
+ *   append(tenant, batch)  logs the rows with group commit and, as soon as their group's WAL write
+ *                          is issued, copies them into the open buffer of their minute (staged,
+ *                          unseen by readers) while the write and fsync are in flight; once the
+ *                          record is durable under the fsync policy the rows become visible and
+ *                          the promise resolves: that is the acknowledgement. A failed write
+ *                          rejects it and every append queued behind it, and their staged rows
+ *                          are dropped. While more than `maxSealBacklogRows` rows wait to be
+ *                          sealed, an append first waits for a seal round (backpressure).
  *   openJobs / readOpen    the rows still in memory, for the read path (sealed: false jobs).
  *   sealing                a timer seals each minute `graceMs` after it ends (late flows wait that
  *                          long) into <hhmm>.seg; rows arriving after that go to a late buffer
@@ -43,39 +46,11 @@ import { type Staged, TenantState } from './tenant-state.js';
  * Errors carry stable codes (./errors.ts: store_disk_full, store_write_failed, store_stopped),
  * are counted in stats() and logged through a rate limiter. Fail points: store.wal.append,
  * store.wal.fsync, store.wal.rotate, store.wal.delete, store.seal.write, store.seal.rename,
- * store.seal.after. Everything runs on the main event loop.
+ * store.seal.after. Everything runs on the main event loop but the segment writer, which runs in a
+ * worker thread under `sealInWorker` (fail points and the crash-safety order stay here).
  */
 
-export interface WritePathConfig {
-  dataDir: string;
-  fsync: FsyncPolicy;
-  walMaxFileBytes: number;
-  walRollMs: number;
-  /** How long after a minute ends its late flows are still awaited before it is sealed. */
-  graceMs: number;
-  /** A late buffer collects rows this long before it is sealed as a late segment. */
-  lateDelayMs: number;
-  /** How often the seal timer looks for minutes to seal. */
-  sealCheckMs: number;
-  /** A buffer of this many rows is sealed at once (bounds memory per open minute). */
-  maxOpenRows: number;
-  /** Replay progress is reported at most this often. */
-  progressIntervalMs: number;
-  /** Seal every open minute at stop() (else the WAL is replayed at the next start). */
-  sealOnStop: boolean;
-}
-
-export const defaultWritePathConfig: Omit<WritePathConfig, 'dataDir'> = {
-  fsync: { mode: 'always' },
-  walMaxFileBytes: 64 * 1024 * 1024,
-  walRollMs: 60_000,
-  graceMs: 90_000,
-  lateDelayMs: 10_000,
-  sealCheckMs: 5_000,
-  maxOpenRows: 2_000_000,
-  progressIntervalMs: 1_000,
-  sealOnStop: true,
-};
+export { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
 
 export interface WritePathDeps {
   writeSegment: WriteSegmentFn;
@@ -112,6 +87,7 @@ export class WritePath {
   private state: 'new' | 'running' | 'stopped' = 'new';
   private readonly timeColumn: number;
   private readonly deviceColumn: number;
+  private readonly sealWorker: SealWorker | undefined;
 
   constructor(
     private readonly deps: WritePathDeps,
@@ -124,6 +100,7 @@ export class WritePath {
     this.errorLog = new RateLimitedErrorLog(log, undefined, this.now);
     this.timeColumn = this.schema.findIndex((col) => col.name === 'i_start_time');
     this.deviceColumn = this.schema.findIndex((col) => col.name === 'i_device_id');
+    this.sealWorker = config.sealInWorker ? new SealWorker() : undefined;
   }
 
   /** Replays the WAL, then starts the seal timer. */
@@ -154,24 +131,34 @@ export class WritePath {
     if (this.config.sealOnStop) await this.sealNow({ all: true });
     await this.sealing;
     for (const state of this.tenantStates.values()) await state.wal?.close();
+    await this.sealWorker?.close();
   }
 
   /** Logs and applies a batch (rows 0..length); resolves once durable under the fsync policy. */
   async append(tenant: string, batch: ColumnBatch<string>): Promise<void> {
     if (this.state !== 'running') throw new StoreError('store_stopped', 'the store is not running');
     if (batch.length === 0) return;
+    if (sealBacklog(this.config, this.tenantStates.values(), this.now()) > this.config.maxSealBacklogRows) {
+      this.counters.backpressureWaits++;
+      await this.sealNow().catch(() => {});
+      if (this.state !== 'running') throw new StoreError('store_stopped', 'the store is not running');
+    }
     const state = this.tenant(tenant);
     const wal = state.wal ?? this.newWal(state);
     const source = batchSource(batch);
     let staged: Staged | undefined;
     try {
+      let recordLsn = 0;
       await wal.append(
         batch.length,
         (lsn) => {
-          staged = state.stage(source, lsn);
+          recordLsn = lsn;
           return encodeRecord(this.schema, source, lsn);
         },
         (lsn, file) => state.commit(staged!, lsn, file),
+        () => {
+          staged = state.stage(source, recordLsn);
+        },
       );
       this.counters.appendedRows += batch.length;
     } catch (err) {
@@ -231,6 +218,7 @@ export class WritePath {
           schema: this.schema,
           writeSegment: this.deps.writeSegment,
           now: this.now,
+          worker: this.sealWorker,
         },
         graceMs: this.config.graceMs,
         lateDelayMs: this.config.lateDelayMs,
