@@ -32,7 +32,8 @@ export class StringDict {
   }
 }
 
-function allocate(type: ColumnType, rows: number): NumberArray {
+/** A zeroed typed array of `rows` values of a column type (addresses: 16 bytes per row). */
+export function allocateColumn(type: ColumnType, rows: number): NumberArray {
   switch (type) {
     case 'u8':
       return new Uint8Array(rows);
@@ -70,7 +71,7 @@ export class ColumnBatch<Name extends string> {
     this.schema = schema;
     this.capacity = Math.max(16, capacity);
     this.index = Object.fromEntries(schema.map((col, i) => [col.name, i])) as Record<Name, number>;
-    this.arrays = schema.map((col) => allocate(col.type, this.capacity));
+    this.arrays = schema.map((col) => allocateColumn(col.type, this.capacity));
     this.dicts = schema.map((col) => (col.type === 'string' ? new StringDict() : undefined));
     this.touched = new Uint8Array(schema.length);
   }
@@ -83,7 +84,7 @@ export class ColumnBatch<Name extends string> {
     while (cap < need) cap *= 2;
     for (let i = 0; i < this.arrays.length; i++) {
       const old = this.arrays[i]!;
-      const grown = allocate(this.schema[i]!.type, cap);
+      const grown = allocateColumn(this.schema[i]!.type, cap);
       grown.set(old as never);
       this.arrays[i] = grown;
     }

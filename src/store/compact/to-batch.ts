@@ -1,22 +1,6 @@
-import { ColumnBatch, type NumberArray } from '../../flow/batch.js';
-import type { ColumnDef, ColumnType } from '../../flow/schema.js';
+import { allocateColumn, ColumnBatch } from '../../flow/batch.js';
+import type { ColumnDef } from '../../flow/schema.js';
 import type { JobColumns } from '../backend.js';
-
-function allocate(type: ColumnType, rows: number): NumberArray {
-  switch (type) {
-    case 'u8':
-      return new Uint8Array(rows);
-    case 'u16':
-      return new Uint16Array(rows);
-    case 'u32':
-    case 'string':
-      return new Uint32Array(rows);
-    case 'addr':
-      return new Uint8Array(rows * 16);
-    default:
-      return new Float64Array(rows);
-  }
-}
 
 /**
  * Turns decoded columns back into a ColumnBatch, the segment writer's input, without copying: the
@@ -31,7 +15,9 @@ export function jobColumnsToBatch(columns: JobColumns, schema: readonly ColumnDe
     const width = col.type === 'addr' ? 16 : 1;
     const source = columns.columns[col.name];
     batch.arrays[i] =
-      source !== undefined && source.length >= rows * width ? source : allocate(col.type, Math.max(16, rows));
+      source !== undefined && source.length >= rows * width
+        ? source
+        : allocateColumn(col.type, Math.max(16, rows));
     batch.touch(i);
     if (col.type !== 'string') continue;
     const dict = batch.dicts[i]!;

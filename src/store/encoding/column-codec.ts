@@ -1,4 +1,4 @@
-import type { NumberArray, StringDict } from '../../flow/batch.js';
+import { allocateColumn, type NumberArray, type StringDict } from '../../flow/batch.js';
 import type { ColumnType } from '../../flow/schema.js';
 import { addrKindNames, decodeAddrs, encodeAddrs } from './addr-codec.js';
 import { ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
@@ -136,24 +136,7 @@ export function applyReference(diffs: NumberArray, reference: NumberArray): void
   for (let i = 0; i < out.length; i++) out[i] = ref[i]! - out[i]!;
 }
 
-/** A zeroed typed array of `rows` values of a column type (addresses: 16 bytes per row). */
-export function allocateColumn(type: ColumnType, rows: number): NumberArray {
-  switch (type) {
-    case 'u8':
-      return new Uint8Array(rows);
-    case 'u16':
-      return new Uint16Array(rows);
-    case 'u32':
-    case 'string':
-      return new Uint32Array(rows);
-    case 'addr':
-      return new Uint8Array(rows * 16);
-    case 'u64':
-    case 'time':
-    case 'mac':
-      return new Float64Array(rows);
-  }
-}
+export { allocateColumn };
 
 /** Like `allocateColumn` but not zeroed (Buffer.allocUnsafeSlow): for decoders that write every element. */
 function allocateUninitialized(type: ColumnType, rows: number): NumberArray {

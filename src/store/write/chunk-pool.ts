@@ -1,4 +1,4 @@
-import type { NumberArray } from '../../flow/batch.js';
+import { allocateColumn, type NumberArray } from '../../flow/batch.js';
 import type { ColumnType } from '../../flow/schema.js';
 
 /** Rows per chunk (a power of two: row r is in chunk r >>> CHUNK_SHIFT at r & CHUNK_MASK). */
@@ -6,21 +6,7 @@ export const CHUNK_SHIFT = 16;
 export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 export const CHUNK_MASK = CHUNK_ROWS - 1;
 
-export function allocate(type: ColumnType, rows: number): NumberArray {
-  switch (type) {
-    case 'u8':
-      return new Uint8Array(rows);
-    case 'u16':
-      return new Uint16Array(rows);
-    case 'u32':
-    case 'string':
-      return new Uint32Array(rows);
-    case 'addr':
-      return new Uint8Array(rows * 16);
-    default:
-      return new Float64Array(rows);
-  }
-}
+export { allocateColumn as allocate };
 
 const bytesPerCell: Record<ColumnType, number> = {
   u8: 1,
