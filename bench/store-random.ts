@@ -1,38 +1,6 @@
-/**
- * mulberry32, as `Random` in src/ingest/export/random.ts (same sequence for the same seed), but
- * with its state kept as a signed 32-bit integer: V8 then keeps it unboxed, and a draw costs a
- * third of the time. The data set makes ~25 draws per flow, so this decides its speed.
- */
-export class FastRandom {
-  private state: number;
+import { Random as FastRandom } from '../src/ingest/export/random.js';
 
-  constructor(seed: number) {
-    this.state = seed | 0;
-  }
-
-  u32(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** A uniform float in [0, 1). */
-  next(): number {
-    return this.u32() / 0x1_0000_0000;
-  }
-
-  /** A uniform integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  /** An exponentially distributed value with the given mean. */
-  exponential(mean: number): number {
-    return -Math.log(1 - this.next()) * mean;
-  }
-}
+export { FastRandom };
 
 /**
  * Zipf-distributed ranks 0..n-1 (rank 0 most frequent) with exponent `s`, drawn in O(1) with
