@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ColumnDef } from '../../flow/schema.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import { crc32c } from '../encoding/crc32c.js';
 import { BlockEncoder, batchColumn, type EncodedBlock } from './block-encoder.js';
 import {
@@ -171,23 +171,6 @@ export async function writeSegment(
 ): Promise<SegmentMeta> {
   const chunks: Uint8Array[] = [];
   const meta = encodeSegment(header, schema, parts, (bytes) => chunks.push(bytes.slice()), options);
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(Buffer.concat(chunks));
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  await rename(temp, path);
-  const dir = await open(dirname(path), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeFileAtomic(path, Buffer.concat(chunks));
   return meta;
 }
