@@ -1,4 +1,4 @@
-import { addrWords, isMappedRow, MAPPED_WORD, swap32 } from './addr-words.js';
+import { addrWords, MAPPED_WORD, swap32 } from './addr-words.js';
 import { type ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
 import { decodeInts } from './int-decode.js';
 import type { IntEncoder } from './int-encode.js';
@@ -77,26 +77,41 @@ export function encodeAddrs(
     return ADDR_V4;
   }
   out.u8(ADDR_MIXED);
-  const bitmapAt = out.reserve((n + 7) >> 3);
-  out.bytes.fill(0, bitmapAt, bitmapAt + ((n + 7) >> 3));
-  for (let i = 0; i < n; i++) {
-    if (!isMappedRow(words, rows[i]!)) out.bytes[bitmapAt + (i >> 3)]! |= 1 << (i & 7);
+  const bitmapBytes = (n + 7) >> 3;
+  const bitmapAt = out.reserve(bitmapBytes);
+  // The positions of the other rows, found once (in row order) for the bitmap and the raw part.
+  if (otherRows.length < others) otherRows = new Uint32Array(Math.max(others, otherRows.length * 2));
+  const positions = otherRows;
+  {
+    const bytes = out.bytes;
+    bytes.fill(0, bitmapAt, bitmapAt + bitmapBytes);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const o = rows[i]! * 4;
+      if (words[o] === 0 && words[o + 1] === 0 && words[o + 2] === MAPPED_WORD) continue;
+      bytes[bitmapAt + (i >> 3)]! |= 1 << (i & 7);
+      positions[k++] = o;
+    }
   }
   out.varint(others);
   encodeV4(ints, scratch, n - others, out);
   out.align(4);
   const rawAt = out.reserve(others * 16);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    if (isMappedRow(words, rows[i]!)) continue;
-    const o = rows[i]! * 16;
-    const bytes = out.bytes;
-    const at = rawAt + k * 16;
-    for (let b = 0; b < 16; b++) bytes[at + b] = col[o + b]!;
-    k++;
+  // rawAt is 4-aligned in the writer's (fresh, offset 0) buffer: copy whole words.
+  const raw32 = new Uint32Array(out.bytes.buffer, out.bytes.byteOffset + rawAt, others * 4);
+  for (let k = 0; k < others; k++) {
+    const o = positions[k]!;
+    const at = k * 4;
+    raw32[at] = words[o]!;
+    raw32[at + 1] = words[o + 1]!;
+    raw32[at + 2] = words[o + 2]!;
+    raw32[at + 3] = words[o + 3]!;
   }
   return ADDR_MIXED;
 }
+
+/** Scratch for the word offsets of the non-IPv4 rows of a mixed block, grown as needed. */
+let otherRows = new Uint32Array(1024);
 
 /** Decodes an address block of `out.length / 16` rows into `out`, writing every byte (it may come uninitialised). */
 export function decodeAddrs(r: ByteReader, out: Uint8Array): void {

@@ -96,9 +96,14 @@ export class IntEncoder {
 
     const forWidth = widthFor(max - min);
     const deltaWidth = maxAbsDelta < 0x8000_0000 ? widthFor(maxAbsDelta * 2) : 8;
+    // The sorted dictionary's test (at most n/2 distinct 4-byte values) is a superset of the
+    // dictionary's (n/4): one count with the larger limit answers both.
+    const sdictLimit = this.sortedDictionaries && forWidth === 4 ? Math.min(65536, n >> 1) : -1;
+    let counted: boolean | undefined;
     if (forWidth >= 2 && deltaWidth >= 2) {
       const limit = forWidth === 2 ? 256 : Math.min(65536, n >> 2);
-      if (this.distinct.count(values, n, limit)) {
+      counted = this.distinct.count(values, n, Math.max(limit, sdictLimit));
+      if (counted && this.distinct.size <= limit) {
         const d = this.distinct.size;
         const indexWidth = widthFor(d - 1);
         // The dictionary itself must cost less than what narrowing the indexes saves.
@@ -110,11 +115,7 @@ export class IntEncoder {
     if (deltaWidth < 8 && this.deltaIsCheaper(values, n, min, deltaWidth, forWidth)) {
       return this.delta(values, n, min, max, deltaWidth as 1 | 2 | 4, out);
     }
-    if (
-      this.sortedDictionaries &&
-      forWidth === 4 &&
-      this.distinct.count(values, n, Math.min(65536, n >> 1))
-    ) {
+    if (sdictLimit >= 0 && (counted ?? this.distinct.count(values, n, sdictLimit))) {
       return this.sortedDictionary(values, n, min, max, out);
     }
     return this.frameOfReference(values, n, min, max, forWidth, out);

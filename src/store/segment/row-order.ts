@@ -38,6 +38,10 @@ function numberKey(arr: NumberArray, order: Uint32Array, keys: Uint32Array): voi
   for (let i = 0; i < order.length; i++) keys[i] = Math.min(0xffffffff, Math.max(0, arr[order[i]!]! - base));
 }
 
+/** Digit counts of the two 16-bit passes, reused across sorts (one histogram pass fills both). */
+const lowCounts = new Uint32Array(65536);
+const highCounts = new Uint32Array(65536);
+
 /** Stable LSD radix sort of `rows` by a 32-bit key per row, 16 bits per pass. */
 function radixSortByKey(
   rows: Uint32Array,
@@ -46,29 +50,53 @@ function radixSortByKey(
   tmpKeys: Uint32Array,
 ): void {
   const n = rows.length;
-  const counts = new Uint32Array(65536);
-  let srcRows = rows;
-  let srcKeys = keys;
-  let dstRows = tmpRows;
-  let dstKeys = tmpKeys;
-  for (let shift = 0; shift < 32; shift += 16) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(srcKeys[i]! >>> shift) & 0xffff]!++;
-    let sum = 0;
-    for (let b = 0; b < 65536; b++) {
-      const c = counts[b]!;
-      counts[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = counts[(srcKeys[i]! >>> shift) & 0xffff]!++;
-      dstRows[at] = srcRows[i]!;
-      dstKeys[at] = srcKeys[i]!;
-    }
-    [srcRows, dstRows] = [dstRows, srcRows];
-    [srcKeys, dstKeys] = [dstKeys, srcKeys];
+  lowCounts.fill(0);
+  highCounts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    lowCounts[k & 0xffff]!++;
+    highCounts[k >>> 16]!++;
   }
+  const lowSame = lowCounts[keys[0]! & 0xffff] === n;
+  const highSame = highCounts[keys[0]! >>> 16] === n;
+  if (lowSame && highSame) return;
+  if (highSame) {
+    // One pass on the low digits, then copy back (the high digits are all equal).
+    scatter(rows, keys, tmpRows, tmpKeys, lowCounts, 0);
+    rows.set(tmpRows);
+    return;
+  }
+  if (lowSame) {
+    scatter(rows, keys, tmpRows, tmpKeys, highCounts, 16);
+    rows.set(tmpRows);
+    return;
+  }
+  scatter(rows, keys, tmpRows, tmpKeys, lowCounts, 0);
+  scatter(tmpRows, tmpKeys, rows, keys, highCounts, 16);
   // Two passes: the result is back in `rows`.
+}
+
+function scatter(
+  srcRows: Uint32Array,
+  srcKeys: Uint32Array,
+  dstRows: Uint32Array,
+  dstKeys: Uint32Array,
+  counts: Uint32Array,
+  shift: number,
+): void {
+  const n = srcRows.length;
+  let sum = 0;
+  for (let b = 0; b < 65536; b++) {
+    const c = counts[b]!;
+    counts[b] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = srcKeys[i]!;
+    const at = counts[(k >>> shift) & 0xffff]!++;
+    dstRows[at] = srcRows[i]!;
+    dstKeys[at] = k;
+  }
 }
 
 function hasIPv6(words: Uint32Array, order: Uint32Array): boolean {
