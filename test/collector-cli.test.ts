@@ -70,7 +70,8 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
     '--print',
   ]);
   t.after(() => server.child.kill('SIGKILL'));
-  await until(() => server.stderr().includes('listening:'), `the listening line:\n${server.stderr()}`);
+  // 'ready:' is the last start-up line; the lines before it may arrive in separate chunks.
+  await until(() => server.stderr().includes('ready:'), `the ready line:\n${server.stderr()}`);
   assert.match(server.stderr(), new RegExp(`netflow udp 127\\.0\\.0\\.1:${netflowPort}`));
   assert.match(server.stderr(), new RegExp(`ipfix tcp 127\\.0\\.0\\.1:${ipfixPort}`));
   assert.doesNotMatch(server.stderr(), /sflow udp/, 'port 0 disables the sFlow listener');
