@@ -17,6 +17,8 @@ declare -A peers=(
   [tcpdump]=tcpdump
   [editcap]=wireshark-common
   [mergecap]=wireshark-common
+  [psql]=postgresql-client
+  [pgbench]=postgresql-15
 )
 if [ "${1:-}" = bench ]; then
   peers[clickhouse-server]=clickhouse-server
@@ -36,6 +38,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Packages like postgresql-15 (which carries pgbench) must not start their own services here.
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null

@@ -11,6 +11,9 @@ const valueFlags = {
   'http-port': 'httpPort',
   'http-listen': 'httpListen',
   'pg-port': 'pgPort',
+  'pg-listen': 'pgListen',
+  'query-workers': 'queryWorkers',
+  'query-timeout-ms': 'queryTimeoutMs',
   'health-port': 'healthPort',
   'recv-buffer-size': 'recvBufferSize',
   'retention-days': 'retentionDays',
@@ -32,6 +35,8 @@ const numericKeys = new Set<keyof ServerConfig>([
   'graceMs',
   'compactAfterMs',
   'maintenanceIntervalMs',
+  'queryWorkers',
+  'queryTimeoutMs',
 ]);
 
 export interface ServerArgs {
@@ -58,6 +63,7 @@ export function parseServerArgs(args: string[]): ServerArgs {
   }
   if (values.quiet) flags.quiet = true;
   if (values.print) flags.print = true;
+  if (values.demo) flags.demo = true;
   if (values['auto-register'] && values['no-auto-register'])
     throw new ConfigError('--auto-register and --no-auto-register contradict each other');
   if (values['auto-register']) flags.autoRegister = true;
@@ -80,6 +86,7 @@ function parse(args: string[]) {
       config: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       print: { type: 'boolean' },
+      demo: { type: 'boolean' },
       'auto-register': { type: 'boolean' },
       'no-auto-register': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

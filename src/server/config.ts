@@ -16,8 +16,11 @@ export interface ServerConfig {
   httpPort: number;
   /** Address the HTTP API binds to: loopback until authentication arrives. */
   httpListen: string;
-  /** Stored for the PostgreSQL and health listeners of later issues. */
+  /** PostgreSQL wire protocol (psql, drivers, Grafana); 0 disables. */
   pgPort: number;
+  /** Address the PostgreSQL listener binds to: loopback by default, like the HTTP API. */
+  pgListen: string;
+  /** Stored for the health listener of a later issue. */
   healthPort: number;
   /** Requested UDP receive buffer in bytes (capped by net.core.rmem_max). */
   recvBufferSize: number;
@@ -38,6 +41,38 @@ export interface ServerConfig {
   /** Register unknown exporters as devices (true) or refuse and count them (false). */
   autoRegister: boolean;
   devices: DeviceConfig[];
+  /** Users of psql, REST and the portal; each reads one tenant. */
+  users: UserConfig[];
+  /** Bearer tokens for scripts (REST), each acting as a user. */
+  tokens: TokenConfig[];
+  /** Query worker threads; 0 means one per core. */
+  queryWorkers: number;
+  /** Per tenant: queries per second allowed on average (token bucket refill rate)… */
+  queryRate: number;
+  /** …and the bucket's size (bursts). */
+  queryBurst: number;
+  /** Per tenant: queries running at once. */
+  maxConcurrentQueries: number;
+  /** Per query: rows it may scan before it is stopped. */
+  maxRowsScanned: number;
+  /** Per query: time before it is cancelled (statement_timeout can lower it per session). */
+  queryTimeoutMs: number;
+  /** Memory for memoized job results over sealed data. */
+  memoBytes: number;
+  /** Run the built-in demo exporter: simulated routers sending NetFlow v9 to our own UDP port. */
+  demo: boolean;
+}
+
+export interface UserConfig {
+  name: string;
+  password: string;
+  /** Defaults to 'default'. */
+  tenant: string;
+}
+
+export interface TokenConfig {
+  token: string;
+  user: string;
 }
 
 export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | undefined } = {
@@ -49,6 +84,7 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   httpPort: 8080,
   httpListen: '127.0.0.1',
   pgPort: 5433,
+  pgListen: '127.0.0.1',
   healthPort: 10001,
   recvBufferSize: 32 << 20,
   print: false,
@@ -60,6 +96,16 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   maintenanceIntervalMs: 60_000,
   autoRegister: true,
   devices: [],
+  users: [{ name: 'flowlens', password: 'flowlens', tenant: 'default' }],
+  tokens: [],
+  queryWorkers: 0,
+  queryRate: 50,
+  queryBurst: 100,
+  maxConcurrentQueries: 16,
+  maxRowsScanned: 2_000_000_000,
+  queryTimeoutMs: 60_000,
+  memoBytes: 256 << 20,
+  demo: false,
 };
 
 /** A configuration mistake, with a message naming the key (or flag) and what is expected. */
@@ -134,6 +180,39 @@ const devices: Check = (v, where) => {
   return list;
 };
 
+const users: Check = (v, where) => {
+  if (!Array.isArray(v)) throw new ConfigError(`${where}: expected an array of users, got ${show(v)}`);
+  const list = v.map((u, i) => {
+    const at = `${where}[${i}]`;
+    const user = checkObject(u, { name: text, password: text, tenant: text }, at) as Partial<UserConfig>;
+    if (user.name === undefined || user.password === undefined)
+      throw new ConfigError(`${at}: a user needs "name" and "password"`);
+    return { tenant: 'default', ...user } as UserConfig;
+  });
+  unique(list, (u) => u.name, where, 'name');
+  return list;
+};
+
+const tokens: Check = (v, where) => {
+  if (!Array.isArray(v)) throw new ConfigError(`${where}: expected an array of tokens, got ${show(v)}`);
+  const list = v.map((t, i) => {
+    const at = `${where}[${i}]`;
+    const token = checkObject(t, { token: text, user: text }, at) as Partial<TokenConfig>;
+    if (token.token === undefined || token.user === undefined)
+      throw new ConfigError(`${at}: a token needs "token" and "user"`);
+    if (token.token.length < 16) throw new ConfigError(`${at}.token: use at least 16 characters`);
+    return token as TokenConfig;
+  });
+  unique(list, (t) => t.token, where, 'token');
+  return list;
+};
+
+const positiveNumber: Check = (v, where) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    throw new ConfigError(`${where}: expected a positive number, got ${show(v)}`);
+  return v;
+};
+
 const serverChecks: Record<keyof ServerConfig, Check> = {
   data: text,
   listen: address,
@@ -143,6 +222,7 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   httpPort: port,
   httpListen: address,
   pgPort: port,
+  pgListen: address,
   healthPort: port,
   recvBufferSize: positive(2 ** 31 - 1),
   print: bool,
@@ -154,6 +234,16 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   maintenanceIntervalMs: positive(DAY_MS),
   autoRegister: bool,
   devices,
+  users,
+  tokens,
+  queryWorkers: nonNegative(256),
+  queryRate: positiveNumber,
+  queryBurst: positive(1_000_000),
+  maxConcurrentQueries: positive(10_000),
+  maxRowsScanned: positive(Number.MAX_SAFE_INTEGER),
+  queryTimeoutMs: positive(DAY_MS),
+  memoBytes: nonNegative(2 ** 40),
+  demo: bool,
 };
 
 /** Parses and validates a JSON config file's text; only the keys it sets are returned. */
