@@ -11,7 +11,7 @@ import { measureStore } from './store-density.js';
 import { measureDiskWrite } from './store-disk.js';
 import { ingest, round, type VirtualClock } from './store-ingest.js';
 import { summarize } from './store-report.js';
-import { scanFacade, scanSegments } from './store-scan.js';
+import { scanFacade, scanReadBuffers, scanSegments } from './store-scan.js';
 
 /**
  * `npm run bench:store`: the flow store's speed and density on a synthetic router-flow data set
@@ -58,6 +58,8 @@ async function flowlensPhase(dir: string, batchRows: number) {
     const to = data.receiveTime(data.produced) + 60_000;
     const facade = await scanFacade(store, data.config.startMs, to);
     log(`scan (facade): ${facade.values_per_sec} values/s`);
+    const reused = await scanReadBuffers(store, data.config.startMs, to);
+    log(`scan (read buffers): ${reused.values_per_sec} values/s`);
     const segments = scanSegments(dir);
     log(`scan (segment reader): ${segments.values_per_sec} values/s`);
     return {
@@ -66,7 +68,7 @@ async function flowlensPhase(dir: string, batchRows: number) {
       last_flow: new Date(data.receiveTime(data.produced - 1)).toISOString(),
       ingest: ingested,
       size,
-      scan: { facade, segment_reader: segments },
+      scan: { facade, read_buffers: reused, segment_reader: segments },
     };
   } finally {
     await store.stop();

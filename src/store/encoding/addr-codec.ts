@@ -1,7 +1,7 @@
 import { addrWords, MAPPED_WORD, swap32 } from './addr-words.js';
 import { type ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
-import { decodeInts } from './int-decode.js';
 import type { IntEncoder } from './int-encode.js';
+import { decodeV4Words } from './v4-decode.js';
 
 /**
  * Addresses (16 bytes per row, IPv4 stored IPv4-mapped) in one logical type:
@@ -113,51 +113,67 @@ export function encodeAddrs(
 /** Scratch for the word offsets of the non-IPv4 rows of a mixed block, grown as needed. */
 let otherRows = new Uint32Array(1024);
 
+/** Scratch for the IPv4 words of a mixed block, grown as needed. */
+let v4Scratch = new Uint32Array(1024);
+
 /** Decodes an address block of `out.length / 16` rows into `out`, writing every byte (it may come uninitialised). */
 export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
   const n = out.length >> 4;
   const kind = r.u8();
   if (kind === ADDR_CONST) {
     const at = r.take(16);
-    const value = r.bytes.subarray(at, at + 16);
-    let zero = true;
-    for (let k = 0; k < 16; k++) if (value[k] !== 0) zero = false;
-    if (zero) out.fill(0);
-    else for (let i = 0; i < n; i++) out.set(value, i * 16);
+    if (n === 0) return;
+    out.set(r.bytes.subarray(at, at + 16));
+    repeatRow(out, 16, out.length);
     return;
   }
-  // Fresh output: byteOffset 0, so a 32-bit view is aligned.
+  if (out.byteOffset % 4 !== 0) {
+    // Word-wise decoding needs a 4-aligned output (decoders' outputs are; a caller's view may not be).
+    const aligned = new Uint8Array(out.length);
+    r.pos--;
+    decodeAddrs(r, aligned);
+    out.set(aligned);
+    return;
+  }
   const out32 = new Uint32Array(out.buffer, out.byteOffset, n * 4);
   if (kind === ADDR_V4) {
-    const v4 = new Uint32Array(n);
-    decodeInts(r, v4);
-    for (let i = 0; i < n; i++) {
-      out32[i * 4] = 0;
-      out32[i * 4 + 1] = 0;
-      out32[i * 4 + 2] = MAPPED_WORD;
-      out32[i * 4 + 3] = swap32(v4[i]!);
-    }
+    mappedTemplate(out, n);
+    decodeV4Words(r, out32, 3, 4, n);
     return;
   }
   if (kind !== ADDR_MIXED) throw new DecodeError(`unknown address encoding ${kind}`);
-  const bitmapAt = r.take((n + 7) >> 3);
+  const bitmapBytes = (n + 7) >> 3;
+  const bitmapAt = r.take(bitmapBytes);
   const bytes = r.bytes;
   const others = r.varint();
   if (others > n) throw new DecodeError(`${others} IPv6 rows of ${n}`);
-  // One spare slot: the branch-free loop below reads one past the last IPv4 row.
-  const v4 = new Uint32Array(n - others + 1);
-  decodeInts(r, v4.subarray(0, n - others));
+  let set = 0;
+  for (let b = bitmapAt; b < bitmapAt + bitmapBytes; b++) set += popcount8(bytes[b]!);
+  if (set !== others) throw new DecodeError('IPv6 bitmap does not match its count');
+  const n4 = n - others;
+  const runs = ipv6Runs(bytes, bitmapAt, n, n >> 6);
+  if (runs >= 0) {
+    // Few runs of IPv6 rows (sorted parts keep them together): IPv4 values straight into rows
+    // 0..n4-1, then moved up to their rows with native copies, IPv6 rows copied in whole.
+    mappedTemplate(out, n);
+    decodeV4Words(r, out32, 3, 4, n4);
+    r.align(4);
+    placeRuns(out, runs, n, n4, bytes, r.take(others * 16));
+    return;
+  }
+  // One spare slot: the branch-free scatter below reads one past the last IPv4 value.
+  if (v4Scratch.length < n4 + 1) v4Scratch = new Uint32Array(Math.max(n + 1, v4Scratch.length * 2));
+  const v4 = v4Scratch;
+  decodeV4Words(r, v4, 0, 1, n4);
   r.align(4);
   const rawAt = r.take(others * 16);
-  let set = 0;
-  for (let b = bitmapAt; b < bitmapAt + ((n + 7) >> 3); b++) set += popcount8(bytes[b]!);
-  if (set !== others) throw new DecodeError('IPv6 bitmap does not match its count');
-  // Every row first gets the next IPv4 value (IPv6 rows get a wrong one, and do not consume it)…
-  fillMapped(out32, v4, bytes, bitmapAt, n);
+  mappedTemplate(out, n);
+  // Every row gets the next IPv4 value (IPv6 rows get a wrong one and do not consume it)…
+  scatterMapped(out32, v4, bytes, bitmapAt, n);
   // …then the IPv6 rows are overwritten whole, visiting only the non-zero bitmap bytes.
   const raw32 = alignedWords(bytes, rawAt, others * 4);
   let k6 = 0;
-  for (let b = 0; b < (n + 7) >> 3; b++) {
+  for (let b = 0; b < bitmapBytes; b++) {
     const bits = bytes[bitmapAt + b]!;
     if (bits === 0) continue;
     for (let bit = 0; bit < 8; bit++) {
@@ -173,12 +189,110 @@ export function decodeAddrs(r: ByteReader, out: Uint8Array): void {
   }
 }
 
+/** Start and end rows of the IPv6 runs found by `ipv6Runs`, as pairs. */
+let runScratch = new Int32Array(64);
+
 /**
- * Writes every row as IPv4-mapped, taking the next value of `v4` for the rows whose bitmap bit is
- * clear (rows with the bit set get a placeholder and are overwritten by the caller). Eight rows
+ * Finds the runs of set bits (IPv6 rows) of the bitmap into `runScratch`; returns their number,
+ * or -1 once there are more than `limit` (the rows are scattered: the caller scatters instead).
+ */
+function ipv6Runs(bytes: Uint8Array, at: number, n: number, limit: number): number {
+  if (runScratch.length < 2 * limit + 2) runScratch = new Int32Array(2 * limit + 2);
+  const runs = runScratch;
+  let count = 0;
+  let start = -1;
+  const full = n >> 3;
+  for (let b = 0; b < full; b++) {
+    const bits = bytes[at + b]!;
+    if (bits === 0 && start < 0) continue;
+    if (bits === 0xff && start >= 0) continue;
+    for (let bit = 0; bit < 8; bit++) {
+      const row = b * 8 + bit;
+      if ((bits >> bit) & 1) {
+        if (start < 0) start = row;
+      } else if (start >= 0) {
+        if (count === limit) return -1;
+        runs[2 * count] = start;
+        runs[2 * count + 1] = row;
+        count++;
+        start = -1;
+      }
+    }
+  }
+  for (let row = full * 8; row < n; row++) {
+    if ((bytes[at + (row >> 3)]! >> (row & 7)) & 1) {
+      if (start < 0) start = row;
+    } else if (start >= 0) {
+      if (count === limit) return -1;
+      runs[2 * count] = start;
+      runs[2 * count + 1] = row;
+      count++;
+      start = -1;
+    }
+  }
+  if (start >= 0) {
+    if (count === limit) return -1;
+    runs[2 * count] = start;
+    runs[2 * count + 1] = n;
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Rows 0..n4-1 of `out` hold the IPv4 rows in order; moves each stretch of IPv4 rows between
+ * IPv6 runs up to its place (from the last one back, so nothing is overwritten before it moves)
+ * and copies the IPv6 rows (16 bytes each, in row order at `rawAt`) into the runs.
+ */
+function placeRuns(
+  out: Uint8Array,
+  count: number,
+  n: number,
+  n4: number,
+  bytes: Uint8Array,
+  rawAt: number,
+): void {
+  const runs = runScratch;
+  let src = n4;
+  let end = n;
+  let k6 = n - n4;
+  for (let j = count - 1; j >= 0; j--) {
+    const s6 = runs[2 * j]!;
+    const e6 = runs[2 * j + 1]!;
+    const len = end - e6;
+    src -= len;
+    if (len > 0 && src !== e6) out.copyWithin(e6 * 16, src * 16, (src + len) * 16);
+    k6 -= e6 - s6;
+    out.set(bytes.subarray(rawAt + k6 * 16, rawAt + (k6 + e6 - s6) * 16), s6 * 16);
+    end = s6;
+  }
+}
+
+/** Repeats the first `row` bytes of `out` up to `end` with native copies, doubling each time. */
+function repeatRow(out: Uint8Array, row: number, end: number): void {
+  let done = Math.min(row, end);
+  while (done < end) {
+    const step = Math.min(done, end - done);
+    out.copyWithin(done, 0, step);
+    done += step;
+  }
+}
+
+/** Every row set to ::ffff:0.0.0.0 with native copies; word 3 (the IPv4 value) is written next. */
+function mappedTemplate(out: Uint8Array, n: number): void {
+  if (n === 0) return;
+  out.fill(0, 0, 16);
+  out[10] = 0xff;
+  out[11] = 0xff;
+  repeatRow(out, 16, n * 16);
+}
+
+/**
+ * Writes word 3 of every row from the next value of `v4` (already byte-swapped), skipping
+ * nothing: rows whose bitmap bit is set get a placeholder and do not consume a value. Eight rows
  * at a time: a zero bitmap byte (eight IPv4 rows, the common case) needs no bit tests.
  */
-function fillMapped(
+function scatterMapped(
   out32: Uint32Array,
   v4: Uint32Array,
   bytes: Uint8Array,
@@ -189,31 +303,19 @@ function fillMapped(
   const full = n >> 3;
   for (let b = 0; b < full; b++) {
     const bits = bytes[bitmapAt + b]!;
-    let o = b * 32;
+    let o = b * 32 + 3;
     if (bits === 0) {
-      for (let j = 0; j < 8; j++, o += 4) {
-        out32[o] = 0;
-        out32[o + 1] = 0;
-        out32[o + 2] = MAPPED_WORD;
-        out32[o + 3] = swap32(v4[k4++]!);
-      }
+      for (let j = 0; j < 8; j++, o += 4) out32[o] = v4[k4++]!;
       continue;
     }
     for (let j = 0; j < 8; j++, o += 4) {
-      out32[o] = 0;
-      out32[o + 1] = 0;
-      out32[o + 2] = MAPPED_WORD;
-      out32[o + 3] = swap32(v4[k4]!);
+      out32[o] = v4[k4]!;
       k4 += 1 - ((bits >> j) & 1);
     }
   }
   for (let i = full * 8; i < n; i++) {
-    const isOther = (bytes[bitmapAt + (i >> 3)]! >> (i & 7)) & 1;
-    out32[i * 4] = 0;
-    out32[i * 4 + 1] = 0;
-    out32[i * 4 + 2] = MAPPED_WORD;
-    out32[i * 4 + 3] = swap32(v4[k4]!);
-    k4 += 1 - isOther;
+    out32[i * 4 + 3] = v4[k4]!;
+    k4 += 1 - ((bytes[bitmapAt + (i >> 3)]! >> (i & 7)) & 1);
   }
 }
 

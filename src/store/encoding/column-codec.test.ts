@@ -77,6 +77,41 @@ test('mixed addresses of every length up to 70 rows, and runs of IPv4 rows, roun
   }
 });
 
+test('mixed addresses whose IPv6 rows come in a few runs (sorted parts) round-trip, at any run position', () => {
+  // At least 64 rows per run allowed: these take the run path (IPv4 rows moved into place).
+  const n = 1000;
+  const layouts: [number, number][][] = [
+    [[0, 1]],
+    [[0, 150]],
+    [[999, 1000]],
+    [[850, 1000]],
+    [[400, 520]],
+    [
+      [0, 3],
+      [500, 501],
+      [990, 1000],
+    ],
+    [
+      [1, 9],
+      [16, 24],
+      [100, 357],
+      [358, 359],
+    ],
+    [[0, 1000]],
+  ];
+  for (const runs of layouts) {
+    const a = new Uint8Array(n * 16);
+    for (let i = 0; i < n; i++) {
+      if (runs.some(([s, e]) => i >= s && i < e))
+        for (let b = 0; b < 16; b++) a[i * 16 + b] = (i * 31 + b * 7 + 1) & 0xff;
+      else v4(a, i, 0x0a000000 + i * 4099);
+    }
+    const { decoded, name } = roundTrip('addr', a);
+    assert.equal(name, runs[0]![1] - runs[0]![0] === n ? name : 'addr-mixed');
+    assert.deepEqual(decoded.array, a, JSON.stringify(runs));
+  }
+});
+
 test('rows are read through the row index, in its order', () => {
   const a = new Uint8Array(4 * 16);
   for (let i = 0; i < 4; i++) v4(a, i, i + 1);

@@ -2,8 +2,9 @@ import { allocateColumn, type NumberArray, type StringDict } from '../../flow/ba
 import type { ColumnType } from '../../flow/schema.js';
 import { addrKindNames, decodeAddrs, encodeAddrs } from './addr-codec.js';
 import { ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
+import { allocateUninitialized } from './column-alloc.js';
 import { decodeInts } from './int-decode.js';
-import { IntEncoder } from './int-encode.js';
+import { type BlockStats, IntEncoder } from './int-encode.js';
 import { intKindNames } from './int-format.js';
 import { decodeStrings, encodeStrings } from './string-codec.js';
 
@@ -31,17 +32,88 @@ export function encodingName(encoding: number): string {
   return intKindNames[encoding] ?? '?';
 }
 
+/**
+ * The stats of the last gather (min, max, largest step, integral), computed while copying the
+ * rows into the encoder's scratch, so that the integer encoder skips its own pass over them.
+ */
+const gathered: BlockStats = { min: 0, max: 0, maxAbsDelta: 0, integral: true };
+
 function gatherF64(array: Float64Array, rows: Uint32Array, out: Float64Array): void {
-  for (let i = 0; i < rows.length; i++) out[i] = array[rows[i]!]!;
+  const n = rows.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let step = 0;
+  let integral = true;
+  let prev = n > 0 ? array[rows[0]!]! : 0;
+  for (let i = 0; i < n; i++) {
+    const v = array[rows[i]!]!;
+    out[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (Math.floor(v) !== v) integral = false;
+    const d = Math.abs(v - prev);
+    if (d > step) step = d;
+    prev = v;
+  }
+  setGathered(min, max, step, integral);
 }
 function gatherU32(array: Uint32Array, rows: Uint32Array, out: Float64Array): void {
-  for (let i = 0; i < rows.length; i++) out[i] = array[rows[i]!]!;
+  const n = rows.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let step = 0;
+  let prev = n > 0 ? array[rows[0]!]! : 0;
+  for (let i = 0; i < n; i++) {
+    const v = array[rows[i]!]!;
+    out[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const d = v > prev ? v - prev : prev - v;
+    if (d > step) step = d;
+    prev = v;
+  }
+  setGathered(min, max, step, true);
 }
 function gatherU16(array: Uint16Array, rows: Uint32Array, out: Float64Array): void {
-  for (let i = 0; i < rows.length; i++) out[i] = array[rows[i]!]!;
+  const n = rows.length;
+  let min = 0xffff;
+  let max = 0;
+  let step = 0;
+  let prev = n > 0 ? array[rows[0]!]! : 0;
+  for (let i = 0; i < n; i++) {
+    const v = array[rows[i]!]!;
+    out[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const d = v > prev ? v - prev : prev - v;
+    if (d > step) step = d;
+    prev = v;
+  }
+  setGathered(min, max, step, true);
 }
 function gatherU8(array: Uint8Array, rows: Uint32Array, out: Float64Array): void {
-  for (let i = 0; i < rows.length; i++) out[i] = array[rows[i]!]!;
+  const n = rows.length;
+  let min = 0xff;
+  let max = 0;
+  let step = 0;
+  let prev = n > 0 ? array[rows[0]!]! : 0;
+  for (let i = 0; i < n; i++) {
+    const v = array[rows[i]!]!;
+    out[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const d = v > prev ? v - prev : prev - v;
+    if (d > step) step = d;
+    prev = v;
+  }
+  setGathered(min, max, step, true);
+}
+
+function setGathered(min: number, max: number, maxAbsDelta: number, integral: boolean): void {
+  gathered.min = min;
+  gathered.max = max;
+  gathered.maxAbsDelta = maxAbsDelta;
+  gathered.integral = integral;
 }
 
 /** Copies the rows' values in row order; one loop per array type keeps each loop monomorphic. */
@@ -91,7 +163,7 @@ export class ColumnEncoder {
   private numbers(scratch: Float64Array, n: number, out: ByteWriter, wide: boolean): EncodedStats {
     // Byte planes for times and counters only (see IntEncoder.shuffle).
     this.ints.shuffle = wide;
-    const info = this.ints.encode(scratch, n, out, !wide);
+    const info = this.ints.encode(scratch, n, out, !wide, n > 0 ? gathered : undefined);
     this.ints.shuffle = false;
     return n === 0
       ? { encoding: info.kind, min: undefined, max: undefined }
@@ -138,17 +210,6 @@ export function applyReference(diffs: NumberArray, reference: NumberArray): void
 
 export { allocateColumn };
 
-/** Like `allocateColumn` but not zeroed (Buffer.allocUnsafeSlow): for decoders that write every element. */
-function allocateUninitialized(type: ColumnType, rows: number): NumberArray {
-  if (type === 'addr') return new Uint8Array(Buffer.allocUnsafeSlow(rows * 16).buffer, 0, rows * 16);
-  const width = type === 'u8' ? 1 : type === 'u16' ? 2 : type === 'u32' || type === 'string' ? 4 : 8;
-  const buffer = Buffer.allocUnsafeSlow(rows * width).buffer;
-  if (width === 1) return new Uint8Array(buffer, 0, rows);
-  if (width === 2) return new Uint16Array(buffer, 0, rows);
-  if (width === 4) return new Uint32Array(buffer, 0, rows);
-  return new Float64Array(buffer, 0, rows);
-}
-
 export interface DecodedColumn {
   readonly array: NumberArray;
   readonly dict: string[] | undefined;
@@ -156,16 +217,19 @@ export interface DecodedColumn {
   readonly reference: number | undefined;
 }
 
-/** Decodes the raw (decompressed) block of one column of `rows` rows. */
+/**
+ * Decodes the raw (decompressed) block of one column of `rows` rows into `array` (of `type`, for
+ * `rows` rows; by default a fresh one). Every decoder writes every element, so `array` need not
+ * be zeroed.
+ */
 export function decodeColumn(
   type: ColumnType,
   encoding: number,
   raw: Uint8Array,
   rows: number,
+  array: NumberArray = allocateUninitialized('', type, rows),
 ): DecodedColumn {
   const r = new ByteReader(raw);
-  // Every decoder writes every element, so the arrays skip zeroing.
-  const array = allocateUninitialized(type, rows);
   let dict: string[] | undefined;
   let reference: number | undefined;
   if (encoding >= ENCODING_RELATIVE) {

@@ -1,8 +1,8 @@
 import type { NumberArray } from '../../flow/batch.js';
 import { type ByteReader, DecodeError } from './byte-io.js';
 import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_RAW, INT_SDICT, SHUFFLED } from './int-format.js';
-import { addBase, lookup, undelta } from './int-kernels.js';
-import { lookupPlanesInto, planesInto } from './int-planes.js';
+import { addBase, lookup, lookupInto, undelta } from './int-kernels.js';
+import { lookupPlanesInto, planesInto, undeltaPlanesInto } from './int-planes.js';
 
 type UintView = Uint8Array | Uint16Array | Uint32Array;
 
@@ -42,7 +42,7 @@ function readPayload(r: ByteReader, n: number, widthByte: number): UintView {
 }
 
 /** The width byte: one of `allowed`, or 2 or 4 with the SHUFFLED flag. */
-function readWidth(r: ByteReader, allowed: readonly number[]): number {
+export function readWidth(r: ByteReader, allowed: readonly number[]): number {
   const width = r.u8();
   if (!allowed.includes(width) && width !== (2 | SHUFFLED) && width !== (4 | SHUFFLED)) {
     throw new DecodeError(`bad width ${width}`);
@@ -54,7 +54,7 @@ function readWidth(r: ByteReader, allowed: readonly number[]): number {
  * The `d` values of a dictionary, stored as a nested integer block (CONST, FOR or DELTA: never a
  * dictionary again, so nesting is one level deep), then padding to 4.
  */
-function nestedValues(r: ByteReader, d: number): Float64Array {
+export function nestedValues(r: ByteReader, d: number): Float64Array {
   const kind = r.u8();
   if (kind !== INT_CONST && kind !== INT_FOR && kind !== INT_DELTA)
     throw new DecodeError('bad dictionary block');
@@ -103,6 +103,11 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
       const width = readWidth(r, [1, 2, 4]);
       r.align(8);
       const first = r.f64();
+      if (width & SHUFFLED && out instanceof Float64Array) {
+        const bytes = width & ~SHUFFLED;
+        undeltaPlanesInto(r.bytes, r.take(n * bytes), bytes, out, first);
+        return;
+      }
       const deltas = readPayload(r, n, width);
       if (out instanceof Float64Array || out.BYTES_PER_ELEMENT >= (width & ~SHUFFLED)) {
         out.set(deltas);
@@ -129,16 +134,14 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
         lookup(out, dict);
         return;
       }
-      out.set(readPayload(r, n, width));
-      lookup(out, dict);
+      lookupInto(readPayload(r, n, width), out, dict);
       return;
     }
     case INT_SDICT: {
       const width = readWidth(r, [1, 2]);
       if (width & SHUFFLED) throw new DecodeError(`bad width ${width}`);
       const dict = nestedValues(r, r.count(1));
-      out.set(readPayload(r, n, width));
-      lookup(out, dict);
+      lookupInto(readPayload(r, n, width), out, dict);
       return;
     }
     case INT_RAW: {

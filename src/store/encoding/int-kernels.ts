@@ -110,3 +110,80 @@ export function lookup(out: NumberArray, dict: Float64Array): void {
   else throw new DecodeError('dictionary for a u8 column');
   if (bad !== 0) throw new DecodeError(`dictionary index ${bad} of ${dict.length}`);
 }
+
+type IndexView = Uint8Array | Uint16Array | Uint32Array;
+
+// Dictionary lookups from the index payload straight into the output: one pass, where copying
+// the indexes into the output and replacing them in place took two. One function per (output,
+// index) type pair keeps every loop monomorphic. Each returns 1 + the last bad index (0: none).
+function lookF64U8(idx: Uint8Array, out: Float64Array, dict: Float64Array): number {
+  const d = dict.length;
+  let bad = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i]!;
+    if (k >= d) bad = k + 1;
+    out[i] = dict[k]!;
+  }
+  return bad;
+}
+function lookF64U16(idx: Uint16Array, out: Float64Array, dict: Float64Array): number {
+  const d = dict.length;
+  let bad = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i]!;
+    if (k >= d) bad = k + 1;
+    out[i] = dict[k]!;
+  }
+  return bad;
+}
+function lookU32U8(idx: Uint8Array, out: Uint32Array, dict: Uint32Array): number {
+  const d = dict.length;
+  let bad = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i]!;
+    if (k >= d) bad = k + 1;
+    out[i] = dict[k]!;
+  }
+  return bad;
+}
+function lookU32U16(idx: Uint16Array, out: Uint32Array, dict: Uint32Array): number {
+  const d = dict.length;
+  let bad = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i]!;
+    if (k >= d) bad = k + 1;
+    out[i] = dict[k]!;
+  }
+  return bad;
+}
+function lookU16U8(idx: Uint8Array, out: Uint16Array, dict: Uint16Array): number {
+  const d = dict.length;
+  let bad = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i]!;
+    if (k >= d) bad = k + 1;
+    out[i] = dict[k]!;
+  }
+  return bad;
+}
+
+/** `out[i] = dict[idx[i]]` for every row; throws DecodeError on an index outside the dictionary. */
+export function lookupInto(idx: IndexView, out: NumberArray, dict: Float64Array): void {
+  let bad = -1;
+  if (out instanceof Float64Array) {
+    if (idx instanceof Uint8Array) bad = lookF64U8(idx, out, dict);
+    else if (idx instanceof Uint16Array) bad = lookF64U16(idx, out, dict);
+  } else if (out instanceof Uint32Array) {
+    if (idx instanceof Uint8Array) bad = lookU32U8(idx, out, Uint32Array.from(dict));
+    else if (idx instanceof Uint16Array) bad = lookU32U16(idx, out, Uint32Array.from(dict));
+  } else if (out instanceof Uint16Array && idx instanceof Uint8Array) {
+    bad = lookU16U8(idx, out, Uint16Array.from(dict));
+  }
+  if (bad === -1) {
+    // Rare pairs (4-byte indexes, u16 outputs with 2-byte indexes): copy, then replace in place.
+    out.set(idx);
+    lookup(out, dict);
+    return;
+  }
+  if (bad > 0) throw new DecodeError(`dictionary index ${bad - 1} of ${dict.length}`);
+}

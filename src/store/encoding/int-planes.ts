@@ -89,3 +89,41 @@ export function lookupPlanesInto(
   if (!(out instanceof Float64Array) || width !== 2) return -1;
   return lookupPlanes2F64(bytes, at, out, dict);
 }
+
+function undeltaPlanes2F64(b: Uint8Array, at: number, out: Float64Array, first: number): void {
+  const n = out.length;
+  let acc = first;
+  for (let i = 0; i < n; i++) {
+    const zz = b[at + i]! | (b[at + n + i]! << 8);
+    acc += (zz >>> 1) ^ -(zz & 1);
+    out[i] = acc;
+  }
+}
+function undeltaPlanes4F64(b: Uint8Array, at: number, out: Float64Array, first: number): void {
+  const n = out.length;
+  const n2 = 2 * n;
+  const n3 = 3 * n;
+  let acc = first;
+  for (let i = 0; i < n; i++) {
+    const zz = b[at + i]! | (b[at + n + i]! << 8) | (b[at + n2 + i]! << 16) | (b[at + n3 + i]! << 24);
+    acc += (zz >>> 1) ^ -(zz & 1);
+    out[i] = acc;
+  }
+}
+
+/**
+ * Zigzag deltas of 2 or 4 bytes stored as byte planes, summed straight into a Float64 output
+ * (the sorted values of an SDICT dictionary). Returns false for other outputs.
+ */
+export function undeltaPlanesInto(
+  bytes: Uint8Array,
+  at: number,
+  width: number,
+  out: NumberArray,
+  first: number,
+): boolean {
+  if (!(out instanceof Float64Array)) return false;
+  if (width === 2) undeltaPlanes2F64(bytes, at, out, first);
+  else undeltaPlanes4F64(bytes, at, out, first);
+  return true;
+}

@@ -1,6 +1,13 @@
+import type { NumberArray } from '../../flow/batch.js';
+import type { ColumnType } from '../../flow/schema.js';
 import type { JobColumns, ScanJob } from '../backend.js';
+import {
+  allocateUninitialized,
+  bytesPerRow,
+  type ColumnAllocator,
+  type ReadBuffers,
+} from '../encoding/column-alloc.js';
 import type { SegmentReader } from '../segment/types.js';
-import { concatJobColumns } from './concat.js';
 import { StaleJobError } from './errors.js';
 import { isSealedLocation, type SealedPartRef } from './location.js';
 import { cachedReader, evictReader } from './reader-cache.js';
@@ -11,22 +18,105 @@ import { cachedReader, evictReader } from './reader-cache.js';
  * the files the job's location names (through this thread's reader cache) — so a worker thread
  * can import and call it. A file gone since planning throws
  * StaleJobError (plan again); a checksum mismatch throws CorruptSegmentError with the file's path.
+ *
+ * With `buffers`, the columns are decoded into memory reused from the previous read with the same
+ * buffers (valid until then): a worker that is done with a job's columns before it reads the next
+ * allocates nothing. A job of several parts is decoded straight into the job's arrays, part after
+ * part, with no concatenation copy.
  */
-export function readSealedJob(job: ScanJob, columns: readonly string[]): JobColumns {
+export function readSealedJob(job: ScanJob, columns: readonly string[], buffers?: ReadBuffers): JobColumns {
   const location = job.location;
   if (!isSealedLocation(location)) throw new Error('readSealedJob: not a sealed job');
-  const parts: JobColumns[] = [];
-  for (const ref of location.parts) {
-    const reader = openPlanned(ref);
-    try {
-      parts.push(reader.readPart(ref.part, columns));
-    } catch (err) {
-      evictReader(ref.path);
-      throw err;
+  const allocate = buffers?.allocate ?? allocateUninitialized;
+  const refs = location.parts;
+  if (refs.length === 0) return { rows: 0, columns: {}, dicts: {} };
+  if (refs.length === 1) return readOne(openPlanned(refs[0]!), refs[0]!, columns, allocate);
+
+  // Readers are looked up again per part below: a cached reader may be closed to open another.
+  let rows = 0;
+  for (const ref of refs) rows += openPlanned(ref).meta.parts[ref.part]!.rows;
+  const whole: Record<string, NumberArray> = {};
+  const wholeType: Record<string, ColumnType> = {};
+  let offset = 0;
+  // A part whose file stores a column with another type than the first part's (a schema change):
+  // decoded apart, then converted into the job's array.
+  const converted: [string, NumberArray][] = [];
+  // Each part's columns are views into the job's arrays at the part's first row.
+  const intoJob: ColumnAllocator = (name, type, partRows) => {
+    let array = whole[name];
+    if (array === undefined) {
+      array = allocate(name, type, rows);
+      whole[name] = array;
+      wholeType[name] = type;
     }
+    if (wholeType[name] !== type) {
+      const apart = allocateUninitialized(name, type, partRows);
+      converted.push([name, apart]);
+      return apart;
+    }
+    const width = bytesPerRow(type) / array.BYTES_PER_ELEMENT;
+    return array.subarray(offset * width, (offset + partRows) * width);
+  };
+  const merged = new Map<string, StringMerge>();
+  for (const ref of refs) {
+    const part = readOne(openPlanned(ref), ref, columns, intoJob);
+    for (const [name, apart] of converted) {
+      const width = bytesPerRow(wholeType[name]!) / whole[name]!.BYTES_PER_ELEMENT;
+      whole[name]!.set(apart as never, offset * width);
+    }
+    converted.length = 0;
+    for (const [name, dict] of Object.entries(part.dicts)) {
+      let merge = merged.get(name);
+      if (merge === undefined) {
+        merge = new StringMerge();
+        merged.set(name, merge);
+      }
+      const codes = whole[name] as Uint32Array;
+      merge.recode(codes.subarray(offset, offset + part.rows), dict);
+    }
+    offset += part.rows;
   }
-  if (parts.length === 0) return { rows: 0, columns: {}, dicts: {} };
-  return concatJobColumns(parts, columns);
+  const dicts: Record<string, readonly string[]> = {};
+  for (const [name, merge] of merged) dicts[name] = merge.values;
+  return { rows, columns: whole, dicts };
+}
+
+function readOne(
+  reader: SegmentReader,
+  ref: SealedPartRef,
+  columns: readonly string[],
+  allocate: ColumnAllocator,
+): JobColumns {
+  try {
+    return reader.readPart(ref.part, columns, allocate);
+  } catch (err) {
+    evictReader(ref.path);
+    throw err;
+  }
+}
+
+/** One dictionary for the string column of several parts: each part's codes are re-coded in place. */
+class StringMerge {
+  readonly values: string[] = [''];
+  private readonly index = new Map<string, number>([['', 0]]);
+
+  recode(codes: Uint32Array, dict: readonly string[]): void {
+    const remap = new Uint32Array(dict.length);
+    let same = true;
+    for (let code = 0; code < dict.length; code++) {
+      const value = dict[code]!;
+      let mapped = this.index.get(value);
+      if (mapped === undefined) {
+        mapped = this.values.length;
+        this.values.push(value);
+        this.index.set(value, mapped);
+      }
+      remap[code] = mapped;
+      if (mapped !== code) same = false;
+    }
+    if (same) return;
+    for (let row = 0; row < codes.length; row++) codes[row] = remap[codes[row]!]!;
+  }
 }
 
 function openPlanned(ref: SealedPartRef): SegmentReader {

@@ -8,7 +8,7 @@ import {
   encodeRelative,
 } from '../encoding/column-codec.js';
 import { BlockCompressor } from '../encoding/compress.js';
-import { crc32c } from '../encoding/crc32c.js';
+import { xxh32 } from '../encoding/xxh32.js';
 import type { BlockEntry } from './format.js';
 
 export interface EncodedBlock {
@@ -175,7 +175,7 @@ export class BlockEncoder {
         rawLength: raw.length,
         codec,
         encoding: stats.encoding,
-        crc: crc32c(stored),
+        crc: xxh32(stored),
         min: stats.min,
         max: stats.max,
       },

@@ -4,14 +4,15 @@ import { ByteReader, ByteWriter, DecodeError } from '../encoding/byte-io.js';
 import type { SegmentHeader, SegmentTable } from './types.js';
 
 /**
- * Segment file layout (version 2; little-endian; full description in docs/store-format.md):
+ * Segment file layout (version 3; little-endian; full description in docs/store-format.md):
  *
  *   header   16 bytes: "FLSEG\n\x1a\0", u16 version, 6 zero bytes
  *   blocks   per part, per schema column: one encoded (src/store/encoding) and compressed
  *            column block, tiling the bytes up to the footer in that order
  *   footer   segment header, CRC32C of the file header, schema (name, type, source, rollup),
  *            per part: bucket, device, rows, and per column: offset, stored length, raw length,
- *            codec, encoding, CRC32C, min/max; zstd-compressed
+ *            codec, encoding, block checksum (XXH32; CRC32C in version 2), min/max;
+ *            zstd-compressed
  *   trailer  36 bytes: footer offset/length/raw length/CRC32C/codec, CRC32C of those, "FLSEGEND"
  *
  * Every byte is under a checksum: blocks (footer), footer (trailer), trailer (itself), header
@@ -25,7 +26,12 @@ if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
 
 /** File header: magic, format version, 6 zero bytes. */
 export const FILE_MAGIC = new Uint8Array([0x46, 0x4c, 0x53, 0x45, 0x47, 0x0a, 0x1a, 0x00]); // "FLSEG\n\x1a\0"
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/**
+ * Version 2 files are still read. They differ only in the block checksum: CRC32C, where
+ * version 3 has XXH32 (src/store/encoding/xxh32.ts), which is 7x faster to check in JavaScript.
+ */
+export const OLDEST_READABLE_VERSION = 2;
 export const HEADER_SIZE = 16;
 
 /**
@@ -49,6 +55,7 @@ export interface BlockEntry {
   readonly rawLength: number;
   readonly codec: number;
   readonly encoding: number;
+  /** Checksum of the stored bytes: XXH32 (version 3) or CRC32C (version 2). */
   readonly crc: number;
   readonly min: number | undefined;
   readonly max: number | undefined;

@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { NumberArray } from '../../flow/batch.js';
 import type { JobColumns } from '../backend.js';
+import { allocateUninitialized, type ColumnAllocator } from '../encoding/column-alloc.js';
 import {
-  allocateColumn,
   applyReference,
   type DecodedColumn,
   decodeColumn,
@@ -10,6 +10,7 @@ import {
 } from '../encoding/column-codec.js';
 import { BlockDecompressor } from '../encoding/compress.js';
 import { crc32c } from '../encoding/crc32c.js';
+import { xxh32 } from '../encoding/xxh32.js';
 import {
   type BlockEntry,
   decodeFooter,
@@ -17,6 +18,7 @@ import {
   FORMAT_VERSION,
   type Footer,
   HEADER_SIZE,
+  OLDEST_READABLE_VERSION,
   TRAILER_MAGIC,
   TRAILER_SIZE,
 } from './format.js';
@@ -54,6 +56,10 @@ class FileSegmentReader implements SegmentReader {
   private readonly decompressor = new BlockDecompressor();
   private stored: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
   private raw: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
+  /** Blocks that do not start 4-aligned in `span` are copied here for the word-wise checksum. */
+  private aligned: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
+  /** Decoded columns a read needs but was not asked for (the reference of a relative column). */
+  private readonly scratch = new Map<number, NumberArray>();
   /** Bytes [spanStart, spanEnd) of the file, read ahead by `prefetch` for the current readPart. */
   private span: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
   private spanStart = 0;
@@ -65,34 +71,54 @@ class FileSegmentReader implements SegmentReader {
     fd: number,
     private readonly footer: Footer,
     size: number,
+    /** Format version 2 checks blocks with CRC32C, version 3 with XXH32. */
+    private readonly version: number,
   ) {
     this.fd = fd;
     this.meta = segmentMeta(footer, size);
     for (const [i, col] of footer.schema.entries()) this.columnIndex.set(col.name, i);
   }
 
-  readPart(part: number, columns: readonly string[]): JobColumns {
+  readPart(part: number, columns: readonly string[], allocate?: ColumnAllocator): JobColumns {
     const entry = this.footer.parts[part];
     if (entry === undefined) throw new RangeError(`segment ${this.path} has no part ${part}`);
     const out: Record<string, NumberArray> = {};
     const dicts: Record<string, readonly string[]> = {};
     const decoded = new Map<number, DecodedColumn>();
+    const alloc = allocate ?? allocateUninitialized;
+    const wanted = new Set(columns);
     this.prefetch(entry.blocks, columns);
     for (const name of columns) {
       const c = this.columnIndex.get(name);
       if (c === undefined) {
         const col = knownColumn(name);
         if (col === undefined) throw new Error(`unknown column ${name}`);
-        out[name] = allocateColumn(col.type, entry.rows);
+        const zero = alloc(name, col.type, entry.rows);
+        zero.fill(0);
+        out[name] = zero;
         if (col.type === 'string') dicts[name] = [''];
         continue;
       }
-      const column = this.column(part, c, decoded);
+      const column = this.column(part, c, decoded, (i) => {
+        const col = this.footer.schema[i]!;
+        return wanted.has(col.name) ? alloc(col.name, col.type, entry.rows) : this.scratchFor(i, entry.rows);
+      });
       out[name] = column.array;
       if (column.dict !== undefined) dicts[name] = column.dict;
     }
     this.spanEnd = this.spanStart;
     return { rows: entry.rows, columns: out, dicts };
+  }
+
+  /** Reader-owned memory for a column decoded only as another column's reference. */
+  private scratchFor(c: number, rows: number): NumberArray {
+    const type = this.footer.schema[c]!.type;
+    let array = this.scratch.get(c);
+    if (array === undefined || array.length < rows * (type === 'addr' ? 16 : 1)) {
+      array = allocateUninitialized('', type, rows);
+      this.scratch.set(c, array);
+    }
+    return array.subarray(0, rows * (type === 'addr' ? 16 : 1));
   }
 
   /**
@@ -124,12 +150,17 @@ class FileSegmentReader implements SegmentReader {
   }
 
   /** Decodes column `c` of a part, and the column it is stored relative to, if any (once per call). */
-  private column(part: number, c: number, decoded: Map<number, DecodedColumn>): DecodedColumn {
+  private column(
+    part: number,
+    c: number,
+    decoded: Map<number, DecodedColumn>,
+    target: (c: number) => NumberArray,
+  ): DecodedColumn {
     const done = decoded.get(c);
     if (done !== undefined) return done;
     const entry = this.footer.parts[part]!;
     const where = `part ${part} column ${this.footer.schema[c]!.name}`;
-    const column = this.decodeBlock(entry.blocks[c]!, c, entry.rows, where);
+    const column = this.decodeBlock(entry.blocks[c]!, c, entry.rows, where, target(c));
     decoded.set(c, column);
     const ref = column.reference;
     if (ref === undefined) return column;
@@ -137,7 +168,7 @@ class FileSegmentReader implements SegmentReader {
     if (refBlock === undefined || ref === c || refBlock.encoding >= ENCODING_RELATIVE) {
       throw new CorruptSegmentError(this.path, `${where}: bad reference column ${ref}`);
     }
-    const reference = this.column(part, ref, decoded);
+    const reference = this.column(part, ref, decoded, target);
     if (reference.array.length !== column.array.length || !(reference.array instanceof Float64Array)) {
       throw new CorruptSegmentError(
         this.path,
@@ -152,7 +183,8 @@ class FileSegmentReader implements SegmentReader {
   verify(): void {
     this.footer.parts.forEach((entry, p) => {
       const decoded = new Map<number, DecodedColumn>();
-      for (let c = 0; c < entry.blocks.length; c++) this.column(p, c, decoded);
+      const target = (c: number) => this.scratchFor(c, entry.rows);
+      for (let c = 0; c < entry.blocks.length; c++) this.column(p, c, decoded, target);
     });
   }
 
@@ -162,7 +194,13 @@ class FileSegmentReader implements SegmentReader {
     this.fd = -1;
   }
 
-  private decodeBlock(block: BlockEntry, column: number, rows: number, where: string): DecodedColumn {
+  private decodeBlock(
+    block: BlockEntry,
+    column: number,
+    rows: number,
+    where: string,
+    target: NumberArray,
+  ): DecodedColumn {
     if (this.fd < 0) throw new Error(`segment ${this.path} is closed`);
     this.raw = grow(this.raw, block.rawLength);
     let stored: Uint8Array;
@@ -178,18 +216,28 @@ class FileSegmentReader implements SegmentReader {
       }
       stored = this.stored.subarray(0, block.length);
     }
-    if (crc32c(stored) !== block.crc) throw new CorruptSegmentError(this.path, `${where}: checksum mismatch`);
+    if (this.checksum(stored) !== block.crc) {
+      throw new CorruptSegmentError(this.path, `${where}: checksum mismatch`);
+    }
     try {
       const raw = this.raw.subarray(0, block.rawLength);
       this.decompressor.decompress(block.codec, stored, raw);
-      return decodeColumn(this.footer.schema[column]!.type, block.encoding, raw, rows);
+      return decodeColumn(this.footer.schema[column]!.type, block.encoding, raw, rows, target);
     } catch (err) {
       throw new CorruptSegmentError(this.path, `${where}: ${(err as Error).message}`);
     }
   }
+
+  private checksum(stored: Uint8Array): number {
+    if (this.version === 2) return crc32c(stored);
+    if (stored.byteOffset % 4 === 0) return xxh32(stored);
+    this.aligned = grow(this.aligned, stored.length);
+    this.aligned.set(stored);
+    return xxh32(this.aligned.subarray(0, stored.length));
+  }
 }
 
-function readFooter(fd: number, size: number): Footer {
+function readFooter(fd: number, size: number): { footer: Footer; version: number } {
   if (size < HEADER_SIZE + TRAILER_SIZE) throw new Error(`file of ${size} bytes is too short`);
   const trailer = new Uint8Array(TRAILER_SIZE);
   readExactly(fd, trailer, TRAILER_SIZE, size - TRAILER_SIZE);
@@ -214,10 +262,12 @@ function readFooter(fd: number, size: number): Footer {
   readExactly(fd, head, HEADER_SIZE, 0);
   if (!sameBytes(head.subarray(0, 8), FILE_MAGIC)) throw new Error('not a segment file (bad magic)');
   const version = new DataView(head.buffer).getUint16(8, true);
-  if (version !== FORMAT_VERSION) throw new Error(`unsupported format version ${version}`);
+  if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
+    throw new Error(`unsupported format version ${version}`);
+  }
   if (crc32c(head) !== footer.headerCrc) throw new Error('header checksum mismatch');
   checkLayout(footer, footerOffset);
-  return footer;
+  return { footer, version };
 }
 
 /** Blocks must tile the bytes between header and footer in write order, and sizes must be sane. */
@@ -242,7 +292,8 @@ export function openSegment(path: string): FileSegmentReader {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    return new FileSegmentReader(path, fd, readFooter(fd, size), size);
+    const { footer, version } = readFooter(fd, size);
+    return new FileSegmentReader(path, fd, footer, size, version);
   } catch (err) {
     closeSync(fd);
     if (err instanceof CorruptSegmentError) throw err;

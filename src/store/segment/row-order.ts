@@ -107,6 +107,9 @@ function hasIPv6(words: Uint32Array, order: Uint32Array): boolean {
   return false;
 }
 
+/** Keys and the radix sort's second buffers, reused across sorts (fresh memory costs page faults). */
+let scratch = new Uint32Array(3 * 4096);
+
 export interface SortKey {
   readonly type: ColumnType;
   /** The part's values in its input order (addresses: 16 bytes per row). */
@@ -121,9 +124,10 @@ export function sortOrder(keys: readonly SortKey[], n: number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n < 2) return order;
-  const keyValues = new Uint32Array(n);
-  const tmpRows = new Uint32Array(n);
-  const tmpKeys = new Uint32Array(n);
+  if (scratch.length < 3 * n) scratch = new Uint32Array(Math.max(3 * n, scratch.length * 2));
+  const keyValues = scratch.subarray(0, n);
+  const tmpRows = scratch.subarray(n, 2 * n);
+  const tmpKeys = scratch.subarray(2 * n, 3 * n);
   for (let k = keys.length - 1; k >= 0; k--) {
     const { type, array } = keys[k]!;
     if (type !== 'addr') {

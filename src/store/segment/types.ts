@@ -1,6 +1,7 @@
 import type { ColumnBatch } from '../../flow/batch.js';
 import type { ColumnDef } from '../../flow/schema.js';
 import type { JobColumns, Resolution } from '../backend.js';
+import type { ColumnAllocator } from '../encoding/column-alloc.js';
 
 /**
  * The segment file: an immutable, compressed, checksummed file of "parts", each part the rows of
@@ -75,7 +76,11 @@ export interface SegmentMeta {
 export interface SegmentReader {
   readonly path: string;
   readonly meta: SegmentMeta;
-  readPart(part: number, columns: readonly string[]): JobColumns;
+  /**
+   * Decodes the named columns of a part into arrays from `allocate` (default: fresh ones; pass
+   * `ReadBuffers.allocate` to reuse memory across reads, or views into larger arrays).
+   */
+  readPart(part: number, columns: readonly string[], allocate?: ColumnAllocator): JobColumns;
   close(): void;
 }
 

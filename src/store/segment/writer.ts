@@ -15,7 +15,7 @@ import {
   TRAILER_SIZE,
 } from './format.js';
 import { segmentMeta } from './meta.js';
-import { PartColumns } from './part-columns.js';
+import { PartGather } from './part-gather.js';
 import { type SortKey, sortOrder } from './row-order.js';
 import type { SegmentHeader, SegmentMeta, SegmentPartInput } from './types.js';
 
@@ -40,7 +40,13 @@ export const defaultWriteOptions: Required<SegmentWriteOptions> = {
   references: { flow_start_time: 'flow_end_time' },
 };
 
-/** Writes the bytes of a segment to `sink` in order; returns its metadata. */
+/**
+ * Writes the bytes of a segment to `sink` in order; returns its metadata.
+ *
+ * Encoding runs column by column over all parts (each column gathered for every part in one pass
+ * over the batch, see PartGather), and the compressed blocks are kept until the end, then written
+ * in the file's part-major order.
+ */
 export function encodeSegment(
   header: SegmentHeader,
   schema: readonly ColumnDef[],
@@ -51,53 +57,79 @@ export function encodeSegment(
   const { level, sortBy, references } = { ...defaultWriteOptions, ...options };
   const blocks = new BlockEncoder(level);
   const columnIndex = new Map(schema.map((col, i) => [col.name, i]));
+  const gather = new PartGather(parts);
+  // Columns read again after their own blocks: sort keys (read first) and reference columns.
+  const kept = new Set<string>();
+
+  const orders = parts.map((part, p) => {
+    const keys: SortKey[] = [];
+    for (const name of sortBy) {
+      const c = columnIndex.get(name);
+      if (c === undefined) continue;
+      const col = schema[c]!;
+      if (blocks.isZero(batchColumn(part.batch, col))) continue;
+      keys.push({ type: col.type, array: gather.get(name, col.type, p) });
+      kept.add(name);
+    }
+    return sortOrder(keys, part.rows.length);
+  });
+
+  const stored: Uint8Array[][] = parts.map(() => new Array<Uint8Array>(schema.length));
+  const entries: Omit<BlockEntry, 'offset'>[][] = parts.map(() => new Array(schema.length));
+  for (const [c, col] of schema.entries()) {
+    const refName = references[col.name];
+    const refIndex = refName === undefined ? undefined : columnIndex.get(refName);
+    for (let p = 0; p < parts.length; p++) {
+      const block = encodeColumn(p, col, refIndex);
+      // Zero blocks are shared constants; others are views into the encoder's buffers.
+      stored[p]![c] = block.shared ? block.stored : block.stored.slice();
+      entries[p]![c] = block.entry;
+    }
+    if (!kept.has(col.name)) gather.drop(col.name);
+  }
+
+  function encodeColumn(
+    p: number,
+    col: ColumnDef,
+    refIndex: number | undefined,
+  ): EncodedBlock & { shared: boolean } {
+    const { batch, rows } = parts[p]!;
+    const array = batchColumn(batch, col);
+    if (blocks.isZero(array)) return { ...blocks.zeroBlock(col.type, rows.length), shared: true };
+    const local = gather.get(col.name, col.type, p);
+    const order = orders[p]!;
+    if (refIndex !== undefined && array instanceof Float64Array) {
+      const ref = schema[refIndex]!;
+      if (batchColumn(batch, ref) instanceof Float64Array) {
+        kept.add(ref.name);
+        const refLocal = gather.get(ref.name, ref.type, p) as Float64Array;
+        return {
+          ...blocks.encodeWithReference(local as Float64Array, refLocal, refIndex, order),
+          shared: false,
+        };
+      }
+    }
+    const index = batch.index[col.name]!;
+    return { ...blocks.encode(col.type, local, batch.dicts[index], order), shared: false };
+  }
 
   const head = new Uint8Array(HEADER_SIZE);
   head.set(FILE_MAGIC);
   new DataView(head.buffer).setUint16(8, FORMAT_VERSION, true);
   sink(head);
   let offset = HEADER_SIZE;
-
-  const entries: PartEntry[] = [];
-  for (const part of parts) {
-    const { batch } = part;
-    const n = part.rows.length;
-    const local = new PartColumns(batch, part.rows);
-    const keys: SortKey[] = [];
-    for (const name of sortBy) {
-      const c = columnIndex.get(name);
-      if (c === undefined) continue;
-      const array = batchColumn(batch, schema[c]!);
-      if (!blocks.isZero(array)) keys.push({ type: schema[c]!.type, array: local.get(batch.index[name]!) });
+  const partEntries: PartEntry[] = parts.map((part, p) => {
+    const blocksOfPart: BlockEntry[] = [];
+    for (let c = 0; c < schema.length; c++) {
+      const bytes = stored[p]![c]!;
+      sink(bytes);
+      blocksOfPart.push({ ...entries[p]![c]!, offset });
+      offset += bytes.length;
     }
-    const order = sortOrder(keys, n);
-    const entriesOfPart: BlockEntry[] = [];
-    for (const col of schema) {
-      const block = encodeColumn(col);
-      sink(block.stored);
-      entriesOfPart.push({ ...block.entry, offset });
-      offset += block.stored.length;
-    }
-    entries.push({ bucket: part.bucket, deviceId: part.deviceId, rows: n, blocks: entriesOfPart });
+    return { bucket: part.bucket, deviceId: part.deviceId, rows: part.rows.length, blocks: blocksOfPart };
+  });
 
-    function encodeColumn(col: ColumnDef): EncodedBlock {
-      const array = batchColumn(batch, col);
-      if (blocks.isZero(array)) return blocks.zeroBlock(col.type, n);
-      const index = batch.index[col.name]!;
-      const refName = references[col.name];
-      const refIndex = refName === undefined ? undefined : columnIndex.get(refName);
-      if (refIndex !== undefined && array instanceof Float64Array) {
-        const refArray = batchColumn(batch, schema[refIndex]!);
-        if (refArray instanceof Float64Array) {
-          const ref = local.get(batch.index[refName!]!) as Float64Array;
-          return blocks.encodeWithReference(local.get(index) as Float64Array, ref, refIndex, order);
-        }
-      }
-      return blocks.encode(col.type, local.get(index), batch.dicts[index], order);
-    }
-  }
-
-  const footerRaw = encodeFooter({ header, headerCrc: crc32c(head), schema, parts: entries });
+  const footerRaw = encodeFooter({ header, headerCrc: crc32c(head), schema, parts: partEntries });
   const footer = blocks.compressFooter(footerRaw);
   sink(footer.stored);
   const trailer = new Uint8Array(TRAILER_SIZE);
@@ -112,7 +144,7 @@ export function encodeSegment(
   trailer.set(TRAILER_MAGIC, 28);
   sink(trailer);
   const bytes = offset + footer.stored.length + TRAILER_SIZE;
-  return segmentMeta({ header, headerCrc: 0, schema, parts: entries }, bytes);
+  return segmentMeta({ header, headerCrc: 0, schema, parts: partEntries }, bytes);
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

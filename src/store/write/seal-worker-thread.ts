@@ -3,6 +3,7 @@ import { ColumnBatch, type NumberArray, StringDict } from '../../flow/batch.js';
 import { writeSegment } from '../segment/index.js';
 import type { SegmentPartInput } from '../segment/types.js';
 import { allocate, CHUNK_ROWS } from './chunk-pool.js';
+import { zeroColumn } from './open-columns.js';
 import type { SealRequest, SealResponse } from './seal-worker.js';
 
 /**
@@ -16,7 +17,8 @@ function batchOf(request: SealRequest): ColumnBatch<string> {
   for (let i = 0; i < request.schema.length; i++) {
     const type = request.schema[i]!.type;
     const chunks = request.columns[i];
-    if (chunks === undefined || chunks.length === 0) batch.arrays[i] = allocate(type, n);
+    // Columns no row wrote share one zero array per type: the writer checks it for zeros once.
+    if (chunks === undefined || chunks.length === 0) batch.arrays[i] = zeroColumn(type, n);
     else if (n <= CHUNK_ROWS) batch.arrays[i] = chunks[0]!;
     else batch.arrays[i] = concat(type === 'addr' ? 16 : 1, allocate(type, n), chunks, n);
     const values = request.dicts[i];

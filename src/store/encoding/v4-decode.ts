@@ -1,0 +1,164 @@
+import { swap32 } from './addr-words.js';
+import { type ByteReader, DecodeError } from './byte-io.js';
+import { decodeInts, nestedValues, readWidth } from './int-decode.js';
+import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_SDICT, SHUFFLED } from './int-format.js';
+
+/**
+ * The integer block of IPv4 values (see addr-codec.ts) decoded straight into address words:
+ * value k goes, byte-swapped (word 3 of an IPv4-mapped address), to `dst[start + k * stride]`.
+ * With stride 4 that is the address output itself; a mixed block decodes with stride 1 into
+ * scratch and scatters. One pass per block instead of three (integers, then swap, then copy into
+ * the address), and dictionaries are swapped once per distinct value instead of once per row.
+ * Kinds the writer does not produce for addresses fall back to the generic decoder.
+ */
+export function decodeV4Words(
+  r: ByteReader,
+  dst: Uint32Array,
+  start: number,
+  stride: number,
+  n: number,
+): void {
+  const kind = r.bytes[r.pos];
+  if (kind === INT_CONST) {
+    r.u8();
+    const v = swap32(r.f64() >>> 0);
+    for (let k = 0, o = start; k < n; k++, o += stride) dst[o] = v;
+    return;
+  }
+  if (kind === INT_DELTA) {
+    r.u8();
+    const width = readWidth(r, [1, 2, 4]);
+    r.align(8);
+    const first = r.f64() >>> 0;
+    const bytes = width & ~SHUFFLED;
+    const at = r.take(n * bytes);
+    if (width === (2 | SHUFFLED)) deltaPlanes2(r.bytes, at, dst, start, stride, n, first);
+    else if (width === (4 | SHUFFLED)) deltaPlanes4(r.bytes, at, dst, start, stride, n, first);
+    else deltaView(view(r.bytes, at, n, width), dst, start, stride, first);
+    return;
+  }
+  if ((kind === INT_DICT || kind === INT_SDICT) && (r.bytes[r.pos + 1]! & SHUFFLED) === 0) {
+    r.u8();
+    const width = readWidth(r, kind === INT_SDICT ? [1, 2] : [1, 2, 4]);
+    const d = r.count(1);
+    const values = nestedValues(r, d);
+    const dict = new Uint32Array(d);
+    for (let j = 0; j < d; j++) dict[j] = swap32(values[j]! >>> 0);
+    const at = r.take(n * width);
+    const bad = lookupView(view(r.bytes, at, n, width), dict, dst, start, stride);
+    if (bad > 0) throw new DecodeError(`dictionary index ${bad - 1} of ${d}`);
+    return;
+  }
+  if (kind === INT_FOR && (r.bytes[r.pos + 1]! & SHUFFLED) === 0 && r.bytes[r.pos + 1] !== 8) {
+    r.u8();
+    const width = readWidth(r, [1, 2, 4]);
+    r.align(8);
+    const base = r.f64() >>> 0;
+    forView(view(r.bytes, r.take(n * width), n, width), dst, start, stride, base);
+    return;
+  }
+  const values = new Float64Array(n);
+  decodeInts(r, values);
+  for (let k = 0, o = start; k < n; k++, o += stride) dst[o] = swap32(values[k]! >>> 0);
+}
+
+/** Payloads of 1, 2 or 4 bytes as a typed-array view (copied when not aligned in memory). */
+function view(
+  bytes: Uint8Array,
+  at: number,
+  n: number,
+  width: number,
+): Uint8Array | Uint16Array | Uint32Array {
+  let buffer = bytes.buffer;
+  let offset = bytes.byteOffset + at;
+  if (offset % width !== 0) {
+    buffer = bytes.slice(at, at + n * width).buffer;
+    offset = 0;
+  }
+  if (width === 1) return new Uint8Array(buffer, offset, n);
+  if (width === 2) return new Uint16Array(buffer, offset, n);
+  return new Uint32Array(buffer, offset, n);
+}
+
+function bswap(v: number): number {
+  return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
+
+function deltaPlanes2(
+  b: Uint8Array,
+  at: number,
+  dst: Uint32Array,
+  start: number,
+  stride: number,
+  n: number,
+  first: number,
+): void {
+  let acc = first | 0;
+  for (let k = 0, o = start; k < n; k++, o += stride) {
+    const zz = b[at + k]! | (b[at + n + k]! << 8);
+    acc = (acc + ((zz >>> 1) ^ -(zz & 1))) | 0;
+    dst[o] = bswap(acc);
+  }
+}
+
+function deltaPlanes4(
+  b: Uint8Array,
+  at: number,
+  dst: Uint32Array,
+  start: number,
+  stride: number,
+  n: number,
+  first: number,
+): void {
+  let acc = first | 0;
+  const n2 = 2 * n;
+  const n3 = 3 * n;
+  for (let k = 0, o = start; k < n; k++, o += stride) {
+    const zz = b[at + k]! | (b[at + n + k]! << 8) | (b[at + n2 + k]! << 16) | (b[at + n3 + k]! << 24);
+    acc = (acc + ((zz >>> 1) ^ -(zz & 1))) | 0;
+    dst[o] = bswap(acc);
+  }
+}
+
+function deltaView(
+  deltas: Uint8Array | Uint16Array | Uint32Array,
+  dst: Uint32Array,
+  start: number,
+  stride: number,
+  first: number,
+): void {
+  let acc = first | 0;
+  for (let k = 0, o = start; k < deltas.length; k++, o += stride) {
+    const zz = deltas[k]!;
+    acc = (acc + ((zz >>> 1) ^ -(zz & 1))) | 0;
+    dst[o] = bswap(acc);
+  }
+}
+
+/** Returns 1 + the last out-of-range index (0: none). */
+function lookupView(
+  indexes: Uint8Array | Uint16Array | Uint32Array,
+  dict: Uint32Array,
+  dst: Uint32Array,
+  start: number,
+  stride: number,
+): number {
+  const d = dict.length;
+  let bad = 0;
+  for (let k = 0, o = start; k < indexes.length; k++, o += stride) {
+    const i = indexes[k]!;
+    if (i >= d) bad = i + 1;
+    dst[o] = dict[i]!;
+  }
+  return bad;
+}
+
+function forView(
+  offsets: Uint8Array | Uint16Array | Uint32Array,
+  dst: Uint32Array,
+  start: number,
+  stride: number,
+  base: number,
+): void {
+  for (let k = 0, o = start; k < offsets.length; k++, o += stride) dst[o] = bswap((base + offsets[k]!) | 0);
+}
