@@ -71,8 +71,8 @@ test('rollups are rebuilt when late rows arrive for their hour and day', async (
     'one rollup file per hour with data and one per day, stale ones replaced',
   );
   assert.equal(files.filter((f) => /\/\d\d\.hour-/.test(f)).length, 3, 'one flows file per hour');
-  assert.equal(store.rollupsCompleteUntil('acme', 'hour'), day + DAY);
-  assert.equal(store.rollupsCompleteUntil('acme', 'day'), day + DAY);
+  assert.equal(await store.rollupsCompleteUntil('acme', 'hour'), day + DAY);
+  assert.equal(await store.rollupsCompleteUntil('acme', 'day'), day + DAY);
 });
 
 test('an hour still receiving rows (open data) is not rolled up yet', async (t) => {
@@ -84,7 +84,7 @@ test('an hour still receiving rows (open data) is not rolled up yet', async (t) 
   await store.append('acme', generateFlows({ seed: 1, rows: 100, minutes: [hour + MINUTE], devices: [1] }));
   await store.maintain();
   assert.deepEqual(await store.jobs({ tenant: 'acme', from: hour, to: hour + HOUR, resolution: 'hour' }), []);
-  assert.equal(store.rollupsCompleteUntil('acme', 'hour'), 0);
+  assert.equal(await store.rollupsCompleteUntil('acme', 'hour'), 0);
   await store.sealNow({ all: true });
   await store.maintain();
   assert.equal(

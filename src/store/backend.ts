@@ -81,6 +81,11 @@ export interface StorageBackend {
   jobs(request: ScanRequest): Promise<ScanJob[]>;
   /** Reads the named columns of a job. */
   read(job: ScanJob, columns: readonly string[]): Promise<JobColumns>;
+  /**
+   * Rollups of `resolution` are complete for every bucket before the returned time (0 when there
+   * are none): a query may read rollups for full buckets before it and raw minutes after it.
+   */
+  rollupsCompleteUntil(tenant: string, resolution: 'hour' | 'day'): Promise<number>;
   /** Deletes whole buckets older than each tenant's retention; returns how many buckets went. */
   applyRetention(now: number): Promise<number>;
 }

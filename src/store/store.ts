@@ -9,6 +9,7 @@ import { scanDataDir } from './catalog/scan.js';
 import { readSegmentMeta } from './catalog/segment-io.js';
 import { type CompactionConfig, defaultCompactionConfig } from './compact/compactor.js';
 import { deviceSummaries } from './devices.js';
+import { acquireStoreLock } from './lock.js';
 import { Maintenance, type MaintenanceStats } from './maintenance.js';
 import { StaleJobError } from './read/errors.js';
 import { isSealedLocation } from './read/location.js';
@@ -89,6 +90,7 @@ export class EmbeddedStore implements StorageBackend {
   private quarantined = 0;
   private staleReads = 0;
   private running = false;
+  private releaseLock: (() => Promise<void>) | undefined;
 
   constructor(
     deps: StoreDeps,
@@ -121,9 +123,29 @@ export class EmbeddedStore implements StorageBackend {
     });
   }
 
-  /** Rebuilds the catalog (quarantining corrupt segments), replays the WAL, starts the timers. */
+  /**
+   * Takes the data directory's lock (./lock.ts: one process per store; a stale lock of a dead
+   * process is taken over), rebuilds the catalog (quarantining corrupt segments), replays the WAL,
+   * starts the timers. Rejects with code store_locked while another process holds the store.
+   */
   async start(): Promise<void> {
     await mkdir(storeDir(this.config.dataDir), { recursive: true });
+    const lock = await acquireStoreLock(this.config.dataDir);
+    if (lock.replaced !== undefined)
+      this.log(`store: took over the lock of process ${lock.replaced.pid}, which is gone`);
+    try {
+      await this.open();
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+    this.releaseLock = lock.release;
+    this.running = true;
+    this.every(this.config.maintenanceIntervalMs, () => this.maintain());
+    this.every(this.config.retention.intervalMs, () => this.applyRetention(this.now()));
+  }
+
+  private async open(): Promise<void> {
     const report = await scanDataDir(this.config.dataDir, this.catalog);
     for (const bad of report.corrupt) await this.quarantine(bad.tenant, bad.path, bad.error);
     this.log(
@@ -134,9 +156,6 @@ export class EmbeddedStore implements StorageBackend {
         (report.removedTemp > 0 ? `, ${report.removedTemp} temporary files removed` : ''),
     );
     await this.writePath.start();
-    this.running = true;
-    this.every(this.config.maintenanceIntervalMs, () => this.maintain());
-    this.every(this.config.retention.intervalMs, () => this.applyRetention(this.now()));
   }
 
   async stop(): Promise<void> {
@@ -146,6 +165,8 @@ export class EmbeddedStore implements StorageBackend {
     await this.maintenance.idle();
     await this.writePath.stop();
     this.errorLog.flush();
+    await this.releaseLock?.();
+    this.releaseLock = undefined;
   }
 
   append(tenant: string, flows: FlowBatch): Promise<void> {
@@ -213,7 +234,7 @@ export class EmbeddedStore implements StorageBackend {
    * Rollups of `resolution` are complete before the returned time (see rollup/coverage.ts): the
    * query planner reads rollups up to it and raw minutes after it.
    */
-  rollupsCompleteUntil(tenant: string, resolution: 'hour' | 'day'): number {
+  async rollupsCompleteUntil(tenant: string, resolution: 'hour' | 'day'): Promise<number> {
     return rollupsCompleteUntil(this.catalog, tenant, resolution);
   }
 

@@ -281,7 +281,14 @@ export function runBackendConformance(
             got.push(...rowsOfJob(data, rollupCompareColumns));
           }
           assert.deepEqual(got.sort(), expectedRollup(batches, width, from, to), `${resolution} rollups`);
+          const until = await backend.rollupsCompleteUntil('acme', resolution as 'hour' | 'day');
+          const last = Math.max(...minutes);
+          assert.ok(
+            until >= Math.floor(last / width) * width + width,
+            `${resolution} rollups are reported complete past the last ${resolution} with flows`,
+          );
         }
+        assert.equal(await backend.rollupsCompleteUntil('no-such-tenant', 'hour'), 0);
       });
 
       it('reopens with the same data', async () => {
