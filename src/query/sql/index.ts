@@ -1,28 +1,29 @@
 import type { Field, TableInfo } from '../api.js';
 import type { QueryPlan } from '../plan/plan.js';
 import type { SqlType } from '../sql-types.js';
+import { loadSqlParser as load, type ParsedStatement, parseStatements as parse } from './parser.js';
+import { planSelectStatement } from './select.js';
 
 /**
  * The SQL front: libpg-query's parser, then validation against the tenant's tables, constant
- * folding and planning into a QueryPlan (src/query/plan/plan.ts). Placeholder signatures: the
- * implementation lands with the SQL front.
+ * folding and planning into a QueryPlan (src/query/plan/plan.ts). The SQL it accepts, and how it
+ * maps onto PostgreSQL's semantics, is described in docs/query.md ("SQL supported").
  */
 
 /** Loads the parser (WebAssembly) once; every other function needs it loaded. */
 export async function loadSqlParser(): Promise<void> {
-  throw new Error('SQL front not implemented yet');
+  await load();
 }
 
-export interface ParsedStatement {
-  /** The statement node of libpg-query's result, e.g. { SelectStmt: … }. */
-  readonly stmt: unknown;
-  /** The statement's own text. */
-  readonly text: string;
-}
+export type { ParsedStatement };
 
-/** Parses a query string into its statements; syntax errors throw QueryError 42601 with position. */
-export function parseStatements(_sql: string): ParsedStatement[] {
-  throw new Error('SQL front not implemented yet');
+/**
+ * Parses a query string into its statements; syntax errors throw QueryError 42601 with position.
+ * Each statement's node has locations relative to its own `text` (the whole string when it holds
+ * one statement), so plan it with `sql: text`.
+ */
+export function parseStatements(sql: string): ParsedStatement[] {
+  return parse(sql);
 }
 
 export interface PlanContext {
@@ -49,6 +50,6 @@ export interface PlannedSelect {
  * constructs (naming them), 42P01 unknown table, 42703 unknown column, 42804 type mismatch, …,
  * with the 1-based position in `sql`.
  */
-export function planSelect(_stmt: unknown, _context: PlanContext): PlannedSelect {
-  throw new Error('SQL front not implemented yet');
+export function planSelect(stmt: unknown, context: PlanContext): PlannedSelect {
+  return planSelectStatement(stmt, context);
 }
