@@ -12,14 +12,19 @@ export interface ServerConfig {
   netflowPort: number;
   sflowPort: number;
   ipfixTcpPort: number;
-  /** HTTP API (ingest, status); 0 disables. */
+  /** HTTP API (query, ingest, status); 0 disables. */
   httpPort: number;
-  /** Address the HTTP API binds to: loopback until authentication arrives. */
+  /** Address the HTTP API binds to: loopback by default (no TLS; see docs/rest.md). */
   httpListen: string;
   /** PostgreSQL wire protocol (psql, drivers, Grafana); 0 disables. */
   pgPort: number;
   /** Address the PostgreSQL listener binds to: loopback by default, like the HTTP API. */
   pgListen: string;
+  /** PEM certificate and key files: when both are set, psql's sslmode=require gets TLS. */
+  pgTlsCert: string | undefined;
+  pgTlsKey: string | undefined;
+  /** PostgreSQL password exchange: `scram-sha-256` (libpq's and drivers' default) or `password` (cleartext). */
+  pgAuth: 'scram-sha-256' | 'password';
   /** Stored for the health listener of a later issue. */
   healthPort: number;
   /** Requested UDP receive buffer in bytes (capped by net.core.rmem_max). */
@@ -85,6 +90,9 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   httpListen: '127.0.0.1',
   pgPort: 5433,
   pgListen: '127.0.0.1',
+  pgTlsCert: undefined,
+  pgTlsKey: undefined,
+  pgAuth: 'scram-sha-256',
   healthPort: 10001,
   recvBufferSize: 32 << 20,
   print: false,
@@ -147,6 +155,11 @@ const nonNegative =
       throw new ConfigError(`${where}: expected an integer 0-${max}, got ${show(v)}`);
     return v;
   };
+const pgAuth: Check = (v, where) => {
+  if (v !== 'scram-sha-256' && v !== 'password')
+    throw new ConfigError(`${where}: expected "scram-sha-256" or "password", got ${show(v)}`);
+  return v;
+};
 const fsyncPolicy: Check = (v, where) => {
   try {
     if (typeof v !== 'string') throw new Error(`expected a string, got ${show(v)}`);
@@ -223,6 +236,9 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   httpListen: address,
   pgPort: port,
   pgListen: address,
+  pgTlsCert: text,
+  pgTlsKey: text,
+  pgAuth,
   healthPort: port,
   recvBufferSize: positive(2 ** 31 - 1),
   print: bool,
