@@ -90,10 +90,86 @@ function bigEndian32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
-/** Hash of the 16-byte address at bytes[offset .. offset + 16) (read in place, big-endian lanes). */
+function littleEndian32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+}
+
+/** Hash of the 16-byte address at bytes[offset .. offset + 16) (read in place). */
 export function hashAddress(bytes: Uint8Array, offset: number, out: Hash64): void {
-  hash64(bigEndian32(bytes, offset), bigEndian32(bytes, offset + 4), out);
-  hash64(out[0]! ^ bigEndian32(bytes, offset + 8), out[1]! ^ bigEndian32(bytes, offset + 12), out);
+  hashAddressWords(
+    littleEndian32(bytes, offset),
+    littleEndian32(bytes, offset + 4),
+    littleEndian32(bytes, offset + 8),
+    littleEndian32(bytes, offset + 12),
+    out,
+  );
+}
+
+const M1 = 0xcc9e2d51;
+const M2 = 0x1b873593;
+const LANE_A = 0x2545f491;
+const LANE_B = 0x9e3779b9;
+
+/** murmur3's fmix32. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Hash of an address given as its four little-endian 32-bit words (what an Int32Array view of
+ * the address bytes reads on a little-endian machine) — the form kernels hash an address column
+ * in, a few Math.imul per address. Two murmur3 lanes with different seeds, fed the same mixed
+ * words (the second lane rotated), each finished by fmix32.
+ */
+export function hashAddressWords(w0: number, w1: number, w2: number, w3: number, out: Hash64): void {
+  let a = LANE_A;
+  let b = LANE_B;
+  let k = Math.imul(w0, M1);
+  k = Math.imul((k << 15) | (k >>> 17), M2);
+  a = (Math.imul(rotl13(a ^ k), 5) + 0xe6546b64) | 0;
+  b = (Math.imul(rotl13(b ^ ((k << 7) | (k >>> 25))), 5) + 0x561ccd1b) | 0;
+  k = Math.imul(w1, M1);
+  k = Math.imul((k << 15) | (k >>> 17), M2);
+  a = (Math.imul(rotl13(a ^ k), 5) + 0xe6546b64) | 0;
+  b = (Math.imul(rotl13(b ^ ((k << 7) | (k >>> 25))), 5) + 0x561ccd1b) | 0;
+  k = Math.imul(w2, M1);
+  k = Math.imul((k << 15) | (k >>> 17), M2);
+  a = (Math.imul(rotl13(a ^ k), 5) + 0xe6546b64) | 0;
+  b = (Math.imul(rotl13(b ^ ((k << 7) | (k >>> 25))), 5) + 0x561ccd1b) | 0;
+  k = Math.imul(w3, M1);
+  k = Math.imul((k << 15) | (k >>> 17), M2);
+  a = (Math.imul(rotl13(a ^ k), 5) + 0xe6546b64) | 0;
+  b = (Math.imul(rotl13(b ^ ((k << 7) | (k >>> 25))), 5) + 0x561ccd1b) | 0;
+  a = fmix32(a ^ 16);
+  b = fmix32(b ^ 16 ^ a);
+  out[0] = a;
+  out[1] = b;
+}
+
+/**
+ * The high word of `hashAddressWords` as JS statements for generated kernels (no call, no output
+ * array): over the word expressions `w`, declaring it as `let ${a}` (and a temporary `${k}`).
+ * The low word is needed only for the rare ranks past the high word (call hashAddressWords then).
+ */
+export function hashAddressHighSource(w: readonly string[], a: string, k: string): string {
+  const out = [`let ${a} = ${LANE_A}, ${k};`];
+  for (const word of w) {
+    out.push(
+      `${k} = Math.imul(${word}, ${M1 | 0}); ${k} = Math.imul((${k} << 15) | (${k} >>> 17), ${M2});`,
+      `${a} ^= ${k}; ${a} = (${a} << 13) | (${a} >>> 19); ${a} = (Math.imul(${a}, 5) + ${0xe6546b64}) | 0;`,
+    );
+  }
+  out.push(
+    `${a} ^= 16; ${a} = Math.imul(${a} ^ (${a} >>> 16), ${0x85ebca6b | 0});`,
+    `${a} = Math.imul(${a} ^ (${a} >>> 13), ${0xc2b2ae35 | 0}); ${a} ^= ${a} >>> 16;`,
+  );
+  return out.join(' ');
+}
+
+function rotl13(x: number): number {
+  return (x << 13) | (x >>> 19);
 }
 
 /** Hash of a string's UTF-16 code units, four per 64-bit lane, length mixed in first. */

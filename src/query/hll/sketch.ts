@@ -50,6 +50,11 @@ export class HyperLogLog {
     return sketch;
   }
 
+  /** The live dense registers (kernels update them in place), or null while sparse. */
+  get registersIfDense(): Uint8Array | null {
+    return this.registers;
+  }
+
   get isSparse(): boolean {
     return this.sparse !== null;
   }

@@ -1,0 +1,291 @@
+import type { DeviceSummary, StorageBackend } from '../store/backend.js';
+import { isStaleJobError } from '../store/read/errors.js';
+import type {
+  QueryEngine,
+  QueryOptions,
+  QueryResult,
+  QuerySession,
+  QueryStats,
+  StatementDescription,
+  Value,
+} from './api.js';
+import { answerCompat, describeCompat } from './compat/index.js';
+import { statementTimeoutMs } from './compat/settings.js';
+import { planJobs } from './engine-jobs.js';
+import { asQueryError, QueryError, SqlState } from './errors.js';
+import { ResultCollector } from './exec/collect.js';
+import { canceledError, InProcessExecutor } from './exec/inprocess-executor.js';
+import type { JobExecutor } from './exec/job-contract.js';
+import { specsForJobs } from './exec/job-specs.js';
+import { runJobKernel } from './exec/kernel-entry.js';
+import { devicesJobColumns } from './exec/source-columns.js';
+import { specFromPlan } from './exec/spec.js';
+import type { QueryPlan } from './plan/plan.js';
+import type { QueryLimits } from './runtime/query-limits.js';
+import {
+  loadSqlParser,
+  type ParsedStatement,
+  type PlannedSelect,
+  parseStatements,
+  planSelect,
+} from './sql/index.js';
+import type { SqlType } from './sql-types.js';
+import { tenantTables } from './tables.js';
+
+export interface QueryEngineDeps {
+  readonly backend: StorageBackend;
+  /** Runs the jobs; by default on the calling thread (InProcessExecutor). */
+  readonly executor?: JobExecutor | undefined;
+  /** now() for statements that do not pass one (ms). */
+  readonly now?: (() => number) | undefined;
+  /** Times a query is planned again when its jobs' files were compacted away meanwhile. */
+  readonly staleRetries?: number | undefined;
+  /**
+   * Per-tenant limits around each flows query (rate, concurrency, rows scanned, timeout); none
+   * when absent. Catalog and session statements (compat) and the devices table are not limited.
+   */
+  readonly limits?: QueryLimits | undefined;
+  /** The server's query timeout (ms, 0 = none); a session's statement_timeout can only lower it. */
+  readonly queryTimeoutMs?: number | undefined;
+}
+
+/** Counters of the engine's statements (the server's status endpoint shows them). */
+export interface EngineStats {
+  /** Statements run (every kind), and flows queries among them. */
+  statements: number;
+  flowQueries: number;
+  /** Flows queries running now (gauge). */
+  running: number;
+  /** Statements that ended with an error, by SQLSTATE (57014 counts cancels and timeouts). */
+  errors: Record<string, number>;
+  /** Flows queries cancelled by their client (CancelRequest, disconnect), and by a timeout. */
+  canceled: number;
+  timedOut: number;
+}
+
+/** The engine with its counters. */
+export interface CountingQueryEngine extends QueryEngine {
+  stats(): EngineStats;
+}
+
+/**
+ * The query engine: parse → catalog/session statements (compat) → plan → jobs (minutes, or
+ * hourly/daily rollups for the full buckets where allowed) → executor → merge → HAVING, ORDER BY,
+ * LIMIT → rows. Every failure reaches the caller as a QueryError.
+ */
+export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
+  const backend = deps.backend;
+  const executor = deps.executor ?? new InProcessExecutor(backend);
+  const clock = deps.now ?? Date.now;
+  const retries = deps.staleRetries ?? 3;
+  const limits = deps.limits;
+  const counters: EngineStats = {
+    statements: 0,
+    flowQueries: 0,
+    running: 0,
+    errors: {},
+    canceled: 0,
+    timedOut: 0,
+  };
+
+  const single = (sql: string): ParsedStatement | undefined => {
+    const statements = parseStatements(sql);
+    if (statements.length > 1) {
+      throw new QueryError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    }
+    return statements[0];
+  };
+
+  /**
+   * A flows query under the tenant's limits: admitted (rate, concurrency), its rows checked once
+   * its jobs are planned, and aborted by the client's signal or the timeout (the server's
+   * queryTimeoutMs, lowered by the session's statement_timeout).
+   */
+  async function runFlows(
+    planned: PlannedSelect,
+    session: QuerySession,
+    devices: DeviceSummary[],
+    clientSignal: AbortSignal | undefined,
+  ) {
+    const tenant = session.tenant;
+    const release = limits?.admit(tenant);
+    const query = limits?.signalFor(clientSignal, timeoutFor(session));
+    const signal = query?.signal ?? clientSignal;
+    counters.flowQueries++;
+    counters.running++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await executeFlows(
+            planned.plan,
+            planned.fields.map((f) => f.type),
+            tenant,
+            devices,
+            signal,
+          );
+        } catch (err) {
+          if (!isStaleJobError(err) || attempt >= retries) throw err;
+        }
+      }
+    } catch (err) {
+      if (signal?.aborted) {
+        if (clientSignal?.aborted !== true) counters.timedOut++;
+        else counters.canceled++;
+        throw signal.reason instanceof QueryError ? signal.reason : canceledError();
+      }
+      throw err;
+    } finally {
+      counters.running--;
+      query?.dispose();
+      release?.();
+    }
+  }
+
+  /** The tighter of the server's timeout and the session's statement_timeout (0 = none). */
+  function timeoutFor(session: QuerySession): number | undefined {
+    if (limits === undefined) return undefined;
+    const server = deps.queryTimeoutMs ?? 0;
+    const statement = statementTimeoutMs(session);
+    if (statement <= 0) return server;
+    return server <= 0 ? statement : Math.min(server, statement);
+  }
+
+  async function executeFlows(
+    plan: QueryPlan,
+    types: SqlType[],
+    tenant: string,
+    devices: DeviceSummary[],
+    signal: AbortSignal | undefined,
+  ): Promise<{ rows: Value[][]; stats: Omit<QueryStats, 'elapsedMs'> }> {
+    const groups = await planJobs(backend, tenant, plan, devices);
+    if (limits !== undefined) {
+      let rows = 0;
+      for (const group of groups) for (const job of group.jobs) rows += job.rows;
+      limits.checkRows(tenant, rows);
+    }
+    const collector = new ResultCollector(plan, specFromPlan(plan, 'minute'));
+    // A plain query with a LIMIT and no ORDER BY stops reading once it has its rows.
+    const enough = new AbortController();
+    const combined = signal === undefined ? enough.signal : AbortSignal.any([signal, enough.signal]);
+    let jobs = 0;
+    let memoHits = 0;
+    let rowsScanned = 0;
+    try {
+      const runs = groups.flatMap(({ resolution, jobs: list }) => specsForJobs(plan, resolution, list));
+      await Promise.all(
+        runs.map(async ({ spec, jobs: list }) => {
+          const stats = await executor.execute(spec, list, {
+            tenant,
+            signal: combined,
+            onPartial: (partial) => {
+              collector.add(partial);
+              if (collector.full) enough.abort();
+            },
+          });
+          jobs += stats.jobs;
+          memoHits += stats.memoHits;
+          rowsScanned += stats.rowsScanned;
+        }),
+      );
+    } catch (err) {
+      if (!(enough.signal.aborted && !signal?.aborted)) throw err;
+    }
+    const used = groups.map((g) => g.resolution);
+    const resolution = used.includes('day')
+      ? 'day'
+      : used.includes('hour')
+        ? 'hour'
+        : used.length > 0
+          ? 'minute'
+          : 'none';
+    return { rows: collector.finish(types), stats: { jobs, memoHits, rowsScanned, resolution } };
+  }
+
+  /** The devices table and FROM-less selects: one in-process kernel run over coordinator data. */
+  function runLocal(planned: PlannedSelect, devices: DeviceSummary[]): Value[][] {
+    const plan = planned.plan;
+    const spec = specFromPlan(plan, 'minute');
+    const columns =
+      plan.source.kind === 'devices' ? devicesJobColumns(devices) : { rows: 1, columns: {}, dicts: {} };
+    const collector = new ResultCollector(plan, spec);
+    collector.add(runJobKernel(spec, columns));
+    return collector.finish(planned.fields.map((f) => f.type));
+  }
+
+  return {
+    split(sql: string): string[] {
+      return parseStatements(sql).map((s) => s.text);
+    },
+
+    async describe(session, sql, paramTypes): Promise<StatementDescription> {
+      try {
+        await loadSqlParser();
+        const stmt = single(sql);
+        if (stmt === undefined) return { fields: [], paramTypes: [] };
+        const devices = await backend.devices(session.tenant);
+        const tables = tenantTables(devices);
+        const compat = describeCompat(stmt.stmt, { session, tables, sql: stmt.text });
+        if (compat !== undefined) return compat;
+        const planned = planSelect(stmt.stmt, { sql: stmt.text, tables, now: clock(), paramTypes });
+        return { fields: planned.fields, paramTypes: planned.paramTypes };
+      } catch (err) {
+        throw asQueryError(err);
+      }
+    },
+
+    stats: () => counters,
+
+    async run(session, sql, options: QueryOptions = {}): Promise<QueryResult> {
+      const started = performance.now();
+      const signal = options.signal;
+      counters.statements++;
+      try {
+        if (signal?.aborted) throw canceledError();
+        await loadSqlParser();
+        const stmt = single(sql);
+        if (stmt === undefined) return { fields: [], rows: [], command: '' };
+        const devices = await backend.devices(session.tenant);
+        const tables = tenantTables(devices);
+        const compat = answerCompat(stmt.stmt, {
+          session,
+          tables,
+          sql: stmt.text,
+          params: options.params,
+          now: options.now,
+        });
+        if (compat !== undefined) return compat;
+        const planned = planSelect(stmt.stmt, {
+          sql: stmt.text,
+          tables,
+          now: options.now ?? clock(),
+          params: options.params,
+          paramTypes: options.paramTypes,
+        });
+        let rows: Value[][];
+        let stats: Omit<QueryStats, 'elapsedMs'>;
+        if (planned.plan.source.kind === 'flows') {
+          ({ rows, stats } = await runFlows(planned, session, devices, signal));
+        } else {
+          rows = runLocal(planned, devices);
+          stats = { jobs: 0, memoHits: 0, rowsScanned: 0, resolution: 'none' };
+        }
+        if (signal?.aborted) throw canceledError();
+        return {
+          fields: planned.fields,
+          rows,
+          command: `SELECT ${rows.length}`,
+          stats: { ...stats, elapsedMs: performance.now() - started },
+        };
+      } catch (err) {
+        const error =
+          signal?.aborted === true
+            ? signal.reason instanceof QueryError
+              ? signal.reason
+              : canceledError()
+            : asQueryError(err);
+        counters.errors[error.code] = (counters.errors[error.code] ?? 0) + 1;
+        throw error;
+      }
+    },
+  };
+}

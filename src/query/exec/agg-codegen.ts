@@ -1,0 +1,258 @@
+import { hashAddressHighSource } from '../hll/hash64.js';
+import { DEFAULT_PRECISION } from '../hll/sketch.js';
+import type { Expr } from '../plan/plan.js';
+import { type AggLayout, aggLayout, stateArrays } from './agg-layout.js';
+import { nullable } from './expr-analysis.js';
+import { hashSource } from './group-table.js';
+import type { JobSpec, KernelAggregate } from './job-contract.js';
+import { KernelBuilder } from './kernel-builder.js';
+import type { StateArraySpec } from './kernel-state.js';
+import { keyLayout } from './key-layout.js';
+import { RowCodegen } from './row-codegen.js';
+import { wordsOf } from './word-codegen.js';
+
+/**
+ * Generates the aggregate kernel of a spec: one loop over the job's rows that filters, hashes the
+ * group key into the open-addressing table (inlined probe; one-word keys by Fibonacci hashing)
+ * and updates every aggregate's typed-array state in place. Nothing is allocated per row except
+ * by the interpreter fallback, per-row text results and new distinct values.
+ */
+export interface GeneratedKernel {
+  readonly source: string;
+  readonly consts: unknown[];
+  readonly arrays: StateArraySpec[];
+  readonly layouts: AggLayout[];
+}
+
+const LIMIT_2_52 = 4503599627370496;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+export function generateAggKernel(spec: JobSpec): GeneratedKernel {
+  const b = new KernelBuilder(spec.physical);
+  const rc = new RowCodegen(b);
+  const layout = keyLayout(spec.groupBy, spec.physical);
+  const layouts = spec.aggregates.map((a) => aggLayout(a, spec.physical));
+  const arrays = layouts.flatMap((l, j) => stateArrays(j, l));
+  const setup: string[] = [];
+  const body: string[] = [];
+
+  if (spec.where !== undefined) body.push(`if (!${condition(rc, spec.where)}) continue;`);
+  const keyNames: string[] = [];
+  spec.groupBy.forEach((key, k) => {
+    const code = wordsOf(b, rc, key, layout.encodings[k]!, 'i', `k${k}_`);
+    body.push(...code.stmts);
+    keyNames.push(...code.names);
+    if (code.table !== undefined) setup.push(`st.keyTables[${k}] = ${code.table};`);
+  });
+  const reload = [
+    'T = tbl.slots; M = tbl.mask; SH = tbl.shift; KW = tbl.keys;',
+    ...arrays.map((a) => `${a.name} = st.arr.${a.name};`),
+  ].join(' ');
+  const width = layout.width;
+  if (width === 0) {
+    body.push('const g = 0; any = true;');
+  } else {
+    const same = keyNames
+      .map((n, j) => `KW[${width === 1 ? 'g' : `g * ${width} + ${j}`}] === ${n}`)
+      .join(' && ');
+    // A new key goes in right here unless the table must grow (then through `insert`).
+    body.push(
+      `let h = ${hashSource(keyNames, 'SH')};`,
+      'let g = 0;',
+      'for (;;) {',
+      '  const s = T[h];',
+      '  if (s === 0) {',
+      '    g = tbl.size;',
+      '    if (g < CAP && 2 * g + 2 <= T.length) {',
+      `      tbl.size = g + 1; T[h] = g + 1; ${keyNames.map((n, j) => `KW[${width === 1 ? 'g' : `g * ${width} + ${j}`}] = ${n};`).join(' ')}`,
+      '    } else {',
+      ...keyNames.map((n, j) => `      tbl.scratch[${j}] = ${n};`),
+      `      g = tbl.insert(h); ${reload} CAP = tbl.capacity;`,
+      '    }',
+      '    break;',
+      '  }',
+      '  g = s - 1;',
+      `  if (${same}) break;`,
+      '  h = (h + 1) & M;',
+      '}',
+    );
+  }
+  spec.aggregates.forEach((agg, j) => {
+    const update = aggUpdate(b, rc, agg, layouts[j]!, j, setup);
+    body.push(agg.filter === undefined ? update : `if (${condition(rc, agg.filter)}) { ${update} }`);
+  });
+
+  const source = [
+    'return function kernel(job, st) {',
+    'const n = job.rows;',
+    'const F = rt.f64, FW = rt.f64Words;',
+    ...b.prelude,
+    'const tbl = st.table;',
+    'let T = tbl.slots, M = tbl.mask, SH = tbl.shift, KW = tbl.keys, CAP = tbl.capacity;',
+    ...arrays.map((a) => `let ${a.name} = st.arr.${a.name};`),
+    'let any = false;',
+    ...setup,
+    'for (let i = 0; i < n; i++) {',
+    ...body,
+    '}',
+    width === 0 ? 'if (any) tbl.size = 1;' : '',
+    '};',
+  ].join('\n');
+  return { source, consts: b.consts, arrays, layouts };
+}
+
+/** A per-row condition; a NULL-able one goes to the interpreter (NULL counts as false). */
+export function condition(rc: RowCodegen, e: Expr): string {
+  return nullable(e) ? `(${rc.fallback(e, 'i')} === true)` : rc.bool(e, 'i');
+}
+
+function aggUpdate(
+  b: KernelBuilder,
+  rc: RowCodegen,
+  agg: KernelAggregate,
+  layout: AggLayout,
+  j: number,
+  setup: string[],
+): string {
+  const one = agg.weight === undefined ? '1' : `${b.column(agg.weight)}[i]`;
+  const arg = agg.arg;
+  if (arg === undefined || (layout.kind === 'count' && !nullable(arg))) return `A${j}[g] += ${one};`;
+  if (nullable(arg)) return nullableUpdate(b, rc, arg, layout, j, one, setup);
+  switch (layout.kind) {
+    case 'count':
+      return `A${j}[g] += ${one};`;
+    case 'sum':
+    case 'avg':
+      return sumUpdate(rc.num(arg, 'i'), layout, j, one);
+    case 'minmax':
+      return minMaxUpdate(rc, arg, layout, j, setup);
+    case 'distinct': {
+      const w = wordsOf(b, rc, arg, layout.encoding!, 'i', `d${j}_`);
+      if (w.table !== undefined) setup.push(`st.aggTables[${j}] = ${w.table};`);
+      const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
+      return `{ ${w.stmts.join(' ')} ${pairs}.add(g, 1, ${w.names.join(', ')}); }`;
+    }
+    case 'hll': {
+      const sketches = b.perJob(`hll${j}`, `st.hll[${j}]`);
+      if (arg.kind === 'column' && b.physical[arg.name] === 'addr' && LITTLE_ENDIAN)
+        return hllAddressUpdate(b.words(arg.name), sketches, j);
+      const h = hllHash(b, rc, arg);
+      return `{ ${h.stmts} (${sketches}[g] ?? rt.hll(st, ${j}, g)).addHash(${h.hi}, ${h.lo}); }`;
+    }
+    case 'percentile': {
+      const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
+      return `{ F[0] = ${rc.num(arg, 'i')} + 0; ${pairs}.add(g, ${one}, FW[0], FW[1]); }`;
+    }
+  }
+}
+
+function sumUpdate(value: string, layout: AggLayout, j: number, one: string): string {
+  const count = layout.kind === 'avg' || layout.filtered ? ` N${j}[g] += ${one};` : '';
+  if (layout.float) return `A${j}[g] += ${value};${count}`;
+  const overflow = layout.unsigned ? `s >= ${LIMIT_2_52}` : `s >= ${LIMIT_2_52} || s <= -${LIMIT_2_52}`;
+  return `{ const v = ${value}; const s = A${j}[g] + v; if (${overflow}) rt.sumSlow(st, ${j}, g, v); else A${j}[g] = s;${count} }`;
+}
+
+function minMaxUpdate(rc: RowCodegen, arg: Expr, layout: AggLayout, j: number, setup: string[]): string {
+  const better = layout.max ? '>' : '<';
+  if (layout.values === 'num') {
+    return `{ const v = ${rc.num(arg, 'i')}; if (!(v ${layout.max ? '<=' : '>='} A${j}[g])) A${j}[g] = v; }`;
+  }
+  if (layout.values === 'text') {
+    const t = rc.code(arg, 'i');
+    setup.push(`st.aggTables[${j}] = ${t.table};`);
+    return `{ const x = ${t.code}; const cur = A${j}[g]; if (x !== cur && (cur < 0 || rt.compareText(${t.table}[x], ${t.table}[cur]) ${better} 0)) A${j}[g] = x; }`;
+  }
+  const x = rc.inet(arg, 'i');
+  return `rt.inetMinMax(st, ${j}, g, ${x.arr}, ${x.off}, ${x.bits}, ${layout.max});`;
+}
+
+/**
+ * approx_count_distinct of an address column: the column's int32 words are the little-endian
+ * words hashAddress reads. Once the group's sketch is dense, the register update is inlined with
+ * the hash's high word (HyperLogLog.addHash at the kernels' precision); the low word is computed
+ * only for a rank past the high word, and sparse sketches take the whole hash through addHash.
+ */
+function hllAddressUpdate(words: string, sketches: string, j: number): string {
+  const w = [0, 1, 2, 3].map((k) => `${words}[(i << 2) + ${k}]`);
+  const p = DEFAULT_PRECISION;
+  return [
+    `{ ${hashAddressHighSource(w, 'ha', 'hk')}`,
+    `const sk = ${sketches}[g] ?? rt.hll(st, ${j}, g); const R = sk.registersIfDense;`,
+    `if (R !== null) { const rest = ha << ${p}; const x = ha >>> ${32 - p};`,
+    `const r = rest !== 0 ? Math.clz32(rest) + 1 : rt.lowRank(${w.join(', ')}); if (r > R[x]) R[x] = r; }`,
+    `else { rt.hashWords(${w.join(', ')}); sk.addHash(rt.hash[0], rt.hash[1]); } }`,
+  ].join(' ');
+}
+
+/** The hash of the argument (HyperLogLog's 64-bit hash, src/query/hll): statements, then its two words. */
+function hllHash(b: KernelBuilder, rc: RowCodegen, arg: Expr): { stmts: string; hi: string; lo: string } {
+  const viaRt = (stmts: string) => ({ stmts, hi: 'rt.hash[0]', lo: 'rt.hash[1]' });
+  if (arg.type === 'text') {
+    if (arg.kind === 'column' && b.physical[arg.name] === 'string') {
+      const dict = b.dict(arg.name);
+      const hashes = b.perJob(`th:${arg.name}`, `rt.textHashes(${dict})`);
+      const code = `${b.column(arg.name)}[i]`;
+      return { stmts: '', hi: `${hashes}[2 * ${code}]`, lo: `${hashes}[2 * ${code} + 1]` };
+    }
+    return viaRt(`rt.hashString(${rc.str(arg, 'i')});`);
+  }
+  if (arg.type === 'inet' || arg.type === 'cidr') {
+    const x = rc.inet(arg, 'i');
+    return viaRt(`rt.hashAddress(${x.arr}, ${x.off});`);
+  }
+  if (arg.type === 'bool') return viaRt(`rt.hashNumber(${rc.bool(arg, 'i')} ? 1 : 0);`);
+  return viaRt(`rt.hashNumber(${rc.num(arg, 'i')});`);
+}
+
+/**
+ * An argument that may be NULL (CASE without ELSE, nullif, …): evaluated by the interpreter,
+ * NULL rows skipped, the value fed to the aggregate's state like a computed one.
+ */
+function nullableUpdate(
+  b: KernelBuilder,
+  rc: RowCodegen,
+  arg: Expr,
+  layout: AggLayout,
+  j: number,
+  one: string,
+  setup: string[],
+): string {
+  const head = `const x = ${rc.fallback(arg, 'i')}; if (x !== null)`;
+  switch (layout.kind) {
+    case 'count':
+      return `{ ${head} A${j}[g] += ${one}; }`;
+    case 'sum':
+    case 'avg':
+      return `{ ${head} ${sumUpdate('Number(x)', layout, j, one)} }`;
+    case 'percentile': {
+      const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
+      return `{ ${head} { F[0] = Number(x) + 0; ${pairs}.add(g, ${one}, FW[0], FW[1]); } }`;
+    }
+    case 'hll': {
+      const sketches = b.perJob(`hll${j}`, `st.hll[${j}]`);
+      return `{ ${head} { rt.hashValue(x); (${sketches}[g] ?? rt.hll(st, ${j}, g)).addHash(rt.hash[0], rt.hash[1]); } }`;
+    }
+    case 'distinct': {
+      const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
+      if (layout.encoding === 'text') {
+        const intern = b.perJob(`nintern${j}`, 'rt.intern()');
+        setup.push(`st.aggTables[${j}] = ${intern}.strings;`);
+        return `{ ${head} ${pairs}.add(g, 1, ${intern}.code(x)); }`;
+      }
+      const enc = JSON.stringify(layout.encoding);
+      return `{ ${head} { const w = rt.valueWords(x, ${enc}); ${pairs}.add(g, 1, w[0], w[1], w[2], w[3], w[4]); } }`;
+    }
+    case 'minmax': {
+      if (layout.values === 'num') {
+        return `{ ${head} { const v = Number(x); if (!(v ${layout.max ? '<=' : '>='} A${j}[g])) A${j}[g] = v; } }`;
+      }
+      if (layout.values === 'inet')
+        return `{ ${head} rt.inetMinMax(st, ${j}, g, x.bytes, 0, x.bits, ${layout.max}); }`;
+      const intern = b.perJob(`nintern${j}`, 'rt.intern()');
+      setup.push(`st.aggTables[${j}] = ${intern}.strings;`);
+      const t = `${intern}.strings`;
+      return `{ ${head} { const c = ${intern}.code(x); const cur = A${j}[g]; if (c !== cur && (cur < 0 || rt.compareText(${t}[c], ${t}[cur]) ${layout.max ? '>' : '<'} 0)) A${j}[g] = c; } }`;
+    }
+  }
+}

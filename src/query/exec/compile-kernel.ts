@@ -1,0 +1,94 @@
+import type { JobColumns } from '../../store/backend.js';
+import { generateAggKernel } from './agg-codegen.js';
+import { aggLayout } from './agg-layout.js';
+import { emitGroups } from './emit-groups.js';
+import type { JobSpec } from './job-contract.js';
+import { kernelRuntime } from './kernel-runtime.js';
+import { KernelState } from './kernel-state.js';
+import { encodingWidth, keyLayout } from './key-layout.js';
+import { PairSet } from './pair-set.js';
+import type { GroupsPartial, Partial } from './partial.js';
+import { generateRowsKernel } from './rows-codegen.js';
+
+/** A spec compiled into a function over one job's columns. */
+export interface CompiledKernel {
+  run(job: JobColumns): Partial;
+  /** Several jobs into one partial, when the spec is `groupable`. */
+  readonly runMany: ((jobs: Iterable<JobColumns>) => Partial) | undefined;
+  /** The generated source (for tests and debugging). */
+  readonly source: string;
+}
+
+type AggFn = (job: JobColumns, st: KernelState) => void;
+
+/** Groups at which a state running several jobs is cut (its table near the size of L2). */
+const SPLIT_GROUPS = 32_768;
+type RowsFn = (job: JobColumns) => Partial;
+
+/**
+ * True for aggregate specs whose kernel state means the same whatever job it came from: no text
+ * group key or text aggregate value (those are codes into one job's dictionary). Their kernel can
+ * run job after job into one state.
+ */
+export function groupableSpec(spec: JobSpec): boolean {
+  if (!spec.aggregate) return false;
+  const keys = keyLayout(spec.groupBy, spec.physical);
+  if (keys.encodings.includes('text')) return false;
+  return spec.aggregates.every((a) => {
+    const l = aggLayout(a, spec.physical);
+    return l.encoding !== 'text' && l.values !== 'text';
+  });
+}
+
+/** Generates and compiles the kernel of a spec (callers cache it per spec key). */
+export function compileKernel(spec: JobSpec): CompiledKernel {
+  if (!spec.aggregate) {
+    const gen = generateRowsKernel(spec);
+    const fn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as RowsFn;
+    return { run: fn, runMany: undefined, source: gen.source };
+  }
+  const gen = generateAggKernel(spec);
+  const fn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as AggFn;
+  const keys = keyLayout(spec.groupBy, spec.physical);
+  // The jobs of a query are alike: each state starts with room for the previous run's groups.
+  let lastGroups = 0;
+  const state = (rows: number) => {
+    const expected = Math.min(rows, Math.ceil(lastGroups * 1.25));
+    const st = new KernelState(keys.width, gen.arrays, gen.layouts.length, Math.max(1024, expected));
+    gen.layouts.forEach((layout, j) => {
+      if (layout.kind === 'distinct') st.pairs[j] = new PairSet(encodingWidth[layout.encoding!], false);
+      if (layout.kind === 'percentile') st.pairs[j] = new PairSet(2, true);
+    });
+    return st;
+  };
+  const emit = (st: KernelState) => {
+    lastGroups = st.table.size;
+    return emitGroups(st, keys, gen.layouts);
+  };
+  return {
+    source: gen.source,
+    run(job) {
+      const st = state(job.rows);
+      fn(job, st);
+      return emit(st);
+    },
+    runMany: groupableSpec(spec)
+      ? (jobs) => {
+          // One state for all the jobs while its table stays within cache; a state past that is
+          // emitted and the next job starts a new one (a high-cardinality key gives many parts).
+          const parts: GroupsPartial[] = [];
+          let st: KernelState | undefined;
+          for (const job of jobs) {
+            st ??= state(job.rows);
+            fn(job, st);
+            if (st.table.size >= SPLIT_GROUPS) {
+              parts.push(emit(st));
+              st = undefined;
+            }
+          }
+          if (st !== undefined || parts.length === 0) parts.push(emit(st ?? state(0)));
+          return parts.length === 1 ? parts[0]! : { kind: 'parts', partials: parts };
+        }
+      : undefined,
+  };
+}

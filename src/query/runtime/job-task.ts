@@ -1,0 +1,60 @@
+import type { JobColumns, ScanJob } from '../../store/backend.js';
+import type { ReadBuffers } from '../../store/encoding/column-alloc.js';
+import { isSealedLocation } from '../../store/read/location.js';
+import { readSealedJob } from '../../store/read/read-sealed.js';
+import type { JobGroupKernel, JobPartial, JobSpec, RunJobKernel } from '../exec/job-contract.js';
+
+/**
+ * What the pool posts to a job worker: the spec and the job, and for a job a worker cannot read
+ * itself (open data, read on the main thread) its columns, transferred. A `batch` names several
+ * sealed jobs the worker reads and runs in turn: with `combine`, into one partial through the
+ * group kernel; without, one partial each, returned as an array in job order.
+ */
+export interface JobTask {
+  readonly spec: JobSpec;
+  readonly job: ScanJob;
+  readonly columns?: JobColumns | undefined;
+  readonly batch?: { readonly jobs: readonly ScanJob[]; readonly combine: boolean } | undefined;
+}
+
+/** Options of the job worker script (workerData). */
+export interface JobWorkerData {
+  /**
+   * Module URL exporting `runJobKernel` (and optionally `jobGroupKernel`); defaults to
+   * src/query/exec/kernel-entry (tests use their own).
+   */
+  readonly kernelModule?: string | undefined;
+}
+
+/** True when a worker thread can read the job itself: sealed data in the embedded store's files. */
+export function readableInWorker(job: ScanJob): boolean {
+  return job.sealed && isSealedLocation(job.location);
+}
+
+/**
+ * Runs one task. With `buffers`, sealed columns are decoded into memory reused from the previous job
+ * (the kernel is done with them by then; a partial holding a view of them is transferred or copied
+ * when posted, before the next read — so batches, whose partials wait for the next jobs, are only
+ * sent for aggregate specs, whose partials are copies).
+ */
+export function runJobTask(
+  task: JobTask,
+  kernel: RunJobKernel,
+  buffers?: ReadBuffers,
+  group?: JobGroupKernel,
+): JobPartial {
+  const { spec, batch } = task;
+  if (batch === undefined)
+    return kernel(spec, task.columns ?? readSealedJob(task.job, spec.columns, buffers));
+  if (!batch.combine) return batch.jobs.map((job) => kernel(spec, readSealedJob(job, spec.columns, buffers)));
+  if (group === undefined) throw new Error('the kernel module exports no jobGroupKernel');
+  return group.run(spec, readEach(batch.jobs, spec.columns, buffers));
+}
+
+function* readEach(
+  jobs: readonly ScanJob[],
+  columns: readonly string[],
+  buffers: ReadBuffers | undefined,
+): Generator<JobColumns> {
+  for (const job of jobs) yield readSealedJob(job, columns, buffers);
+}

@@ -1,0 +1,208 @@
+import type { ScanJob, StorageBackend } from '../../store/backend.js';
+import type {
+  ExecuteOptions,
+  JobExecutionStats,
+  JobExecutor,
+  JobGroupKernel,
+  JobPartial,
+  JobSpec,
+  RunJobKernel,
+} from '../exec/job-contract.js';
+import { cancelError } from './cancel.js';
+import { type JobTask, readableInWorker } from './job-task.js';
+import { batches, stableGroups } from './job-units.js';
+import { JobMemo } from './memo.js';
+import type { PoolQuery } from './pool-query.js';
+import { transferablesOf } from './transferables.js';
+import type { WorkerPool } from './worker-pool.js';
+
+export interface PoolExecutorDeps {
+  readonly backend: StorageBackend;
+  readonly pool: WorkerPool<JobTask, JobPartial>;
+  readonly memo: JobMemo;
+  /** The kernel, for jobs run on the main thread (small jobs read here). */
+  readonly runKernel: RunJobKernel;
+  /** The spec check of the group kernel the workers' kernel module exports; none: no groups. */
+  readonly groupKernel?: Pick<JobGroupKernel, 'groupable'> | undefined;
+  /**
+   * A job the workers cannot read (open data) is read on the main thread; with at most this many
+   * rows its kernel runs right here, above it the columns are posted to a worker (transferred).
+   */
+  readonly mainThreadRows?: number | undefined;
+}
+
+/** Stores that quarantine corrupt files and count stale reads done outside them (EmbeddedStore). */
+interface ReadErrorSink {
+  reportReadError(tenant: string, err: unknown): Promise<void>;
+}
+
+type Pending = PoolQuery<JobTask, JobPartial>;
+
+/**
+ * Runs a query's jobs: memoized partials of sealed jobs are delivered without touching a worker;
+ * the others go to the worker pool (sealed: read there, several per task — see job-units.ts; open:
+ * read here, then posted or run here). The first error fails the query and drops its queued jobs.
+ */
+export class PoolExecutor implements JobExecutor {
+  private readonly mainThreadRows: number;
+
+  constructor(private readonly deps: PoolExecutorDeps) {
+    this.mainThreadRows = deps.mainThreadRows ?? 4096;
+  }
+
+  async execute(
+    spec: JobSpec,
+    jobs: readonly ScanJob[],
+    options: ExecuteOptions,
+  ): Promise<JobExecutionStats> {
+    const { signal, onPartial } = options;
+    if (signal?.aborted) throw cancelError(signal);
+    const { memo, pool, groupKernel } = this.deps;
+    const units =
+      groupKernel?.groupable(spec) === true
+        ? await stableGroups(jobs, this.deps.backend, pool.size)
+        : { groups: [], rest: [...jobs] };
+    if (signal?.aborted) throw cancelError(signal);
+    const query = pool.open(signal);
+    const hits: [ScanJob, JobPartial][] = [];
+    const work: Promise<void>[] = [];
+    let rowsScanned = 0;
+    let memoHits = 0;
+    const deliver = (job: ScanJob) => (partial: JobPartial) => {
+      if (query.failed === undefined) onPartial(partial, job);
+    };
+    try {
+      // Largest groups first: the last tasks to finish are then the small ones.
+      const groups = units.groups.sort((a, b) => rowsOf(b) - rowsOf(a));
+      for (const group of groups) {
+        const key = JobMemo.groupKey(group, spec);
+        const memoized = key === undefined ? undefined : memo.get(key);
+        if (memoized !== undefined) {
+          hits.push([group[0]!, memoized]);
+          memoHits += group.length;
+          continue;
+        }
+        rowsScanned += rowsOf(group);
+        work.push(this.runBatch(query, spec, group, [key], true).then((p) => deliver(group[0]!)(p[0])));
+      }
+      const misses: ScanJob[] = [];
+      const keys = new Map<ScanJob, string | undefined>();
+      for (const job of units.rest) {
+        const key = JobMemo.key(job, spec);
+        const memoized = key === undefined ? undefined : memo.get(key);
+        if (memoized !== undefined) {
+          hits.push([job, memoized]);
+          memoHits++;
+          continue;
+        }
+        rowsScanned += job.rows;
+        misses.push(job);
+        keys.set(job, key);
+      }
+      // Batches only for aggregates: a partial of theirs copies what it keeps of the columns.
+      const cut = spec.aggregate ? batches(misses, pool.size) : { groups: [], rest: misses };
+      for (const batch of cut.groups) {
+        const batchKeys = batch.map((j) => keys.get(j));
+        work.push(
+          this.runBatch(query, spec, batch, batchKeys, false).then((partials) => {
+            for (let i = 0; i < partials.length; i++) deliver(batch[i]!)(partials[i]);
+          }),
+        );
+      }
+      for (const job of cut.rest)
+        work.push(this.run(query, spec, job, keys.get(job), options.tenant).then(deliver(job)));
+      // Workers are busy with the misses meanwhile.
+      for (const [job, partial] of hits) onPartial(partial, job);
+      await settle(work, signal);
+    } catch (err) {
+      query.fail(err instanceof Error ? err : new Error(String(err)));
+      throw query.failed ?? err;
+    } finally {
+      query.close();
+    }
+    return { jobs: jobs.length, memoHits, rowsScanned };
+  }
+
+  /**
+   * Several sealed jobs in one task: combined into one partial (memo key `keys[0]`), or one
+   * partial per job (memo keys in job order).
+   */
+  private async runBatch(
+    query: Pending,
+    spec: JobSpec,
+    jobs: readonly ScanJob[],
+    keys: readonly (string | undefined)[],
+    combine: boolean,
+  ): Promise<JobPartial[]> {
+    let result: JobPartial;
+    try {
+      result = await query.submit({ spec, job: jobs[0]!, batch: { jobs, combine } });
+    } catch (err) {
+      if (isReadError(err))
+        await (this.deps.backend as Partial<ReadErrorSink>).reportReadError?.(jobs[0]!.tenant, err);
+      throw err;
+    }
+    const partials = combine ? [result] : (result as JobPartial[]);
+    partials.forEach((p, i) => {
+      const key = keys[i];
+      if (key !== undefined) this.deps.memo.set(key, p);
+    });
+    return partials;
+  }
+
+  private async run(
+    query: Pending,
+    spec: JobSpec,
+    job: ScanJob,
+    key: string | undefined,
+    tenant: string,
+  ): Promise<JobPartial> {
+    let partial: JobPartial;
+    if (readableInWorker(job)) {
+      try {
+        partial = await query.submit({ spec, job });
+      } catch (err) {
+        if (isReadError(err))
+          await (this.deps.backend as Partial<ReadErrorSink>).reportReadError?.(tenant, err);
+        throw err;
+      }
+    } else {
+      const columns = await this.deps.backend.read(job, spec.columns);
+      if (query.failed !== undefined) throw query.failed;
+      if (columns.rows <= this.mainThreadRows) partial = this.deps.runKernel(spec, columns);
+      else partial = await query.submit({ spec, job, columns }, transferablesOf(columns));
+    }
+    if (key !== undefined) this.deps.memo.set(key, partial);
+    return partial;
+  }
+}
+
+function rowsOf(jobs: readonly ScanJob[]): number {
+  let rows = 0;
+  for (const job of jobs) rows += job.rows;
+  return rows;
+}
+
+function isReadError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'stale_job' || code === 'corrupt_segment';
+}
+
+/** All jobs delivered, or the first error, or the signal's abort, whichever comes first. */
+async function settle(work: Promise<void>[], signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) {
+    await Promise.all(work);
+    return;
+  }
+  if (signal.aborted) throw cancelError(signal);
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelError(signal));
+  });
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([Promise.all(work), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
