@@ -19,6 +19,7 @@ declare -A peers=(
   [mergecap]=wireshark-common
   [psql]=postgresql-client
   [pgbench]=postgresql-15
+  [openssl]=openssl
 )
 if [ "${1:-}" = bench ]; then
   peers[clickhouse-server]=clickhouse-server

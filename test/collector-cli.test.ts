@@ -48,6 +48,7 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
   const netflowPort = await freeUdpPort();
   const ipfixPort = await freeTcpPort();
   const httpPort = await freeTcpPort();
+  const pgPort = await freeTcpPort();
   const config = `${tempDir(t)}/flowlens.json`;
   writeFileSync(
     config,
@@ -67,6 +68,8 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
     String(ipfixPort),
     '--http-port',
     String(httpPort),
+    '--pg-port',
+    String(pgPort),
     '--print',
   ]);
   t.after(() => server.child.kill('SIGKILL'));
@@ -76,7 +79,10 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
   assert.match(server.stderr(), new RegExp(`ipfix tcp 127\\.0\\.0\\.1:${ipfixPort}`));
   assert.doesNotMatch(server.stderr(), /sflow udp/, 'port 0 disables the sFlow listener');
   assert.match(server.stderr(), new RegExp(`http API: http 127\\.0\\.0\\.1:${httpPort}`));
-  assert.match(server.stderr(), /postgres 5433, health 10001: configured; not served yet/);
+  assert.match(
+    server.stderr(),
+    new RegExp(`postgres: 127\\.0\\.0\\.1:${pgPort} \\(no TLS, scram-sha-256\\)`),
+  );
   assert.ok(existsSync(data), 'the data directory is created');
 
   const sender = dgram.createSocket('udp4');
@@ -115,8 +121,10 @@ test('flowlens server: bad options fail with exit code 2 and a message naming th
     '--ipfix-tcp-port',
     '--http-port',
     '--pg-port',
+    '--pg-listen',
     '--health-port',
+    '--demo',
   ])
     assert.ok(help.stdout().includes(flag), flag);
-  assert.match(help.stdout(), /nothing listens on them yet/);
+  assert.match(help.stdout(), /psql -h 127\.0\.0\.1 -p 5433 -U flowlens flowlens/);
 });

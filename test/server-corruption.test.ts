@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './helpers/peers.js';
-import { getStatus, postFlows, startServer } from './helpers/server-process.js';
+import { authHeader, getStatus, postFlows, startServer } from './helpers/server-process.js';
 
 /**
  * A corrupted segment under a running server (the store-level cases are in store-corruption.test):
@@ -23,7 +23,9 @@ function flowLine(minute: number, seq: number): string {
 }
 
 async function exported(url: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${url}/api/v1/flows?tenant=acme`);
+  const res = await fetch(`${url}/api/v1/flows?tenant=acme`, {
+    headers: { authorization: authHeader('acme') },
+  });
   return { status: res.status, text: await res.text() };
 }
 

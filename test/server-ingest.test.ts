@@ -9,7 +9,14 @@ import { flowColumns } from '../src/flow/schema.js';
 import { jobColumnsToBatch } from '../src/store/compact/to-batch.js';
 import { flowFixture } from './helpers/paths.js';
 import { freeUdpPort, tempDir } from './helpers/peers.js';
-import { cli, getStatus, postFlows, readStoreColumns, startServer } from './helpers/server-process.js';
+import {
+  authHeader,
+  cli,
+  getStatus,
+  postFlows,
+  readStoreColumns,
+  startServer,
+} from './helpers/server-process.js';
 
 /**
  * POST /api/v1/flows end to end: what `flowlens decode` prints for a real capture goes in, and the
@@ -37,7 +44,9 @@ async function storedLines(data: string, tenant: string): Promise<string[]> {
 }
 
 async function exportedLines(url: string, tenant: string): Promise<string[]> {
-  const res = await fetch(`${url}/api/v1/flows?tenant=${tenant}`);
+  const res = await fetch(`${url}/api/v1/flows?tenant=${tenant}`, {
+    headers: { authorization: authHeader(tenant) },
+  });
   assert.equal(res.status, 200);
   const text = await res.text();
   return text === '' ? [] : text.trimEnd().split('\n').sort();
@@ -127,7 +136,7 @@ test('bad requests: bad_row with its line and nothing stored, 413 over the limit
   // Over the size limit (64 MiB), declared up front: refused before the body is read.
   const declared = await rawRequest(
     server.port,
-    'POST /api/v1/flows?tenant=big HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n',
+    `POST /api/v1/flows?tenant=big HTTP/1.1\r\nHost: x\r\nAuthorization: ${authHeader('big')}\r\nContent-Length: 100000000\r\n\r\n`,
   );
   assert.match(declared, /^HTTP\/1\.1 413 /);
   assert.match(declared, /"code":"body_too_large"/);
@@ -135,21 +144,21 @@ test('bad requests: bad_row with its line and nothing stored, 413 over the limit
   const bomb = gzipSync(Buffer.alloc(70 << 20, 0x0a));
   const inflated = await fetch(`${server.url}/api/v1/flows?tenant=big`, {
     method: 'POST',
-    headers: { 'content-encoding': 'gzip' },
+    headers: { 'content-encoding': 'gzip', authorization: authHeader('big') },
     body: bomb,
   });
   assert.equal(inflated.status, 413);
   assert.equal(((await inflated.json()) as { error: { code: string } }).error.code, 'body_too_large');
   const brokenGzip = await fetch(`${server.url}/api/v1/flows`, {
     method: 'POST',
-    headers: { 'content-encoding': 'gzip' },
+    headers: { 'content-encoding': 'gzip', authorization: authHeader() },
     body: 'not gzip',
   });
   assert.equal(brokenGzip.status, 400);
 
   const br = await fetch(`${server.url}/api/v1/flows`, {
     method: 'POST',
-    headers: { 'content-encoding': 'br' },
+    headers: { 'content-encoding': 'br', authorization: authHeader() },
     body: good,
   });
   assert.equal(br.status, 415);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  authHeader,
   getStatus,
   postFlows,
   readStoreColumns,
@@ -76,7 +77,9 @@ function checkFlows(rows: Record<string, unknown>[], acked: Set<number>, what: s
 }
 
 async function exported(url: string): Promise<Record<string, unknown>[]> {
-  const res = await fetch(`${url}/api/v1/flows?tenant=acme`);
+  const res = await fetch(`${url}/api/v1/flows?tenant=acme`, {
+    headers: { authorization: authHeader('acme') },
+  });
   assert.equal(res.status, 200);
   const text = await res.text();
   return text === ''

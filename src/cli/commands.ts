@@ -13,6 +13,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'run the collector (NetFlow v5/v9, IPFIX, sFlow) and, as they land, store and query',
     load: () => import('./server.js'),
   },
+  query: {
+    summary: 'run one SQL statement through a server (or on a data directory) and print the rows',
+    load: () => import('./query.js'),
+  },
   schema: {
     summary: 'print the columns of the flow record',
     load: () => import('./schema.js'),

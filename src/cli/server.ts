@@ -1,15 +1,22 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCollector } from '../ingest/collector.js';
+import { createDemoExporter, type DemoExporter } from '../ingest/demo/exporter.js';
 import { DeviceStore } from '../ingest/device-store.js';
 import type { LogSink } from '../ingest/error-log.js';
 import { TemplateStore } from '../ingest/netflow/template-store.js';
 import { type FlowSink, JsonLinesSink } from '../ingest/sink.js';
+import { Users } from '../server/auth/users.js';
 import { ConfigError, mergeConfig, parseConfigFile, type ServerConfig } from '../server/config.js';
 import { parseServerArgs, serverUsage } from '../server/config-flags.js';
+import { connectionHints } from '../server/connection-hints.js';
+import { demoDevices, demoTarget } from '../server/demo.js';
 import { newIngestStats } from '../server/http/ingest.js';
+import { newQueryStats } from '../server/http/query.js';
 import { apiRoutes } from '../server/http/routes.js';
 import { createHttpServer } from '../server/http.js';
+import { createPgServer, type PgServer } from '../server/pg/server.js';
+import { serverQueryEngine } from '../server/query-engine.js';
 import { storeConfigOf } from '../server/store-config.js';
 import { TeeSink } from '../server/tee-sink.js';
 import { registryTenants, StoreSink, type TenantOf } from '../store/sink.js';
@@ -21,6 +28,8 @@ const log: LogSink = (line) => process.stderr.write(`${new Date().toISOString()}
 
 /** Largest ingest request body, as sent and after gunzip. */
 const maxBodyBytes = 64 << 20;
+/** Largest query request body (SQL text and parameters). */
+const maxQueryBodyBytes = 1 << 20;
 
 /**
  * `flowlens server`: wires config → store, HTTP API, collector → store sink by hand; runs until
@@ -43,6 +52,27 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
+  let users: Users;
+  let demo: DemoExporter | undefined;
+  try {
+    users = new Users(config.users, config.tokens);
+  } catch (err) {
+    process.stderr.write(`flowlens server: tokens: ${(err as Error).message}\n`);
+    return 2;
+  }
+  try {
+    if (config.demo) demo = createDemoExporter(demoTarget(config), { log });
+  } catch (err) {
+    process.stderr.write(`flowlens server: --demo: ${(err as Error).message}\n`);
+    return 2;
+  }
+  let tls: { tlsCert: string; tlsKey: string } | undefined;
+  try {
+    tls = pgTls(config);
+  } catch (err) {
+    process.stderr.write(`flowlens server: ${(err as Error).message}\n`);
+    return 2;
+  }
   const data = resolve(config.data);
   mkdirSync(data, { recursive: true });
   let phase: 'starting' | 'ready' | 'stopping' = 'starting';
@@ -78,17 +108,22 @@ export async function run(args: string[]): Promise<number> {
       sflowPort: config.sflowPort,
       ipfixTcpPort: config.ipfixTcpPort,
       recvBufferSize: config.recvBufferSize,
-      devices: { autoRegister: config.autoRegister, devices: config.devices },
+      devices: { autoRegister: config.autoRegister, devices: demoDevices(config, demo?.profiles ?? []) },
     },
   );
   tenantOf = registryTenants(collector.devices);
   const ingest = newIngestStats();
+  const queryStats = newQueryStats();
+  const engine = serverQueryEngine({ backend: store, config });
   const http = createHttpServer(
     {
       log,
       routes: apiRoutes({
         store,
+        users,
+        version: version(),
         ingest: { phase: () => phase, append: (t, f) => store.append(t, f), maxBodyBytes, stats: ingest },
+        query: { engine, maxBodyBytes: maxQueryBodyBytes, stats: queryStats, log },
         status: () => ({
           phase,
           version: version(),
@@ -97,12 +132,23 @@ export async function run(args: string[]): Promise<number> {
           store: store.stats(),
           storeSink: storeSink.stats,
           ingest,
+          query: queryStats,
+          engine: engine.stats(),
+          pg: pg === undefined ? undefined : { sessions: pg.sessions },
           collector: collector.stats(),
+          demo: demo?.stats(),
         }),
       }),
     },
     { port: config.httpPort, listen: config.httpListen },
   );
+  const pg: PgServer | undefined =
+    config.pgPort === 0
+      ? undefined
+      : createPgServer(
+          { engine, users },
+          { host: config.pgListen, port: config.pgPort, auth: config.pgAuth, ...tls },
+        );
 
   const signalled = stopSignal(config.print && !config.quiet);
   try {
@@ -110,19 +156,40 @@ export async function run(args: string[]): Promise<number> {
     await http.start();
     log(`data directory ${data}`);
     await store.start();
+    // After the store: a query never meets a store that is still replaying its WAL.
+    await pg?.start();
     await collector.start();
+    // After the collector listens, so the routers' first datagrams (their templates) arrive.
+    await demo?.start();
   } catch (err) {
     log(`cannot start: ${(err as Error).message}`);
-    await Promise.allSettled([http.stop(), collector.stop(), store.stop()]);
+    await Promise.allSettled([
+      pg?.stop(),
+      http.stop(),
+      demo?.stop(),
+      collector.stop(),
+      engine.stop(),
+      store.stop(),
+    ]);
     return 1;
   }
   const listeners = collector.describeListeners();
   log(listeners.length === 0 ? 'no flow listeners (every port is 0)' : `listening: ${listeners.join(', ')}`);
   log(`http API: ${http.describe() ?? 'disabled (port 0)'}`);
-  log(`postgres ${config.pgPort}, health ${config.healthPort}: configured; not served yet (later releases)`);
+  log(
+    pg === undefined
+      ? 'postgres: disabled (port 0)'
+      : `postgres: ${config.pgListen}:${config.pgPort} (${tls === undefined ? 'no TLS' : 'TLS'}, ${config.pgAuth})`,
+  );
   log(
     `${config.devices.length} configured devices; unknown exporters ${config.autoRegister ? 'auto-registered' : 'refused'}`,
   );
+  if (demo !== undefined)
+    log(
+      `demo exporter: ${demo.profiles.length} simulated routers (${demo.profiles.map((p) => p.address).join(', ')}) ` +
+        `sending NetFlow v9 to ${demo.config.targetAddress}:${demo.config.targetPort}`,
+    );
+  for (const line of connectionHints(config)) log(line);
   phase = 'ready';
   log(
     `ready: storing flows (fsync ${config.fsync}, grace ${config.graceMs} ms, retention ${config.retentionDays} days)`,
@@ -131,7 +198,10 @@ export async function run(args: string[]): Promise<number> {
   const signal = await signalled;
   phase = 'stopping';
   log(`${signal}: stopping`);
-  await Promise.all([collector.stop(), http.stop()]);
+  await demo?.stop();
+  // The frontends first (their running queries are aborted), then the workers, then the store.
+  await Promise.all([collector.stop(), pg?.stop(), http.stop()]);
+  await engine.stop();
   try {
     await store.stop();
   } catch (err) {
@@ -154,6 +224,22 @@ function describeReplay(p: ReplayProgress): string {
     `WAL replay ${state}: ${p.files}/${p.filesTotal} files, ${p.rowsReplayed} rows replayed, ` +
     `${p.rowsSkipped} already sealed${torn}`
   );
+}
+
+/** The PEM texts of pgTlsCert / pgTlsKey, both or neither. */
+function pgTls(config: ServerConfig): { tlsCert: string; tlsKey: string } | undefined {
+  const { pgTlsCert: cert, pgTlsKey: key } = config;
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined)
+    throw new Error('pgTlsCert and pgTlsKey: PostgreSQL TLS needs both a certificate and a key file');
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { tlsCert: read(cert, 'pgTlsCert'), tlsKey: read(key, 'pgTlsKey') };
 }
 
 function readText(file: string): string {

@@ -96,30 +96,49 @@ function parse(args: string[]) {
 
 export const serverUsage = `Usage: flowlens server --data DIR [options]
 
-Runs the collector and the flow store: receives NetFlow v5/v9, IPFIX and sFlow v5 from routers and
-switches, maps each exporter to a device of a tenant, and stores every flow in the embedded store
-under DIR. An HTTP API (loopback only by default) accepts flows as JSON lines and reports status.
+Runs the collector, the flow store and the query engine: receives NetFlow v5/v9, IPFIX and sFlow v5
+from routers and switches, maps each exporter to a device of a tenant, stores every flow in the
+embedded store under DIR, and answers SQL over the PostgreSQL protocol (psql, Grafana, drivers) and
+an HTTP API (query, flows as JSON lines, status), both on loopback by default. Users log in with a
+password (psql, HTTP Basic) or a bearer token (HTTP); the built-in user is flowlens / flowlens
+(tenant default), replaced by "users" in the config file:
+  psql -h 127.0.0.1 -p 5433 -U flowlens flowlens
+With --demo, simulated routers send realistic NetFlow v9 to the server's own port, so queries
+return rows within a minute of a fresh start.
 
 Options (each also settable in the config file under the name in brackets):
   --data DIR              data directory, created if missing: flow store, templates, device ids [data]
   --config FILE           JSON config file; flags override it (see docs/collector.md)
-  --listen ADDR           address to bind listeners to (default 0.0.0.0; '::' for IPv4+IPv6) [listen]
+  --listen ADDR           address to bind the flow listeners to (default 0.0.0.0; '::' for
+                          IPv4+IPv6) [listen]
   --netflow-port N        UDP port for NetFlow v5/v9 and IPFIX (default 2055) [netflowPort]
   --sflow-port N          UDP port for sFlow v5 (default 6343) [sflowPort]
   --ipfix-tcp-port N      TCP port for IPFIX (default 4739) [ipfixTcpPort]
-  --http-port N           HTTP API port: ingest and status (default 8080) [httpPort]
-  --http-listen ADDR      address the HTTP API binds to (default 127.0.0.1: there is no
-                          authentication yet, see docs/ingest-api.md) [httpListen]
+  --http-port N           HTTP API port: query, ingest, status (default 8080) [httpPort]
+  --http-listen ADDR      address the HTTP API binds to (default 127.0.0.1; see docs/rest.md
+                          before opening it to a network) [httpListen]
   --pg-port N             PostgreSQL wire-protocol port (default 5433) [pgPort]
-  --health-port N         health-check port (default 10001) [healthPort]
-                          pg and health ports are accepted and kept in the config, but
-                          nothing listens on them yet (later releases serve them)
+  --pg-listen ADDR        address the PostgreSQL listener binds to (default 127.0.0.1) [pgListen]
+  --health-port N         health-check port (default 10001; kept in the config, nothing listens
+                          on it yet) [healthPort]
   --recv-buffer-size N    UDP receive buffer in bytes (default 33554432; capped by
                           net.core.rmem_max) [recvBufferSize]
   --no-auto-register      refuse (and count) exporters that are not configured devices [autoRegister]
   --auto-register         register unknown exporters as devices (the default)
   --print                 also print every flow as a JSON line on stdout [print]
   -q, --quiet             do not print flows, even with --print [quiet]
+  --demo                  run the demo exporter: 4 simulated routers (127.0.0.11-14) send
+                          NetFlow v9 to the NetFlow port; without it only real exports arrive [demo]
+
+Query options:
+  --query-workers N       query worker threads; 0 = one per core (the default) [queryWorkers]
+  --query-timeout-ms N    a query running longer is cancelled (57014; default 60000; 0 = none; a
+                          session's statement_timeout can lower it) [queryTimeoutMs]
+  Config file only, per tenant: queryRate (queries per second, default 50) and queryBurst
+  (default 100), maxConcurrentQueries (default 16), maxRowsScanned per query (default 2e9);
+  over a limit a query gets SQLSTATE 53400 saying when to retry. memoBytes: memory for memoized
+  results over sealed minutes (default 268435456). pgTlsCert and pgTlsKey: PEM files; with both,
+  psql's sslmode=require gets TLS. pgAuth: "scram-sha-256" (the default) or "password".
 
 Store options:
   --retention-days N      days of flows kept per tenant (default 30) [retentionDays]
@@ -136,7 +155,9 @@ Store options:
 
 A port of 0 disables that listener. Devices and per-device sampling-rate overrides are set in the
 config file ("devices": [{"address": "192.0.2.1", "name": "edge1", "tenant": "acme",
-"sampleRate": 1000}]). SIGINT or SIGTERM stops the server cleanly: the collector delivers what it
-holds, the store makes it durable and seals open minutes, templates are saved. More in
-docs/collector.md, docs/store.md and docs/ingest-api.md.
+"sampleRate": 1000}]), and so are users and tokens ("users": [{"name": "noc", "password": "…",
+"tenant": "acme"}], "tokens": [{"token": "…", "user": "noc"}]). SIGINT or SIGTERM stops the
+server cleanly: the listeners close (running queries are cancelled), the collector delivers what
+it holds, the store makes it durable and seals open minutes, templates are saved. More in
+docs/collector.md, docs/store.md, docs/query.md, docs/pg.md, docs/rest.md and docs/ingest-api.md.
 `;

@@ -13,7 +13,7 @@ import type { Route } from './http/routes.js';
 export interface HttpConfig {
   /** 0 disables the server. */
   port: number;
-  /** Loopback by default: there is no authentication yet. */
+  /** Loopback by default: Basic credentials are clear text and there is no TLS (docs/rest.md). */
   listen: string;
 }
 

@@ -17,9 +17,20 @@ export class Nfcapd {
     readonly port: number,
   ) {}
 
-  static async start(t: TestContext, port: number): Promise<Nfcapd> {
+  /** `args` are more nfcapd options (e.g. `-s -N`: multiply every record by the sampling rate N). */
+  static async start(t: TestContext, port: number, args: readonly string[] = []): Promise<Nfcapd> {
     const dir = tempDir(t, 'flowlens-nfcapd-');
-    const peer = startPeer(t, 'nfcapd', ['-w', dir, '-b', '127.0.0.1', '-p', String(port), '-t', '60']);
+    const peer = startPeer(t, 'nfcapd', [
+      '-w',
+      dir,
+      '-b',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      '60',
+      ...args,
+    ]);
     await peer.waitForOutput('Startup');
     return new Nfcapd(t, peer, dir, port);
   }

@@ -16,6 +16,8 @@ export const peerPackages: Record<string, string> = {
   pmacctd: 'pmacct',
   tcpdump: 'tcpdump',
   tshark: 'tshark',
+  psql: 'postgresql-client',
+  pgbench: 'postgresql-15',
 };
 
 const searchPath = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin'];

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { flowColumns } from '../../src/flow/schema.js';
@@ -29,9 +32,47 @@ export interface ServerOptions {
   readonly env?: Record<string, string>;
 }
 
+/**
+ * The tenants tests write to, each with a user of its own (the HTTP API binds every request to
+ * its user's tenant); 'default' is the built-in flowlens / flowlens.
+ */
+export const testTenants = ['default', 'acme', 'gz', 'now', 'bad', 'big'] as const;
+
+function credentials(tenant: string): [string, string] {
+  if (tenant === 'default' || !(testTenants as readonly string[]).includes(tenant))
+    return ['flowlens', 'flowlens'];
+  return [tenant, `${tenant}-password`];
+}
+
+/** `Authorization: Basic …` for the test user of a tenant (the default user for any other name). */
+export function authHeader(tenant = 'default'): string {
+  return `Basic ${Buffer.from(credentials(tenant).join(':')).toString('base64')}`;
+}
+
+/** A config file with the test users; a test's own --config comes later on the command line and wins. */
+function usersConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flowlens-users-'));
+  const users = testTenants.map((tenant) => {
+    const [name, password] = credentials(tenant);
+    return { name, password, tenant };
+  });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ users }));
+  return dir;
+}
+
 export async function startServer(data: string, options: ServerOptions = {}): Promise<ServerProcess> {
   const port = await freeTcpPort();
-  const args = [cli, 'server', '--data', data, '--http-port', String(port)];
+  const configDir = usersConfig();
+  const args = [
+    cli,
+    'server',
+    '--data',
+    data,
+    '--http-port',
+    String(port),
+    '--config',
+    join(configDir, 'config.json'),
+  ];
   for (const flag of ['--netflow-port', '--sflow-port', '--ipfix-tcp-port', '--health-port', '--pg-port'])
     args.push(flag, '0');
   const child = spawn(process.execPath, [...args, ...(options.args ?? [])], {
@@ -50,6 +91,7 @@ export async function startServer(data: string, options: ServerOptions = {}): Pr
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => {
       done = true;
+      rmSync(configDir, { recursive: true, force: true });
       resolve({ code, signal });
     }),
   );
@@ -98,7 +140,10 @@ export async function postFlows(
   options: { gzip?: boolean; signal?: AbortSignal } = {},
 ): Promise<IngestResponse> {
   const text = typeof lines === 'string' ? lines : `${lines.join('\n')}\n`;
-  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-ndjson',
+    authorization: authHeader(tenant),
+  };
   let body: Uint8Array = Buffer.from(text);
   if (options.gzip) {
     body = gzipSync(body);

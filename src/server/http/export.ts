@@ -2,20 +2,22 @@ import { flowColumns } from '../../flow/schema.js';
 import type { StorageBackend } from '../../store/backend.js';
 import { jobColumnsToBatch } from '../../store/compact/to-batch.js';
 import { type Handler, HttpError } from './respond.js';
+import { requestTenant } from './tenant.js';
 
 const names = flowColumns.map((c) => c.name);
 const maxRows = 1_000_000;
 
 /**
- * GET /api/v1/flows?tenant=T&from=&to=: the stored flows of a time range as JSON lines, the same
- * shape POST takes — raw export for checks and debugging, not the query API (a later issue). A
+ * GET /api/v1/flows?from=&to=: the stored flows of a time range of the authenticated user's tenant
+ * as JSON lines, the same shape POST takes — raw export for checks and debugging; questions are
+ * asked with POST /api/v1/query. A
  * job that changed under the read (sealed or compacted meanwhile) restarts the read, so the answer
  * is one consistent picture.
  */
 export function exportFlows(store: Pick<StorageBackend, 'jobs' | 'read'>): Handler {
   return async (req, res) => {
     const params = req.url.searchParams;
-    const tenant = params.get('tenant') ?? 'default';
+    const tenant = requestTenant(req);
     const from = time(params.get('from'), 0, 'from');
     const to = time(params.get('to'), req.receivedAt + 86_400_000, 'to');
     const limit = Math.min(maxRows, Number(params.get('limit') ?? maxRows));

@@ -2,6 +2,7 @@ import type { FlowBatch } from '../../flow/batch.js';
 import { readBody } from './body.js';
 import { parseFlowLines } from './flow-lines.js';
 import { type Handler, HttpError, sendJson } from './respond.js';
+import { requestTenant } from './tenant.js';
 
 /** What the ingest endpoint needs of the server. */
 export interface IngestContext {
@@ -23,11 +24,10 @@ export function newIngestStats(): IngestStats {
   return { requests: 0, rows: 0, errors: {} };
 }
 
-const tenantPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 /**
- * POST /api/v1/flows?tenant=T: JSON lines in, `{"rows": n}` out once the rows are durable (the
- * store's append resolved: that response is the acknowledgement). See docs/ingest-api.md.
+ * POST /api/v1/flows: JSON lines in, `{"rows": n}` out once the rows are durable (the store's
+ * append resolved: that response is the acknowledgement), into the authenticated user's tenant.
+ * See docs/ingest-api.md.
  */
 export function ingestFlows(ctx: IngestContext): Handler {
   return async (req, res) => {
@@ -44,13 +44,7 @@ export function ingestFlows(ctx: IngestContext): Handler {
           {},
           { 'retry-after': '1' },
         );
-      const tenant = req.url.searchParams.get('tenant') ?? 'default';
-      if (!tenantPattern.test(tenant))
-        throw new HttpError(
-          400,
-          'bad_tenant',
-          `tenant ${JSON.stringify(tenant)}: expected 1-64 letters, digits, '.', '_' or '-'`,
-        );
+      const tenant = requestTenant(req);
       const body = await readBody(req.raw, ctx.maxBodyBytes);
       const flows = parseFlowLines(body.toString('utf8'), req.receivedAt);
       if (flows.length > 0) await append(ctx, tenant, flows);

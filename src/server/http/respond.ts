@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../auth/users.js';
 
 /** An error answered to an HTTP client: a status, a stable code, what to do, and extra fields. */
 export class HttpError extends Error {
@@ -39,6 +40,8 @@ export interface HttpRequest {
   readonly url: URL;
   /** When the request arrived (ms since the epoch). */
   readonly receivedAt: number;
+  /** Who sent it: set on every route that requires authentication (routes.ts). */
+  readonly principal?: Principal | undefined;
 }
 
 export type Handler = (req: HttpRequest, res: ServerResponse) => Promise<void> | void;

@@ -1,7 +1,13 @@
 import type { StorageBackend } from '../../store/backend.js';
+import type { Users } from '../auth/users.js';
+import { authenticate } from './auth.js';
 import { exportFlows } from './export.js';
 import { type IngestContext, ingestFlows } from './ingest.js';
+import { serveOpenApi } from './openapi.js';
+import type { RouteDoc } from './openapi-types.js';
+import { type QueryContext, queryHandler } from './query.js';
 import { type Handler, HttpError } from './respond.js';
+import { exportDoc, ingestDoc, openApiDoc, queryDoc, statusDoc } from './route-docs.js';
 import { serveStatus } from './status.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -10,22 +16,49 @@ export interface Route {
   readonly method: Method;
   /** Exact path, e.g. /api/v1/flows. */
   readonly path: string;
+  /** 'user': the request must carry a configured user's credentials (HTTP Basic or Bearer). */
+  readonly auth: 'user' | 'none';
+  /** Its OpenAPI description (GET /api/v1/openapi.json is built from these). */
+  readonly doc: RouteDoc;
   readonly handler: Handler;
 }
 
 export interface ApiContext {
   readonly ingest: IngestContext;
+  readonly query: QueryContext;
   readonly store: Pick<StorageBackend, 'jobs' | 'read'>;
+  readonly users: Users;
   readonly status: () => unknown;
+  /** The server's version, in the OpenAPI document. */
+  readonly version: string;
 }
 
 /** Every route of the HTTP API: one line each. */
 export function apiRoutes(ctx: ApiContext): Route[] {
-  return [
-    { method: 'POST', path: '/api/v1/flows', handler: ingestFlows(ctx.ingest) },
-    { method: 'GET', path: '/api/v1/flows', handler: whenReady(ctx, exportFlows(ctx.store)) },
-    { method: 'GET', path: '/api/v1/status', handler: serveStatus(ctx.status) },
+  const routes: Route[] = [
+    route('POST', '/api/v1/query', 'user', queryDoc, whenReady(ctx, queryHandler(ctx.query))),
+    route('POST', '/api/v1/flows', 'user', ingestDoc, ingestFlows(ctx.ingest)),
+    route('GET', '/api/v1/flows', 'user', exportDoc, whenReady(ctx, exportFlows(ctx.store))),
+    route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status)),
+    route(
+      'GET',
+      '/api/v1/openapi.json',
+      'none',
+      openApiDoc,
+      serveOpenApi(() => routes, ctx.version),
+    ),
   ];
+  return routes.map((r) => (r.auth === 'user' ? { ...r, handler: authenticated(ctx.users, r.handler) } : r));
+}
+
+function route(method: Method, path: string, auth: Route['auth'], doc: RouteDoc, handler: Handler): Route {
+  return { method, path, auth, doc, handler };
+}
+
+/** Checks the credentials first (401 before anything else), then runs the handler as that user. */
+function authenticated(users: Users, handler: Handler): Handler {
+  return (req, res) =>
+    handler({ ...req, principal: authenticate(req.raw.headers.authorization, users) }, res);
 }
 
 /** 503 until the store has started (its WAL replayed), for routes that read it. */

@@ -1,0 +1,64 @@
+import type { TestContext } from 'node:test';
+import type { QueryEngine } from '../../src/query/api.js';
+import { Users } from '../../src/server/auth/users.js';
+import { newIngestStats } from '../../src/server/http/ingest.js';
+import { newQueryStats, type QueryStats } from '../../src/server/http/query.js';
+import { apiRoutes, type Route } from '../../src/server/http/routes.js';
+import { createHttpServer } from '../../src/server/http.js';
+import type { EmbeddedStore } from '../../src/store/store.js';
+import { freeTcpPort } from './peers.js';
+import { tempStoreDir, testStore } from './store-setup.js';
+
+/** The users of the REST tests: two tenants, and a token for one of them. */
+export const restUsers = {
+  users: [
+    { name: 'flowlens', password: 'flowlens', tenant: 'default' },
+    { name: 'noc', password: 's3cret:with:colons', tenant: 'acme' },
+  ],
+  tokens: [{ token: 'tok-0123456789abcdef', user: 'noc' }],
+};
+
+export const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+export interface RestServer {
+  readonly url: string;
+  readonly routes: readonly Route[];
+  readonly store: EmbeddedStore;
+  readonly queryStats: QueryStats;
+  readonly log: string[];
+}
+
+/**
+ * The HTTP API in this process, over a real store in a temporary directory and the given engine
+ * (or one made over that store).
+ */
+export async function startRestServer(
+  t: TestContext,
+  engineOrFactory: QueryEngine | ((store: EmbeddedStore) => QueryEngine),
+): Promise<RestServer> {
+  const store = testStore(tempStoreDir(t));
+  await store.start();
+  t.after(() => store.stop());
+  const engine = typeof engineOrFactory === 'function' ? engineOrFactory(store) : engineOrFactory;
+  const queryStats = newQueryStats();
+  const log: string[] = [];
+  const routes = apiRoutes({
+    store,
+    users: new Users(restUsers.users, restUsers.tokens),
+    version: '0.0.0-test',
+    ingest: {
+      phase: () => 'ready',
+      append: (tenant, flows) => store.append(tenant, flows),
+      maxBodyBytes: 1 << 20,
+      stats: newIngestStats(),
+    },
+    query: { engine, maxBodyBytes: 1 << 20, stats: queryStats, log: (line) => log.push(line) },
+    status: () => ({ phase: 'ready', query: queryStats }),
+  });
+  const port = await freeTcpPort();
+  const http = createHttpServer({ routes, log: (line) => log.push(line) }, { port, listen: '127.0.0.1' });
+  await http.start();
+  t.after(() => http.stop(100));
+  return { url: `http://127.0.0.1:${port}`, routes, store, queryStats, log };
+}
