@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { commands } from './commands.js';
+import { trackActiveHandles } from './debug-handles.js';
 
 const usage = `flowlens — network flow collector and observability platform
 
@@ -32,9 +33,12 @@ async function main(argv: string[]): Promise<number> {
   return (await cmd.load()).run(rest);
 }
 
+const reportHandles = process.env.FLOWLENS_DEBUG_HANDLES === '1' ? trackActiveHandles() : undefined;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    reportHandles?.();
   },
   (err: unknown) => {
     process.stderr.write(`flowlens: ${err instanceof Error ? err.message : String(err)}\n`);

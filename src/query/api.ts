@@ -58,8 +58,13 @@ export interface QueryOptions {
 
 /** What a statement would return, without running it (extended protocol Describe). */
 export interface StatementDescription {
-  /** Empty for statements that return no rows (SET, BEGIN, …). */
+  /** Empty for statements that return no rows (SET, BEGIN, …), and for a SELECT of no columns. */
   readonly fields: readonly Field[];
+  /**
+   * True for statements without a result (SET, BEGIN, …): Describe answers NoData. Otherwise the
+   * statement returns rows, possibly of no columns (`SELECT FROM t`), described by `fields`.
+   */
+  readonly noData?: boolean | undefined;
   /** The type of each $n, inferred from where it is used when the client did not say. */
   readonly paramTypes: readonly SqlType[];
 }

@@ -63,7 +63,7 @@ export function describeCompat(stmt: unknown, context: CompatContext): Statement
     case 'TransactionStmt':
     case 'DiscardStmt':
     case 'DeallocateStmt':
-      return { fields: [], paramTypes };
+      return { fields: [], paramTypes, noData: true };
     case 'VariableShowStmt':
       return { fields: answerShow(body.name as string, context.session).fields, paramTypes };
     case 'SelectStmt': {

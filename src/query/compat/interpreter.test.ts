@@ -62,7 +62,7 @@ test('subqueries: IN, EXISTS, scalar, ARRAY; a scalar subquery of two rows is 21
   );
   assert.throws(
     () => run('select (select relname from pg_class)'),
-    (e: QueryError) => String(e.code) === '21000',
+    (e: QueryError) => e.code === '21000',
   );
 });
 
@@ -128,4 +128,27 @@ test('describeCompat gives the fields answerCompat returns, without running SET'
     assert.deepEqual(described.fields, answered.fields);
   }
   assert.equal(session.settings.size, 0);
+});
+
+test('positions out of range are 42P10, a negative LIMIT 2201W and OFFSET 2201X, as in PostgreSQL', () => {
+  // PostgreSQL: findTargetlistEntrySQL92 (invalid_column_reference) and nodeLimit.c
+  // (invalid_row_count_in_limit_clause, invalid_row_count_in_result_offset_clause).
+  const cases: [string, string, RegExp][] = [
+    ['select relname from pg_class order by 2', '42P10', /^ORDER BY position 2 is not in select list$/],
+    [
+      'select relkind, count(*) from pg_class group by 3',
+      '42P10',
+      /^GROUP BY position 3 is not in select list$/,
+    ],
+    ['select relname from pg_class limit -1', '2201W', /^LIMIT must not be negative$/],
+    ['select relname from pg_class offset -1', '2201X', /^OFFSET must not be negative$/],
+    ["select 'a' ~ '('", '2201B', /^invalid regular expression/],
+    ['select $3::text', '42P02', /^there is no parameter \$3$/],
+  ];
+  for (const [sql, code, message] of cases)
+    assert.throws(
+      () => run(sql),
+      (e: QueryError) => e.code === code && message.test(e.message),
+      sql,
+    );
 });

@@ -58,7 +58,7 @@ test('SET refuses what PostgreSQL refuses and what flowlens cannot honour', () =
   const s = newSession();
   assert.throws(
     () => run('set server_version = 1', s),
-    (e: QueryError) => String(e.code) === '55P02',
+    (e: QueryError) => e.code === '55P02',
   );
   assert.throws(
     () => run('set extra_float_digits = 9', s),
@@ -78,7 +78,7 @@ test('SET refuses what PostgreSQL refuses and what flowlens cannot honour', () =
   );
   assert.throws(
     () => run('set session authorization bob', s),
-    (e: QueryError) => String(e.code) === '42501',
+    (e: QueryError) => e.code === '42501',
   );
 });
 

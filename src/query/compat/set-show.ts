@@ -3,7 +3,7 @@ import { QueryError, SqlState } from '../errors.js';
 import { formatDuration, parseDuration, settingDef, settingDefs, settingValue } from './settings.js';
 import type { Node } from './sql/ast.js';
 import { constValue } from './sql/ast.js';
-import { parseBool, pgError, quoteIdent } from './sql/values.js';
+import { parseBool, quoteIdent } from './sql/values.js';
 
 const done = (command: string): QueryResult => ({ fields: [], rows: [], command });
 
@@ -79,9 +79,13 @@ function normalized(name: string, value: string): string {
 export function setSetting(session: QuerySession, name: string, value: string | undefined): void {
   const key = name.toLowerCase();
   const def = settingDef(key);
-  if (def?.context === 'internal') throw pgError('55P02', `parameter "${def.name}" cannot be changed`);
+  if (def?.context === 'internal')
+    throw new QueryError(SqlState.cantChangeRuntimeParam, `parameter "${def.name}" cannot be changed`);
   if (key === 'session_authorization' || key === 'role')
-    throw pgError('42501', `permission denied to set ${key === 'role' ? 'role' : 'session authorization'}`);
+    throw new QueryError(
+      SqlState.insufficientPrivilege,
+      `permission denied to set ${key === 'role' ? 'role' : 'session authorization'}`,
+    );
   if (value === undefined) session.settings.delete(key);
   else session.settings.set(key, normalized(key, value));
 }

@@ -66,9 +66,10 @@ test('grouping errors (42803)', () => {
   );
   assertError('SELECT 1 FROM all_devices WHERE count(*) > 1', '42803', 'count', /not allowed in WHERE/);
   assertError('SELECT sum(count(*)) FROM all_devices', '42803', 'count', /cannot be nested/);
+  // PostgreSQL (parse_clause.c, addTargetToSortList) raises this one as invalid_column_reference.
   assertError(
     'SELECT DISTINCT src_as FROM all_devices ORDER BY protocol',
-    '42803',
+    '42P10',
     'protocol',
     /SELECT DISTINCT/,
   );
@@ -106,11 +107,19 @@ test('bad literals (22P02) and out-of-range values', () => {
 });
 
 test('ORDER BY and LIMIT errors', () => {
+  // PostgreSQL's findTargetlistEntrySQL92: a position out of range is 42P10
+  // (invalid_column_reference), pointing at the number.
   assertError(
     'SELECT 1 FROM all_devices ORDER BY 5',
-    '42703',
+    '42P10',
     '5',
     /ORDER BY position 5 is not in select list/,
+  );
+  assertError(
+    'SELECT src_as, count(*) FROM all_devices GROUP BY 3',
+    '42P10',
+    '3',
+    /GROUP BY position 3 is not in select list/,
   );
   assertError(
     'SELECT protocol AS a, src_as AS a FROM all_devices ORDER BY a',
@@ -118,7 +127,10 @@ test('ORDER BY and LIMIT errors', () => {
     61,
     /^ORDER BY "a" is ambiguous$/,
   );
-  assertError('SELECT 1 FROM all_devices LIMIT -1', '22023', '-1', /LIMIT must not be negative/);
+  // PostgreSQL's nodeLimit.c: 2201W (invalid_row_count_in_limit_clause) for LIMIT, 2201X
+  // (invalid_row_count_in_result_offset_clause) for OFFSET.
+  assertError('SELECT 1 FROM all_devices LIMIT -1', '2201W', '-1', /^LIMIT must not be negative$/);
+  assertError('SELECT 1 FROM all_devices OFFSET -2', '2201X', '-2', /^OFFSET must not be negative$/);
   assertError(
     "SELECT count(*) FROM all_devices GROUP BY 'a'",
     '42601',
@@ -131,8 +143,19 @@ test('ORDER BY and LIMIT errors', () => {
     "'a'",
     /non-integer constant in ORDER BY/,
   );
-  // PostgreSQL: 42P10 "argument of LIMIT must not contain variables".
-  assertError('SELECT src_as FROM all_devices LIMIT src_as', '0A000', 38, /LIMIT must be a constant/);
+  // PostgreSQL's checkExprIsVarFree: 42P10, at the first column the argument mentions.
+  assertError(
+    'SELECT src_as FROM all_devices LIMIT src_as',
+    '42P10',
+    38,
+    /^argument of LIMIT must not contain variables$/,
+  );
+  assertError(
+    'SELECT src_as FROM all_devices OFFSET 1 + dst_as',
+    '42P10',
+    'dst_as',
+    /^argument of OFFSET must not contain variables$/,
+  );
 });
 
 test('unsupported constructs (0A000) name themselves', () => {
@@ -161,7 +184,7 @@ test('unsupported constructs (0A000) name themselves', () => {
 });
 
 test('defensive limits: deep nesting and huge IN lists are 54001, never a crash', () => {
-  // (Parentheses alone do not nest: the parser drops them.)
+  // (Function calls nest in the parsed tree too; bare parentheses only count on the text.)
   const deep = `SELECT ${'abs('.repeat(300)}1${')'.repeat(300)}`;
   const deepErr = planError(deep);
   assert.equal(deepErr.code, '54001');

@@ -7,12 +7,10 @@ import { castTo, coerceAll, commonType, requireBool, resolveUnknown, settle } fr
 import type { ExprContext } from './context.js';
 import { analyzeFunction } from './functions.js';
 import { constant, type Ir } from './ir.js';
+import { maxNesting, tooDeepMessage } from './nesting.js';
 import { unifyForComparison } from './operators.js';
 import { resolveTypeName } from './typenames.js';
 import { isOrderable } from './types.js';
-
-/** Past this depth an expression is refused (54001) rather than risk the stack. */
-export const maxExpressionDepth = 200;
 
 /** Analyses one sub-expression, one level deeper (optionally in another context). */
 export type Analyze = (node: unknown, cx?: ExprContext) => Ir;
@@ -20,12 +18,9 @@ export type Analyze = (node: unknown, cx?: ExprContext) => Ir;
 /** Turns an expression node of libpg-query's AST into folded, typed IR. */
 export function analyzeExpr(node: unknown, cx: ExprContext, depth = 0): Ir {
   const loc = location(node);
-  if (depth > maxExpressionDepth) {
-    throw cx.site.at(
-      SqlState.statementTooComplex,
-      `expression is too deeply nested (more than ${maxExpressionDepth} levels)`,
-      loc,
-    );
+  // Past maxNesting an expression is refused (54001) rather than risk the stack.
+  if (depth > maxNesting) {
+    throw cx.site.at(SqlState.statementTooComplex, tooDeepMessage, loc);
   }
   const sub: Analyze = (n, c) => analyzeExpr(n, c ?? cx, depth + 1);
   const body: Fields = nodeBody(node);
@@ -134,8 +129,9 @@ function literal(body: Fields, cx: ExprContext, loc: number): Ir {
   if (body.fval !== undefined) {
     const text = (body.fval as { fval?: string }).fval ?? '0';
     const value = Number(text);
-    // An integer too large for int4 is int8 when it fits, as PostgreSQL types it.
-    const integral = /^-?\d+$/.test(text) && Math.abs(value) <= 2 ** 63;
+    // An integer too large for int4 is int8 when it fits, as PostgreSQL types it (by its text:
+    // 2^63 rounds to the same double as 2^63 - 1).
+    const integral = /^-?\d+$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n;
     return constant(integral ? 'int8' : 'numeric', value, loc);
   }
   throw cx.site.at(SqlState.featureNotSupported, 'bit string literals are not supported', loc);

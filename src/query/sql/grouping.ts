@@ -17,7 +17,7 @@ export function perGroup(e: Ir, keys: readonly Ir[], site: ErrorSite, distinct: 
     case 'column':
       if (distinct) {
         throw site.at(
-          SqlState.groupingError,
+          SqlState.invalidColumnReference,
           'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
           e.loc,
         );

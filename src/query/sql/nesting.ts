@@ -6,6 +6,15 @@
  * CASE's WHEN/THEN/ELSE and clause keywords reset the chain because the parser keeps those flat.
  */
 
+/**
+ * The deepest expression nesting flowlens accepts (docs/query.md, "Errors"); deeper is 54001 with
+ * tooDeepMessage, whether the estimate on the text or the analysis of the parsed expression finds it.
+ * Parentheses count on the text, as does every chained operator.
+ */
+export const maxNesting = 200;
+
+export const tooDeepMessage = `statement is too complex: expressions are nested more than ${maxNesting} levels deep`;
+
 const OPERATOR = 1;
 const WORD = 2;
 const DIGIT = 3;

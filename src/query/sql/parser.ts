@@ -1,6 +1,6 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { QueryError, SqlState } from '../errors.js';
-import { nestingEstimate } from './nesting.js';
+import { maxNesting, nestingEstimate, tooDeepMessage } from './nesting.js';
 import { stringIndex } from './positions.js';
 
 export interface ParsedStatement {
@@ -12,9 +12,6 @@ export interface ParsedStatement {
    */
   readonly text: string;
 }
-
-/** Past this estimated depth libpg-query's WebAssembly stack overflows (measured near 7 000). */
-const maxParserNesting = 1000;
 
 let loaded: Promise<void> | undefined;
 
@@ -46,11 +43,9 @@ export function parseStatements(sql: string): ParsedStatement[] {
 
 function parseRaw(sql: string): RawStmt[] {
   if (sql.trim() === '') return [];
-  if (sql.length > maxParserNesting && nestingEstimate(sql) > maxParserNesting) {
-    throw new QueryError(
-      SqlState.statementTooComplex,
-      `statement is too complex: expressions are nested more than ${maxParserNesting} levels deep`,
-    );
+  // Checked before parsing: libpg-query's WebAssembly stack overflows near 7 000 levels.
+  if (sql.length > maxNesting && nestingEstimate(sql) > maxNesting) {
+    throw new QueryError(SqlState.statementTooComplex, tooDeepMessage);
   }
   try {
     return (parseSync(sql).stmts ?? []) as RawStmt[];

@@ -92,7 +92,7 @@ function byPosition(
   const target = targets[n - 1];
   if (target === undefined) {
     throw cx.site.at(
-      SqlState.undefinedColumn,
+      SqlState.invalidColumnReference,
       `${clause} position ${n} is not in select list`,
       location(node),
     );

@@ -2,9 +2,9 @@ import { asQueryError } from '../../query/errors.js';
 import { ProtocolError } from './frame-reader.js';
 import type { WireWriter } from './wire-writer.js';
 
-/** What an ErrorResponse carries (field letters as in PostgreSQL's protocol docs). */
+/** What an ErrorResponse (or a WARNING's NoticeResponse) carries (field letters as in PostgreSQL's protocol docs). */
 export interface WireError {
-  readonly severity: 'ERROR' | 'FATAL';
+  readonly severity: 'ERROR' | 'FATAL' | 'WARNING';
   /** SQLSTATE. */
   readonly code: string;
   readonly message: string;
@@ -61,7 +61,15 @@ export class WireErrorThrown extends Error {
 }
 
 export function errorResponse(w: WireWriter, e: WireError): void {
-  w.begin('E');
+  fieldsMessage(w, 'E', e);
+}
+
+export function noticeResponse(w: WireWriter, e: WireError): void {
+  fieldsMessage(w, 'N', e);
+}
+
+function fieldsMessage(w: WireWriter, type: 'E' | 'N', e: WireError): void {
+  w.begin(type);
   w.int8(0x53).cstr(e.severity); // S
   w.int8(0x56).cstr(e.severity); // V
   w.int8(0x43).cstr(e.code); // C

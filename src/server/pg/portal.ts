@@ -27,9 +27,10 @@ export function pageTag(tag: string, sent: number): string {
   return tag.startsWith('SELECT') ? `SELECT ${sent}` : tag;
 }
 
-/** Transaction status after a command, from its tag (BEGIN/COMMIT are no-ops, but clients track them). */
-export function statusAfter(current: 'I' | 'T', tag: string): 'I' | 'T' {
-  if (tag === 'BEGIN' || tag === 'START TRANSACTION') return 'T';
-  if (tag === 'COMMIT' || tag === 'ROLLBACK') return 'I';
-  return current;
+/**
+ * Whether a result is rows (RowDescription, even of no columns: `SELECT FROM t`) rather than a
+ * command's completion alone (SET, BEGIN, … : NoData when described).
+ */
+export function returnsRows(result: QueryResult): boolean {
+  return result.fields.length > 0 || /^(SELECT|SHOW)\b/.test(result.command);
 }

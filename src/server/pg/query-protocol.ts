@@ -1,5 +1,4 @@
 import type { QueryEngine, QueryResult, QuerySession } from '../../query/api.js';
-import { pgTypesByOid } from '../../query/compat/pg-types.js';
 import { reportedSettings } from '../../query/compat/settings.js';
 import type { SqlType } from '../../query/sql-types.js';
 import { sqlTypeOid } from '../../query/sql-types.js';
@@ -10,11 +9,19 @@ import {
   parameterStatus,
   readyForQuery,
 } from './backend-messages.js';
-import { binaryParamToText } from './binary-in.js';
-import { errorResponse, toWireError, WireErrorThrown, WireState, wireError } from './error-response.js';
-import { type FrontendMessage, formatAt } from './frontend-messages.js';
-import { type Portal, type PreparedStatement, pageTag, statusAfter } from './portal.js';
+import { paramSqlTypes, paramsAsText } from './bind-params.js';
+import {
+  errorResponse,
+  noticeResponse,
+  toWireError,
+  WireErrorThrown,
+  WireState,
+  wireError,
+} from './error-response.js';
+import type { FrontendMessage } from './frontend-messages.js';
+import { type Portal, type PreparedStatement, pageTag, returnsRows } from './portal.js';
 import { resultShape, rowDescription, sendRows } from './result-out.js';
+import { TransactionBlock } from './transaction-block.js';
 import type { WireSocket } from './wire-socket.js';
 
 /**
@@ -26,7 +33,7 @@ export class QueryProtocol {
   private readonly statements = new Map<string, PreparedStatement>();
   private readonly portals = new Map<string, Portal>();
   private skipUntilSync = false;
-  private status: 'I' | 'T' = 'I';
+  private readonly tx = new TransactionBlock();
   private running: AbortController | undefined;
   private readonly reported = new Map<string, string>();
 
@@ -49,7 +56,7 @@ export class QueryProtocol {
     if (msg.kind === 'terminate') return false;
     if (msg.kind === 'sync') {
       this.skipUntilSync = false;
-      if (this.status === 'I') this.portals.clear();
+      if (this.tx.status === 'I') this.portals.clear();
       this.ready();
       return true;
     }
@@ -68,6 +75,7 @@ export class QueryProtocol {
       const error = toWireError(err);
       if (error.severity === 'FATAL') throw err;
       errorResponse(this.ws.writer, error);
+      this.tx.failed();
       this.skipUntilSync = true;
     }
     return true;
@@ -77,6 +85,7 @@ export class QueryProtocol {
   malformed(type: number, err: Error): void {
     if (this.skipUntilSync && type !== 0x53) return;
     errorResponse(this.ws.writer, toWireError(err));
+    this.tx.failed();
     if (type === 0x51) this.ready();
     else if (type === 0x53) {
       this.skipUntilSync = false;
@@ -85,7 +94,7 @@ export class QueryProtocol {
   }
 
   private ready(): void {
-    readyForQuery(this.ws.writer, this.status);
+    readyForQuery(this.ws.writer, this.tx.status);
     this.ws.writer.flush();
   }
 
@@ -96,15 +105,17 @@ export class QueryProtocol {
       const statements = this.engine.split(sql);
       if (statements.length === 0) empty(this.ws.writer, 'I');
       for (const statement of statements) {
+        await this.tx.admit(statement);
         const result = await this.run(statement);
         const shape = resultShape(result.fields, []);
-        // A SELECT of no columns (`SELECT;`) still has rows: PostgreSQL describes them (0 fields).
-        if (shape.fields.length > 0 || result.rows.length > 0) rowDescription(this.ws.writer, shape);
+        // A SELECT of no columns (`SELECT FROM t`) is described all the same (0 fields), as in PostgreSQL.
+        if (returnsRows(result)) rowDescription(this.ws.writer, shape);
         await sendRows(this.ws.writer, shape, result.rows, 0, result.rows.length, () => this.ws.isClosed);
-        this.complete(result.command);
+        await this.complete(statement, result.command);
       }
     } catch (err) {
       errorResponse(this.ws.writer, toWireError(err));
+      this.tx.failed();
     }
     this.ready();
   }
@@ -123,6 +134,7 @@ export class QueryProtocol {
         const parts = this.engine.split(msg.sql);
         if (parts.length > 1)
           throw thrown(WireState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+        if (parts.length === 1) await this.tx.admit(parts[0]!);
         this.statements.set(msg.name, {
           sql: parts[0] ?? '',
           empty: parts.length === 0,
@@ -140,7 +152,8 @@ export class QueryProtocol {
             WireState.protocolViolation,
             `bind message has ${msg.paramFormats.length} parameter formats but ${msg.params.length} parameters`,
           );
-        const params = await this.paramsAsText(statement, msg.params, msg.paramFormats);
+        if (!statement.empty) await this.tx.admit(statement.sql);
+        const params = await paramsAsText(this.engine, this.session, statement, msg.params, msg.paramFormats);
         this.portals.set(msg.portal, { statement, params, resultFormats: msg.resultFormats, sent: 0 });
         empty(w, '2');
         return;
@@ -148,9 +161,11 @@ export class QueryProtocol {
       case 'describe':
         if (msg.target === 'S') await this.describeStatement(this.statement(msg.name));
         else {
-          const portal = await this.executed(this.portal(msg.name));
-          if (portal.shape === undefined || portal.shape.fields.length === 0) empty(w, 'n');
-          else rowDescription(w, portal.shape);
+          const named = this.portal(msg.name);
+          if (!named.statement.empty) await this.tx.admit(named.statement.sql);
+          const portal = await this.executed(named);
+          if (portal.result === undefined || !returnsRows(portal.result)) empty(w, 'n');
+          else rowDescription(w, portal.shape!);
         }
         return;
       case 'execute':
@@ -174,9 +189,12 @@ export class QueryProtocol {
       return;
     }
     const description = await this.engine.describe(this.session, statement.sql, paramSqlTypes(statement));
+    // A failed block describes only statements without a result (PostgreSQL needs the catalog for the rest).
+    if (description.noData !== true) await this.tx.admit(statement.sql);
     const oids = description.paramTypes.map((type, i) => statement.paramOids[i] || sqlTypeOid[type]);
     parameterDescription(w, oids);
-    if (description.fields.length === 0) empty(w, 'n');
+    // NoData only for statements without a result; a SELECT of no columns has a RowDescription of 0 fields.
+    if (description.noData === true) empty(w, 'n');
     else rowDescription(w, resultShape(description.fields, []));
   }
 
@@ -186,6 +204,7 @@ export class QueryProtocol {
       empty(w, 'I');
       return;
     }
+    await this.tx.admit(portal.statement.sql);
     await this.executed(portal);
     const { result, shape } = portal as Required<Portal>;
     const total = result.rows.length;
@@ -193,7 +212,11 @@ export class QueryProtocol {
     const from = portal.sent;
     portal.sent = await sendRows(w, shape, result.rows, from, end, () => this.ws.isClosed);
     if (portal.sent < total) empty(w, 's');
-    else this.complete(from === 0 && end === total ? result.command : pageTag(result.command, end - from));
+    else
+      await this.complete(
+        portal.statement.sql,
+        from === 0 && end === total ? result.command : pageTag(result.command, end - from),
+      );
   }
 
   /** Runs the portal's statement the first time it is described or executed. */
@@ -225,9 +248,10 @@ export class QueryProtocol {
     }
   }
 
-  private complete(tag: string): void {
+  private async complete(sql: string, command: string): Promise<void> {
+    const { tag, warning } = await this.tx.completed(sql, command);
+    if (warning !== undefined) noticeResponse(this.ws.writer, warning);
     commandComplete(this.ws.writer, tag);
-    this.status = statusAfter(this.status, tag);
     // SQL-level DEALLOCATE ALL / DISCARD ALL drop protocol-level statements too, as in PostgreSQL.
     if (tag === 'DEALLOCATE ALL' || tag === 'DISCARD ALL') this.statements.clear();
     for (const [name, value] of reportedSettings(this.session)) {
@@ -235,24 +259,6 @@ export class QueryProtocol {
       this.reported.set(name, value);
       parameterStatus(this.ws.writer, name, value);
     }
-  }
-
-  private async paramsAsText(
-    statement: PreparedStatement,
-    params: readonly (Buffer | null)[],
-    formats: readonly (0 | 1)[],
-  ): Promise<(string | null)[]> {
-    let oids = statement.paramOids;
-    const binaryUntyped = params.some((p, i) => p !== null && formatAt(formats, i) === 1 && !(oids[i] ?? 0));
-    if (binaryUntyped && !statement.empty) {
-      const description = await this.engine.describe(this.session, statement.sql, paramSqlTypes(statement));
-      oids = description.paramTypes.map((type, i) => statement.paramOids[i] || sqlTypeOid[type]);
-    }
-    return params.map((p, i) => {
-      if (p === null) return null;
-      if (formatAt(formats, i) === 0) return p.toString('utf8');
-      return binaryParamToText(p, oids[i] ?? 0, i);
-    });
   }
 
   private statement(name: string): PreparedStatement {
@@ -274,12 +280,6 @@ export class QueryProtocol {
       name === '' ? 'unnamed portal does not exist' : `portal "${name}" does not exist`,
     );
   }
-}
-
-function paramSqlTypes(statement: PreparedStatement): SqlType[] {
-  return statement.paramOids.map((oid) =>
-    oid === 0 ? 'unknown' : (pgTypesByOid.get(oid)?.sql ?? 'unknown'),
-  );
 }
 
 function thrown(code: string, message: string): WireErrorThrown {

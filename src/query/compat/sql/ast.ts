@@ -26,14 +26,33 @@ export function baseName(list: readonly Node[] | undefined): string {
 }
 
 /** An A_Const's JavaScript value (numbers as numbers, strings as strings, NULL as null). */
-export function constValue(c: Node): null | boolean | number | string {
+export function constValue(c: Node): null | boolean | number | bigint | string {
   if (c.isnull) return null;
   if (c.ival !== undefined) return (c.ival.ival as number | undefined) ?? 0;
-  if (c.fval !== undefined) return Number(c.fval.fval);
+  if (c.fval !== undefined) {
+    // Integers stay exact: int8, or numeric past it.
+    const text = c.fval.fval as string;
+    if (!/^-?\d+$/.test(text)) return Number(text);
+    return Number.isSafeInteger(Number(text)) ? Number(text) : BigInt(text);
+  }
   if (c.sval !== undefined) return (c.sval.sval as string | undefined) ?? '';
   if (c.boolval !== undefined) return (c.boolval.boolval as boolean | undefined) ?? false;
   if (c.bsval !== undefined) return c.bsval.bsval as string;
   return null;
+}
+
+const int8Min = -(2n ** 63n);
+const int8Max = 2n ** 63n - 1n;
+
+/**
+ * A numeric literal's value when PostgreSQL reads it as an integer (int8): libpg-query delivers
+ * integers past int4 as Float nodes, and PostgreSQL decides by their text whether they fit int8
+ * (make_const in parse_node.c); past that, and with a fraction or exponent, they are numeric.
+ */
+export function integerLiteral(text: string | undefined): bigint | undefined {
+  if (text === undefined || !/^-?\d+$/.test(text)) return undefined;
+  const value = BigInt(text);
+  return value >= int8Min && value <= int8Max ? value : undefined;
 }
 
 /** Whether an A_Const is a typed-unknown string literal ('abc'), as opposed to a number. */

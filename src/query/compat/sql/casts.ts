@@ -25,9 +25,11 @@ export function castValue(value: CVal, from: PgType, to: PgType, catalog: Catalo
   }
   if (integerTypes.has(to.typname) || regTypes.has(to.typname)) {
     if (regTypes.has(to.typname) && typeof value === 'string') return regIn(value, to, catalog);
-    return toInteger(value, to);
+    return toInteger(value, from, to);
   }
   if (to.typname === 'float4' || to.typname === 'float8' || to.typname === 'numeric') {
+    // numeric keeps an integer exact (int8 past 2^53 stays a bigint).
+    if (typeof value === 'bigint' && to.typname === 'numeric') return value;
     if (typeof value === 'string') {
       const n = Number(value.trim());
       if (value.trim() === '' || Number.isNaN(n)) throw invalidInput(to.display, value);
@@ -49,15 +51,43 @@ export function castValue(value: CVal, from: PgType, to: PgType, catalog: Catalo
   return value;
 }
 
-function toInteger(value: Exclude<CVal, null>, to: PgType): CVal {
+/** Integer ranges PostgreSQL checks when a value becomes one of these types (22003 beyond). */
+const integerRanges: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  int2: [-32768n, 32767n],
+  int4: [-2147483648n, 2147483647n],
+  int8: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+function toInteger(value: Exclude<CVal, null>, from: PgType, to: PgType): CVal {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') return Math.round(value);
-  const text = String(value).trim();
-  if (!/^[+-]?\d+$/.test(text))
-    throw invalidInput(to.typname === 'int8' ? 'bigint' : to.display, String(value));
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : BigInt(text);
+  let n: bigint;
+  if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw outOfRange(to);
+    n = BigInt(roundToInteger(value, from));
+  } else {
+    const text = String(value).trim();
+    if (!/^[+-]?\d+$/.test(text)) throw invalidInput(to.display, String(value));
+    n = BigInt(text);
+  }
+  const range = integerRanges[to.typname];
+  if (range !== undefined && (n < range[0] || n > range[1])) throw outOfRange(to);
+  return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+}
+
+/** numeric rounds halves away from zero; float4 / float8 to the even neighbour (rint), as in PostgreSQL. */
+function roundToInteger(v: number, from: PgType): number {
+  if (Number.isInteger(v)) return v;
+  const away = Math.sign(v) * Math.round(Math.abs(v));
+  if (from.typname !== 'float4' && from.typname !== 'float8') return away;
+  const floor = Math.floor(v);
+  const diff = v - floor;
+  if (diff !== 0.5) return Math.round(v);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+function outOfRange(to: PgType): QueryError {
+  return new QueryError(SqlState.numericValueOutOfRange, `${to.display} out of range`);
 }
 
 /** The text output of a value of type `from`. */

@@ -2,12 +2,14 @@ import { QueryError, SqlState } from '../../errors.js';
 import type { CVal } from '../catalog/catalog.js';
 import { arrayOf, type PgType, pgType, pgTypeByAnyName, pgTypesByOid } from '../pg-types.js';
 import { aggregate, aggregateType } from './aggregates.js';
-import { baseName, constValue, type Node, names, tagOf } from './ast.js';
+import { baseName, constValue, integerLiteral, type Node, names, tagOf } from './ast.js';
 import { castValue } from './casts.js';
+import { commonType } from './common-type.js';
+import { caseExpr, coalesceExpr, conditionalType, minMaxExpr } from './conditionals.js';
 import { aggregateNames, functions } from './functions.js';
 import { anyOf, negate, operator, operatorType } from './operators.js';
 import { type EvalContext, position, resolveColumn, type Scope } from './scope.js';
-import { compare, equals, pgError, truth } from './values.js';
+import { truth } from './values.js';
 
 const bool = pgType('bool');
 const text = pgType('text');
@@ -26,7 +28,9 @@ export function evaluate(node: Node, scope: Scope, ctx: EvalContext): CVal {
     case 'ParamRef': {
       const i = (n.number as number) - 1;
       if (i < 0 || i >= ctx.params.length)
-        throw pgError('42P02', `there is no parameter $${i + 1}`, position(n.location));
+        throw new QueryError(SqlState.undefinedParameter, `there is no parameter $${i + 1}`, {
+          position: position(n.location),
+        });
       return ctx.params[i]!;
     }
     case 'TypeCast':
@@ -53,17 +57,9 @@ export function evaluate(node: Node, scope: Scope, ctx: EvalContext): CVal {
     case 'CaseExpr':
       return caseExpr(n, scope, ctx);
     case 'CoalesceExpr':
-      for (const arg of n.args as Node[]) {
-        const v = evaluate(arg, scope, ctx);
-        if (v !== null) return v;
-      }
-      return null;
-    case 'MinMaxExpr': {
-      const values = (n.args as Node[]).map((a) => evaluate(a, scope, ctx)).filter((v) => v !== null);
-      if (values.length === 0) return null;
-      const sign = n.op === 'IS_GREATEST' ? 1 : -1;
-      return values.reduce((best, v) => (compare(v, best) * sign > 0 ? v : best));
-    }
+      return coalesceExpr(n, scope, ctx);
+    case 'MinMaxExpr':
+      return minMaxExpr(n, scope, ctx);
     case 'SQLValueFunction':
       return sqlValueFunction(n.op as string, ctx);
     case 'A_ArrayExpr':
@@ -86,8 +82,9 @@ export function typeOf(node: Node, scope: Scope, ctx: EvalContext): PgType {
     case 'A_Const':
       if (n.isnull || n.sval !== undefined) return unknown;
       if (n.boolval !== undefined) return bool;
-      if (n.fval !== undefined) return pgType('numeric');
-      return Math.abs(Number(n.ival?.ival ?? 0)) > 0x7fffffff ? pgType('int8') : pgType('int4');
+      // Integers past int4 arrive as Float nodes: int8 while they fit, as PostgreSQL types them.
+      if (n.fval !== undefined) return pgType(integerLiteral(n.fval.fval) === undefined ? 'numeric' : 'int8');
+      return pgType('int4');
     case 'ColumnRef': {
       const { binding, index } = resolveColumn(names(n.fields), scope, n.location)!;
       return binding.columns[index]!.type;
@@ -111,16 +108,19 @@ export function typeOf(node: Node, scope: Scope, ctx: EvalContext): PgType {
       return fn.ret(argTypes);
     }
     case 'CaseExpr':
-      return firstKnown([...(n.args as Node[]).map((w) => w.CaseWhen.result), n.defresult], scope, ctx);
     case 'CoalesceExpr':
     case 'MinMaxExpr':
-      return firstKnown(n.args as Node[], scope, ctx);
+      return conditionalType(n, scope, ctx);
     case 'SQLValueFunction':
       return n.op === 'SVFOP_CURRENT_TIMESTAMP' || n.op === 'SVFOP_LOCALTIMESTAMP'
         ? pgType('timestamptz')
         : pgType('name');
     case 'A_ArrayExpr': {
-      const elem = firstKnown((n.elements ?? []) as Node[], scope, ctx);
+      const elements = (n.elements ?? []) as Node[];
+      const elem = commonType(
+        elements.map((e) => typeOf(e, scope, ctx)),
+        'ARRAY',
+      );
       return arrayOf(elem) ?? pgType('_text');
     }
     case 'A_Indirection': {
@@ -140,15 +140,6 @@ export function typeOf(node: Node, scope: Scope, ctx: EvalContext): PgType {
     default:
       return text;
   }
-}
-
-function firstKnown(nodes: readonly (Node | undefined)[], scope: Scope, ctx: EvalContext): PgType {
-  for (const node of nodes) {
-    if (node === undefined || node === null) continue;
-    const t = typeOf(node, scope, ctx);
-    if (t.oid !== unknown.oid) return t;
-  }
-  return text;
 }
 
 /** The type a TypeName names, with [] making it an array. */
@@ -197,19 +188,6 @@ function booleanTest(kind: string, v: boolean | null): boolean {
     default:
       return v !== null;
   }
-}
-
-function caseExpr(n: Node, scope: Scope, ctx: EvalContext): CVal {
-  const subject = n.arg === undefined ? undefined : evaluate(n.arg, scope, ctx);
-  for (const w of n.args as Node[]) {
-    const when = w.CaseWhen;
-    const hit =
-      subject === undefined
-        ? truth(evaluate(when.expr, scope, ctx)) === true
-        : equals(subject, evaluate(when.expr, scope, ctx)) === true;
-    if (hit) return evaluate(when.result, scope, ctx);
-  }
-  return n.defresult === undefined ? null : evaluate(n.defresult, scope, ctx);
 }
 
 function call(n: Node, scope: Scope, ctx: EvalContext): CVal {
@@ -290,7 +268,10 @@ function subLink(n: Node, scope: Scope, ctx: EvalContext): CVal {
       return result.rows.length > 0;
     case 'EXPR_SUBLINK':
       if (result.rows.length > 1)
-        throw pgError('21000', 'more than one row returned by a subquery used as an expression');
+        throw new QueryError(
+          SqlState.cardinalityViolation,
+          'more than one row returned by a subquery used as an expression',
+        );
       return result.rows[0]?.[0] ?? null;
     case 'ARRAY_SUBLINK':
       return result.rows.map((r) => r[0] ?? null);

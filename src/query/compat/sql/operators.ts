@@ -1,6 +1,7 @@
 import { QueryError, SqlState } from '../../errors.js';
 import type { CVal } from '../catalog/catalog.js';
 import { type PgType, pgType } from '../pg-types.js';
+import { arithmetic, arithmeticOps } from './arithmetic.js';
 import { baseName, type Node } from './ast.js';
 import { evaluate, typeOf } from './expr.js';
 import type { EvalContext, Scope } from './scope.js';
@@ -21,17 +22,24 @@ const comparisons: Record<string, (c: number) => boolean> = {
   '>=': (c) => c >= 0,
 };
 
+/** Each arithmetic node's result type, resolved once (it depends on the statement, not the row). */
+const resultTypes = new WeakMap<Node, PgType>();
+
 export function operator(n: Node, scope: Scope, ctx: EvalContext): CVal {
   const op = baseName(n.name);
   switch (n.kind as string) {
     case 'AEXPR_OP': {
-      if (n.lexpr === undefined) {
-        const v = evaluate(n.rexpr, scope, ctx);
-        if (v === null) return null;
-        if (op === '-') return typeof v === 'bigint' ? -v : -Number(v);
-        return v;
+      const left = n.lexpr === undefined ? 0 : evaluate(n.lexpr, scope, ctx);
+      const right = evaluate(n.rexpr, scope, ctx);
+      if (!arithmeticOps.has(op)) return binary(op, left, right);
+      if (left === null || right === null) return null;
+      if (n.lexpr === undefined && op === '+') return right;
+      let type = resultTypes.get(n);
+      if (type === undefined) {
+        type = operatorType(n, scope, ctx);
+        resultTypes.set(n, type);
       }
-      return binary(op, evaluate(n.lexpr, scope, ctx), evaluate(n.rexpr, scope, ctx));
+      return arithmetic(op, left, right, type);
     }
     case 'AEXPR_IN': {
       const left = evaluate(n.lexpr, scope, ctx);
@@ -122,12 +130,6 @@ function binary(op: string, a: CVal, b: CVal): CVal {
     case '!~~':
     case '!~~*':
       return !likeRegExp(String(b), op === '!~~*').test(String(a));
-    case '+':
-    case '-':
-    case '*':
-    case '/':
-    case '%':
-      return arithmetic(op, a, b);
     default:
       throw new QueryError(SqlState.undefinedFunction, `operator does not exist: ${op}`);
   }
@@ -135,27 +137,6 @@ function binary(op: string, a: CVal, b: CVal): CVal {
 
 function stringOf(v: Exclude<CVal, null>): string {
   return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);
-}
-
-function arithmetic(op: string, a: Exclude<CVal, null>, b: Exclude<CVal, null>): CVal {
-  const x = Number(a);
-  const y = Number(b);
-  const integers =
-    Number.isInteger(x) && Number.isInteger(y) && typeof a !== 'string' && typeof b !== 'string';
-  if ((op === '/' || op === '%') && y === 0)
-    throw new QueryError(SqlState.divisionByZero, 'division by zero');
-  switch (op) {
-    case '+':
-      return x + y;
-    case '-':
-      return x - y;
-    case '*':
-      return x * y;
-    case '/':
-      return integers ? Math.trunc(x / y) : x / y;
-    default:
-      return x % y;
-  }
 }
 
 export function operatorType(n: Node, scope: Scope, ctx: EvalContext): PgType {

@@ -125,7 +125,7 @@ function groupKeyNode(node: Node, targets: Target[]): Node {
     const target = targets[(n.ival.ival as number) - 1];
     if (target === undefined)
       throw new QueryError(
-        SqlState.invalidParameterValue,
+        SqlState.invalidColumnReference,
         `GROUP BY position ${n.ival.ival} is not in select list`,
       );
     return target.node;
@@ -185,7 +185,7 @@ function outputIndex(node: Node, columns: readonly Column[]): number | undefined
     const i = (n.ival.ival as number) - 1;
     if (i < 0 || i >= columns.length)
       throw new QueryError(
-        SqlState.invalidParameterValue,
+        SqlState.invalidColumnReference,
         `ORDER BY position ${i + 1} is not in select list`,
       );
     return i;
@@ -253,6 +253,10 @@ function limited(result: ResultSet, s: Node, ctx: EvalContext): ResultSet {
   const empty = { bindings: [] };
   const offset = s.limitOffset === undefined ? 0 : Number(evaluate(s.limitOffset, empty, ctx) ?? 0);
   const count = s.limitCount === undefined ? null : evaluate(s.limitCount, empty, ctx);
+  if (count !== null && Number(count) < 0)
+    throw new QueryError(SqlState.invalidRowCountInLimitClause, 'LIMIT must not be negative');
+  if (offset < 0)
+    throw new QueryError(SqlState.invalidRowCountInResultOffsetClause, 'OFFSET must not be negative');
   if (offset === 0 && count === null) return result;
   return {
     columns: result.columns,

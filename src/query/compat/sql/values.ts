@@ -1,11 +1,6 @@
 import { scanSync } from 'libpg-query';
-import { QueryError, SqlState, type SqlStateCode } from '../../errors.js';
+import { QueryError, SqlState } from '../../errors.js';
 import type { CVal } from '../catalog/catalog.js';
-
-/** A QueryError with a PostgreSQL SQLSTATE that errors.ts does not list by name (21000, 2201B, …). */
-export function pgError(code: string, message: string, position?: number): QueryError {
-  return new QueryError(code as SqlStateCode, message, { position });
-}
 
 export function invalidInput(type: string, text: string): QueryError {
   return new QueryError(
@@ -165,7 +160,10 @@ export function posixRegExp(pattern: string, caseInsensitive: boolean): RegExp {
     try {
       re = new RegExp(pattern, caseInsensitive ? 'i' : '');
     } catch (err) {
-      throw pgError('2201B', `invalid regular expression: ${(err as Error).message}`);
+      throw new QueryError(
+        SqlState.invalidRegularExpression,
+        `invalid regular expression: ${(err as Error).message}`,
+      );
     }
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(key, re);
