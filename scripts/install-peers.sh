@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, the real peers the tests run against (tshark, softflowd,
-# nfdump, pmacct, ...), when they are missing. Idempotent; needs root (CI and the dev machines are).
+# nfdump, pmacct, prometheus, victoria-metrics, ...), when they are missing. Idempotent; needs
+# root (CI and the dev machines are).
 # `install-peers.sh bench` also installs what the benchmarks run beside flowlens (ClickHouse).
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -20,6 +21,9 @@ declare -A peers=(
   [psql]=postgresql-client
   [pgbench]=postgresql-15
   [openssl]=openssl
+  [nc]=netcat-openbsd
+  [prometheus]=prometheus
+  [victoria-metrics]=victoria-metrics
 )
 if [ "${1:-}" = bench ]; then
   peers[clickhouse-server]=clickhouse-server

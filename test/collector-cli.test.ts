@@ -70,6 +70,9 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
     String(httpPort),
     '--pg-port',
     String(pgPort),
+    // The health socket's default port (10001) would clash with other tests' servers.
+    '--health-port',
+    '0',
     '--print',
   ]);
   t.after(() => server.child.kill('SIGKILL'));

@@ -6,6 +6,8 @@ import { DeviceStore } from '../ingest/device-store.js';
 import type { LogSink } from '../ingest/error-log.js';
 import { TemplateStore } from '../ingest/netflow/template-store.js';
 import { type FlowSink, JsonLinesSink } from '../ingest/sink.js';
+import { createOpenTsdbExporter } from '../metrics/opentsdb-exporter.js';
+import { Registry } from '../metrics/registry.js';
 import { Users } from '../server/auth/users.js';
 import { ConfigError, mergeConfig, parseConfigFile, type ServerConfig } from '../server/config.js';
 import { parseServerArgs, serverUsage } from '../server/config-flags.js';
@@ -15,6 +17,7 @@ import { newIngestStats } from '../server/http/ingest.js';
 import { newQueryStats } from '../server/http/query.js';
 import { apiRoutes } from '../server/http/routes.js';
 import { createHttpServer } from '../server/http.js';
+import { ServerOps } from '../server/ops.js';
 import { createPgServer, type PgServer } from '../server/pg/server.js';
 import { serverQueryEngine } from '../server/query-engine.js';
 import { storeConfigOf } from '../server/store-config.js';
@@ -115,12 +118,23 @@ export async function run(args: string[]): Promise<number> {
   const ingest = newIngestStats();
   const queryStats = newQueryStats();
   const engine = serverQueryEngine({ backend: store, config });
+  const metrics = serverMetrics(startedAt);
+  const opentsdb = createOpenTsdbExporter(
+    { registry: metrics, log },
+    { telnet: config.opentsdbTelnet, url: config.opentsdbUrl, intervalMs: config.metricsIntervalMs },
+  );
+  const ops = new ServerOps(
+    { phase: () => phase, pgSessions: () => pg?.sessions, collector, store, engine, users, log },
+    config,
+  );
   const http = createHttpServer(
     {
       log,
+      mounts: ops.mounts,
       routes: apiRoutes({
         store,
         users,
+        metrics,
         version: version(),
         ingest: { phase: () => phase, append: (t, f) => store.append(t, f), maxBodyBytes, stats: ingest },
         query: { engine, maxBodyBytes: maxQueryBodyBytes, stats: queryStats, log },
@@ -154,6 +168,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     // HTTP first, so that clients get 503 (not a refused connection) while the WAL replays.
     await http.start();
+    opentsdb.start();
+    await ops.start();
     log(`data directory ${data}`);
     await store.start();
     // After the store: a query never meets a store that is still replaying its WAL.
@@ -166,6 +182,8 @@ export async function run(args: string[]): Promise<number> {
     await Promise.allSettled([
       pg?.stop(),
       http.stop(),
+      ops.stop(),
+      opentsdb.stop(),
       demo?.stop(),
       collector.stop(),
       engine.stop(),
@@ -176,6 +194,8 @@ export async function run(args: string[]): Promise<number> {
   const listeners = collector.describeListeners();
   log(listeners.length === 0 ? 'no flow listeners (every port is 0)' : `listening: ${listeners.join(', ')}`);
   log(`http API: ${http.describe() ?? 'disabled (port 0)'}`);
+  log(`metrics: GET /metrics on the HTTP API; OpenTSDB push ${opentsdb.describe()}`);
+  log(ops.describe());
   log(
     pg === undefined
       ? 'postgres: disabled (port 0)'
@@ -200,8 +220,10 @@ export async function run(args: string[]): Promise<number> {
   log(`${signal}: stopping`);
   await demo?.stop();
   // The frontends first (their running queries are aborted), then the workers, then the store.
-  await Promise.all([collector.stop(), pg?.stop(), http.stop()]);
+  await Promise.all([collector.stop(), pg?.stop(), http.stop(), ops.stop()]);
   await engine.stop();
+  // A last push of the final counts, bounded in time when the receiver is down.
+  await opentsdb.stop();
   try {
     await store.stop();
   } catch (err) {
@@ -215,6 +237,22 @@ export async function run(args: string[]): Promise<number> {
       `${storeSink.stats.storedFlows + ingest.rows} flows stored`,
   );
   return 0;
+}
+
+/** The process's registry, with what every server exposes from the start (docs/metrics.md). */
+function serverMetrics(startedAt: number): Registry {
+  const metrics = new Registry();
+  metrics
+    .gauge(
+      'flowlens_server_build_info',
+      { version: version().replace(/^flowlens /, ''), node: process.version },
+      { help: 'Always 1; the tags say which build runs' },
+    )
+    .set(1);
+  metrics.gaugeFn('flowlens_server_uptime_seconds', () => (Date.now() - startedAt) / 1000, undefined, {
+    help: 'Seconds since the server started',
+  });
+  return metrics;
 }
 
 function describeReplay(p: ReplayProgress): string {

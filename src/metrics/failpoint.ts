@@ -1,27 +1,35 @@
+import {
+  checkFailPointName,
+  type FailTask,
+  formatTask,
+  parseFailActions,
+  parseFailPointSpec,
+} from './failpoint-parse.js';
+
 /**
  * Fail points for fault injection, in the style of TiKV's fail-rs. Code marks a spot with
- * `failPoint('store.wal.fsync')` (or `await failPointAsync(...)` where sleeping or pausing is
- * allowed); tests and operators switch points on by name:
+ * `failPoint('store.wal.fsync')` (or `await failPointAsync(...)` where the caller may wait);
+ * tests and operators switch points on by name:
  *
  *   FLOWLENS_FAILPOINTS="store.wal.fsync=return(ENOSPC);store.seal.rename=50%2*kill"   (read at start)
  *   configureFailPoints(spec) / setFailPoint(name, actions) / clearFailPoints()         (at run time)
+ *   PUT/DELETE /debug/failpoints/<name>, GET /debug/failpoints                          (admin HTTP API)
  *
  * An action list is `task->task->…`; each task is `[P%][N*]kind[(arg)]` with kinds `off`,
  * `return(value)`, `sleep(ms)`, `pause`, `panic(msg)`, `print(msg)`, `kill`. On each evaluation
- * the first task whose count is not used up and whose probability draw succeeds fires (fail-rs
- * semantics). When no point is configured the cost of a fail point is one boolean check.
+ * the first task whose probability draw succeeds and whose count is not used up fires; a failed
+ * draw moves on to the next task (fail-rs semantics). When no point is configured the cost of a
+ * fail point is one boolean check.
+ *
+ * Sync and async call sites differ on waiting, because a Node thread that blocks runs nothing
+ * else. `sleep(ms)` blocks the calling thread at a sync site (Atomics.wait: the event loop stalls,
+ * as a slow synchronous call would stall it) and awaits a timer at an async one. `pause` waits at
+ * an async site until the point is switched off or changed; at a sync site it does not block —
+ * the admin API that would release it runs on the very thread that would be blocked — and prints
+ * one warning instead.
  */
 
-export type FailKind = 'off' | 'return' | 'sleep' | 'pause' | 'panic' | 'print' | 'kill';
-
-export interface FailTask {
-  readonly kind: FailKind;
-  /** Probability in [0, 1]. */
-  readonly probability: number;
-  /** Remaining firings; Infinity without a count prefix. */
-  remaining: number;
-  readonly arg: string | undefined;
-}
+export { type FailKind, FailPointSyntaxError, type FailTask, parseFailActions } from './failpoint-parse.js';
 
 export class FailPointPanic extends Error {
   readonly code = 'fail_point_panic';
@@ -33,52 +41,46 @@ export class FailPointPanic extends Error {
   }
 }
 
-const points = new Map<string, FailTask[]>();
+interface Point {
+  readonly tasks: FailTask[];
+  /** Evaluations that fired a task. */
+  hits: number;
+  warnedSyncPause: boolean;
+}
+
+const points = new Map<string, Point>();
 const pauses = new Map<string, (() => void)[]>();
 /** The one check on the hot path. */
 let enabled = false;
 let random: () => number = Math.random;
 let print: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+let blockThread: (ms: number) => void = (ms) =>
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-const taskPattern = /^(?:(\d+(?:\.\d+)?)%)?(?:(\d+)\*)?([a-z]+)(?:\((.*)\))?$/s;
-const kinds = new Set<string>(['off', 'return', 'sleep', 'pause', 'panic', 'print', 'kill']);
-
-/** Parses an action list such as `10%3*return(x)->sleep(5)`. Throws on a malformed one. */
-export function parseFailActions(actions: string): FailTask[] {
-  return actions.split('->').map((text) => {
-    const m = taskPattern.exec(text.trim());
-    if (m === null || !kinds.has(m[3]!)) throw new Error(`bad fail point action "${text}"`);
-    const probability = m[1] === undefined ? 1 : Number(m[1]) / 100;
-    if (probability > 1) throw new Error(`bad fail point probability in "${text}"`);
-    const kind = m[3] as FailKind;
-    const arg = m[4];
-    if (kind === 'sleep' && !/^\d+$/.test(arg ?? '')) throw new Error(`sleep needs milliseconds: "${text}"`);
-    return { kind, probability, remaining: m[2] === undefined ? Infinity : Number(m[2]), arg };
-  });
+/** Sets (or with `off` / an empty string, removes) one fail point; a pause on it is released. */
+export function setFailPoint(name: string, actions: string): void {
+  checkFailPointName(name);
+  setTasks(name, actions.trim() === '' ? [] : parseFailActions(actions));
 }
 
-/** Sets (or with `off` / an empty string, removes) one fail point. */
-export function setFailPoint(name: string, actions: string): void {
-  const tasks = actions.trim() === '' ? [] : parseFailActions(actions);
+function setTasks(name: string, tasks: FailTask[]): void {
   if (tasks.length === 0 || (tasks.length === 1 && tasks[0]!.kind === 'off')) points.delete(name);
-  else points.set(name, tasks);
+  else points.set(name, { tasks, hits: 0, warnedSyncPause: false });
   releasePaused(name);
   enabled = points.size > 0;
 }
 
-/** Applies `name=actions;name2=actions` (whole spec parsed before anything changes). */
+/** Removes one fail point; true if it was set. */
+export function removeFailPoint(name: string): boolean {
+  const had = points.has(name);
+  setFailPoint(name, 'off');
+  return had;
+}
+
+/** Applies `name=actions;name2=actions` (the whole spec is parsed before anything changes). */
 export function configureFailPoints(spec: string): void {
-  const parsed: [string, string][] = [];
-  for (const part of spec.split(';')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new Error(`bad fail point "${part}": expected name=actions`);
-    const name = part.slice(0, eq).trim();
-    const actions = part.slice(eq + 1);
-    parseFailActions(actions);
-    parsed.push([name, actions]);
-  }
-  for (const [name, actions] of parsed) setFailPoint(name, actions);
+  const parsed = parseFailPointSpec(spec);
+  for (const [name, tasks] of parsed) setTasks(name, tasks);
 }
 
 export function clearFailPoints(): void {
@@ -88,35 +90,75 @@ export function clearFailPoints(): void {
   for (const name of names) releasePaused(name);
 }
 
-/** The configured points and their remaining action lists (for an admin API or a health page). */
+/** True when any point is set (what the fast path checks). */
+export function failPointsEnabled(): boolean {
+  return enabled;
+}
+
+/** The configured points and their remaining action lists. */
 export function listFailPoints(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, tasks] of points) out[name] = tasks.map(formatTask).join('->');
+  for (const [name, point] of points) out[name] = point.tasks.map(formatTask).join('->');
   return out;
 }
 
-/** For tests: a deterministic random source and a place for `print` lines. */
-export function setFailPointHooks(hooks: { random?: () => number; print?: (line: string) => void }): void {
+export interface FailPointInfo {
+  readonly name: string;
+  readonly actions: string;
+  /** Evaluations that fired a task since it was set. */
+  readonly hits: number;
+  /** Callers waiting on a `pause` now. */
+  readonly paused: number;
+}
+
+/** Every configured point with its hits and paused callers (admin API, health report). */
+export function describeFailPoints(): FailPointInfo[] {
+  return [...points].map(([name, point]) => ({
+    name,
+    actions: point.tasks.map(formatTask).join('->'),
+    hits: point.hits,
+    paused: pauses.get(name)?.length ?? 0,
+  }));
+}
+
+/** For tests: a deterministic random source, a place for `print` lines, a stand-in for blocking. */
+export function setFailPointHooks(hooks: {
+  random?: () => number;
+  print?: (line: string) => void;
+  blockThread?: (ms: number) => void;
+}): void {
   if (hooks.random !== undefined) random = hooks.random;
   if (hooks.print !== undefined) print = hooks.print;
+  if (hooks.blockThread !== undefined) blockThread = hooks.blockThread;
 }
 
 /**
- * Evaluates a fail point. Returns the value of a `return` action ('' without an argument), else
- * undefined. `panic` throws, `kill` ends the process with SIGKILL, `print` prints. `sleep` and
- * `pause` do nothing here (a synchronous wait would block the event loop): use failPointAsync.
+ * Evaluates a fail point at a synchronous call site. Returns the value of a `return` action (''
+ * without an argument), else undefined. `panic` throws, `kill` ends the process with SIGKILL,
+ * `print` prints, `sleep` blocks this thread, `pause` does not block (see the module comment).
  */
 export function failPoint(name: string): string | undefined {
   if (!enabled) return undefined;
-  const task = pick(name);
-  return task === undefined ? undefined : fire(name, task);
+  const found = pick(name);
+  if (found === undefined) return undefined;
+  const [point, task] = found;
+  if (task.kind === 'sleep') blockThread(Number(task.arg));
+  else if (task.kind === 'pause' && !point.warnedSyncPause) {
+    point.warnedSyncPause = true;
+    print(
+      `fail point ${name}: pause at a synchronous call site does not block (nothing could release ` +
+        'this thread); use failPointAsync there',
+    );
+  }
+  return fire(name, task);
 }
 
-/** Like failPoint, and also sleeps for `sleep(ms)` and waits on `pause` until the point changes. */
+/** Like failPoint, but `sleep(ms)` awaits a timer and `pause` waits until the point changes. */
 export async function failPointAsync(name: string): Promise<string | undefined> {
   if (!enabled) return undefined;
-  const task = pick(name);
-  if (task === undefined) return undefined;
+  const found = pick(name);
+  if (found === undefined) return undefined;
+  const task = found[1];
   if (task.kind === 'sleep') {
     await new Promise((resolve) => setTimeout(resolve, Number(task.arg)));
     return undefined;
@@ -141,7 +183,7 @@ export function failPointError(name: string): NodeJS.ErrnoException | undefined 
   return errorFor(name, failPoint(name));
 }
 
-/** failPointError that also honours `sleep` and `pause`. */
+/** failPointError that also honours `sleep` and `pause` by waiting asynchronously. */
 export async function failPointErrorAsync(name: string): Promise<NodeJS.ErrnoException | undefined> {
   if (!enabled) return undefined;
   return errorFor(name, await failPointAsync(name));
@@ -153,14 +195,15 @@ function errorFor(name: string, value: string | undefined): NodeJS.ErrnoExceptio
   return Object.assign(new Error(`${code}: injected by fail point ${name}`), { code });
 }
 
-function pick(name: string): FailTask | undefined {
-  const tasks = points.get(name);
-  if (tasks === undefined) return undefined;
-  for (const task of tasks) {
+function pick(name: string): [Point, FailTask] | undefined {
+  const point = points.get(name);
+  if (point === undefined) return undefined;
+  for (const task of point.tasks) {
+    if (task.probability < 1 && random() >= task.probability) continue;
     if (task.remaining <= 0) continue;
-    if (task.probability < 1 && random() >= task.probability) return undefined;
     task.remaining--;
-    return task;
+    point.hits++;
+    return [point, task];
   }
   return undefined;
 }
@@ -189,11 +232,13 @@ function releasePaused(name: string): void {
   for (const resolve of waiting) resolve();
 }
 
-function formatTask(task: FailTask): string {
-  const p = task.probability < 1 ? `${task.probability * 100}%` : '';
-  const n = task.remaining === Infinity ? '' : `${task.remaining}*`;
-  return `${p}${n}${task.kind}${task.arg === undefined ? '' : `(${task.arg})`}`;
-}
-
 const fromEnv = process.env.FLOWLENS_FAILPOINTS;
-if (fromEnv !== undefined && fromEnv !== '') configureFailPoints(fromEnv);
+if (fromEnv !== undefined && fromEnv !== '') {
+  try {
+    configureFailPoints(fromEnv);
+  } catch (err) {
+    // A test or an operator asked for faults that cannot be set: running without them would lie.
+    process.stderr.write(`flowlens: FLOWLENS_FAILPOINTS: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}

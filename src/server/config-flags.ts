@@ -15,12 +15,16 @@ const valueFlags = {
   'query-workers': 'queryWorkers',
   'query-timeout-ms': 'queryTimeoutMs',
   'health-port': 'healthPort',
+  'health-listen': 'healthListen',
   'recv-buffer-size': 'recvBufferSize',
   'retention-days': 'retentionDays',
   fsync: 'fsync',
   'grace-ms': 'graceMs',
   'compact-after-ms': 'compactAfterMs',
   'maintenance-interval-ms': 'maintenanceIntervalMs',
+  'opentsdb-telnet': 'opentsdbTelnet',
+  'opentsdb-url': 'opentsdbUrl',
+  'metrics-interval-ms': 'metricsIntervalMs',
 } as const satisfies Record<string, keyof ServerConfig>;
 
 const numericKeys = new Set<keyof ServerConfig>([
@@ -37,6 +41,7 @@ const numericKeys = new Set<keyof ServerConfig>([
   'maintenanceIntervalMs',
   'queryWorkers',
   'queryTimeoutMs',
+  'metricsIntervalMs',
 ]);
 
 export interface ServerArgs {
@@ -119,8 +124,9 @@ Options (each also settable in the config file under the name in brackets):
                           before opening it to a network) [httpListen]
   --pg-port N             PostgreSQL wire-protocol port (default 5433) [pgPort]
   --pg-listen ADDR        address the PostgreSQL listener binds to (default 127.0.0.1) [pgListen]
-  --health-port N         health-check port (default 10001; kept in the config, nothing listens
-                          on it yet) [healthPort]
+  --health-port N         health-check socket: \`nc 127.0.0.1 10001\` prints build, uptime and each
+                          component's status (default 10001; see docs/operations.md) [healthPort]
+  --health-listen ADDR    address the health socket binds to (default 127.0.0.1) [healthListen]
   --recv-buffer-size N    UDP receive buffer in bytes (default 33554432; capped by
                           net.core.rmem_max) [recvBufferSize]
   --no-auto-register      refuse (and count) exporters that are not configured devices [autoRegister]
@@ -139,6 +145,12 @@ Query options:
   over a limit a query gets SQLSTATE 53400 saying when to retry. memoBytes: memory for memoized
   results over sealed minutes (default 268435456). pgTlsCert and pgTlsKey: PEM files; with both,
   psql's sslmode=require gets TLS. pgAuth: "scram-sha-256" (the default) or "password".
+
+Metrics options (GET /metrics on the HTTP port serves Prometheus; see docs/metrics.md):
+  --opentsdb-telnet HOST:PORT
+                          push the metrics as OpenTSDB telnet put lines [opentsdbTelnet]
+  --opentsdb-url URL      push the metrics as OpenTSDB HTTP POST /api/put [opentsdbUrl]
+  --metrics-interval-ms N how often the metrics are pushed (default 10000) [metricsIntervalMs]
 
 Store options:
   --retention-days N      days of flows kept per tenant (default 30) [retentionDays]
@@ -159,5 +171,6 @@ config file ("devices": [{"address": "192.0.2.1", "name": "edge1", "tenant": "ac
 "tenant": "acme"}], "tokens": [{"token": "…", "user": "noc"}]). SIGINT or SIGTERM stops the
 server cleanly: the listeners close (running queries are cancelled), the collector delivers what
 it holds, the store makes it durable and seals open minutes, templates are saved. More in
-docs/collector.md, docs/store.md, docs/query.md, docs/pg.md, docs/rest.md and docs/ingest-api.md.
+docs/collector.md, docs/store.md, docs/query.md, docs/pg.md, docs/rest.md, docs/ingest-api.md and
+docs/operations.md (health socket, /healthz, profiling, fail points).
 `;

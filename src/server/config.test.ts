@@ -149,3 +149,49 @@ test('store and HTTP options: defaults, flags, checks', () => {
     /f\.json: graceMs: expected an integer 0-/,
   );
 });
+
+test('the health socket: loopback by default, another address by flag or file, checked', () => {
+  assert.equal(mergeConfig({}, parseServerArgs(['--data', 'd']).flags).healthListen, '127.0.0.1');
+  assert.equal(
+    mergeConfig({}, parseServerArgs(['--data', 'd', '--health-listen', '::1']).flags).healthListen,
+    '::1',
+  );
+  assert.equal(parseConfigFile('{"healthListen": "0.0.0.0"}', 'f.json').healthListen, '0.0.0.0');
+  assert.throws(
+    () => parseServerArgs(['--health-listen', 'localhost']),
+    /--health-listen: expected an IPv4 or IPv6/,
+  );
+});
+
+test('metrics export: OpenTSDB receivers off by default, set by flag or file, checked', () => {
+  const defaults = mergeConfig({}, parseServerArgs(['--data', '/d']).flags);
+  assert.equal(defaults.opentsdbTelnet, undefined);
+  assert.equal(defaults.opentsdbUrl, undefined);
+  assert.equal(defaults.metricsIntervalMs, 10_000);
+  const flags = parseServerArgs([
+    '--data',
+    '/d',
+    '--opentsdb-telnet',
+    '[::1]:4242',
+    '--opentsdb-url',
+    'http://127.0.0.1:4242',
+    '--metrics-interval-ms',
+    '5000',
+  ]).flags;
+  assert.deepEqual(
+    [flags.opentsdbTelnet, flags.opentsdbUrl, flags.metricsIntervalMs],
+    ['[::1]:4242', 'http://127.0.0.1:4242', 5000],
+  );
+  const file = parseConfigFile(JSON.stringify({ opentsdbTelnet: 'tsdb.example:4242' }), 'f.json');
+  assert.equal(file.opentsdbTelnet, 'tsdb.example:4242');
+  assert.throws(
+    () => parseServerArgs(['--opentsdb-telnet', '127.0.0.1']),
+    /--opentsdb-telnet: expected host:port/,
+  );
+  assert.throws(() => parseServerArgs(['--opentsdb-url', 'udp://x:1']), /--opentsdb-url: expected an http/);
+  assert.throws(() => parseServerArgs(['--metrics-interval-ms', '0']), /--metrics-interval-ms/);
+  assert.throws(
+    () => parseConfigFile('{"opentsdbUrl": 4242}', 'f.json'),
+    /f\.json: opentsdbUrl: expected an http/,
+  );
+});

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { DeviceConfig } from '../ingest/devices.js';
+import { parseHostPort, putUrl } from '../metrics/opentsdb-address.js';
 import { parseFsyncPolicy } from '../store/wal/wal-file.js';
 
 /** Everything `flowlens server` can be told, by config file (same keys) or flags. */
@@ -25,8 +26,10 @@ export interface ServerConfig {
   pgTlsKey: string | undefined;
   /** PostgreSQL password exchange: `scram-sha-256` (libpq's and drivers' default) or `password` (cleartext). */
   pgAuth: 'scram-sha-256' | 'password';
-  /** Stored for the health listener of a later issue. */
+  /** Health-check socket (`nc 127.0.0.1 10001` prints the process's health); 0 disables. */
   healthPort: number;
+  /** Address the health socket binds to: loopback by default. */
+  healthListen: string;
   /** Requested UDP receive buffer in bytes (capped by net.core.rmem_max). */
   recvBufferSize: number;
   /** Print received flows as JSON lines on stdout (as well as storing them). */
@@ -66,6 +69,12 @@ export interface ServerConfig {
   memoBytes: number;
   /** Run the built-in demo exporter: simulated routers sending NetFlow v9 to our own UDP port. */
   demo: boolean;
+  /** OpenTSDB telnet receiver of the server's metrics (`host:port`, `put` lines over TCP); unset: off. */
+  opentsdbTelnet: string | undefined;
+  /** OpenTSDB HTTP receiver of the server's metrics (base URL; POST /api/put); unset: off. */
+  opentsdbUrl: string | undefined;
+  /** How often the metrics are pushed to OpenTSDB. */
+  metricsIntervalMs: number;
 }
 
 export interface UserConfig {
@@ -73,6 +82,8 @@ export interface UserConfig {
   password: string;
   /** Defaults to 'default'. */
   tenant: string;
+  /** May use the debug endpoints (profiles, fail points) from other hosts than loopback. Default false. */
+  admin?: boolean;
 }
 
 export interface TokenConfig {
@@ -94,6 +105,7 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   pgTlsKey: undefined,
   pgAuth: 'scram-sha-256',
   healthPort: 10001,
+  healthListen: '127.0.0.1',
   recvBufferSize: 32 << 20,
   print: false,
   quiet: false,
@@ -104,7 +116,8 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   maintenanceIntervalMs: 60_000,
   autoRegister: true,
   devices: [],
-  users: [{ name: 'flowlens', password: 'flowlens', tenant: 'default' }],
+  // On a single machine the built-in user is its operator too.
+  users: [{ name: 'flowlens', password: 'flowlens', tenant: 'default', admin: true }],
   tokens: [],
   queryWorkers: 0,
   queryRate: 50,
@@ -114,6 +127,9 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   queryTimeoutMs: 60_000,
   memoBytes: 256 << 20,
   demo: false,
+  opentsdbTelnet: undefined,
+  opentsdbUrl: undefined,
+  metricsIntervalMs: 10_000,
 };
 
 /** A configuration mistake, with a message naming the key (or flag) and what is expected. */
@@ -169,6 +185,22 @@ const fsyncPolicy: Check = (v, where) => {
   }
   return v;
 };
+const hostPort: Check = (v, where) => {
+  try {
+    parseHostPort(typeof v === 'string' ? v : JSON.stringify(v));
+  } catch (err) {
+    throw new ConfigError(`${where}: ${(err as Error).message}`);
+  }
+  return v;
+};
+const httpUrl: Check = (v, where) => {
+  try {
+    putUrl(typeof v === 'string' ? v : JSON.stringify(v));
+  } catch (err) {
+    throw new ConfigError(`${where}: ${(err as Error).message}`);
+  }
+  return v;
+};
 const DAY_MS = 86_400_000;
 
 const deviceChecks: Record<keyof DeviceConfig, Check> = {
@@ -197,10 +229,14 @@ const users: Check = (v, where) => {
   if (!Array.isArray(v)) throw new ConfigError(`${where}: expected an array of users, got ${show(v)}`);
   const list = v.map((u, i) => {
     const at = `${where}[${i}]`;
-    const user = checkObject(u, { name: text, password: text, tenant: text }, at) as Partial<UserConfig>;
+    const user = checkObject(
+      u,
+      { name: text, password: text, tenant: text, admin: bool },
+      at,
+    ) as Partial<UserConfig>;
     if (user.name === undefined || user.password === undefined)
       throw new ConfigError(`${at}: a user needs "name" and "password"`);
-    return { tenant: 'default', ...user } as UserConfig;
+    return { tenant: 'default', admin: false, ...user } as UserConfig;
   });
   unique(list, (u) => u.name, where, 'name');
   return list;
@@ -240,6 +276,7 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   pgTlsKey: text,
   pgAuth,
   healthPort: port,
+  healthListen: address,
   recvBufferSize: positive(2 ** 31 - 1),
   print: bool,
   quiet: bool,
@@ -260,6 +297,9 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   queryTimeoutMs: positive(DAY_MS),
   memoBytes: nonNegative(2 ** 40),
   demo: bool,
+  opentsdbTelnet: hostPort,
+  opentsdbUrl: httpUrl,
+  metricsIntervalMs: positive(DAY_MS),
 };
 
 /** Parses and validates a JSON config file's text; only the keys it sets are returned. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type LogSink, RateLimitedErrorLog } from '../ingest/error-log.js';
 import { HttpError, sendError } from './http/respond.js';
-import type { Route } from './http/routes.js';
+import type { Mount, Route } from './http/routes.js';
 
 /**
  * The HTTP API server: node:http and a table of exact-path routes (src/server/http/routes.ts), no
@@ -21,6 +21,8 @@ export const defaultHttpConfig: HttpConfig = { port: 8080, listen: '127.0.0.1' }
 
 export interface HttpDeps {
   routes: readonly Route[];
+  /** Paths served with everything under them (after the exact routes): /healthz, /debug. */
+  mounts?: readonly Mount[];
   log: LogSink;
 }
 
@@ -29,6 +31,7 @@ export class HttpServer {
   private readonly byPath = new Map<string, Route[]>();
   private readonly errorLog: RateLimitedErrorLog;
   private closing = false;
+  private readonly mounts: readonly Mount[];
 
   constructor(
     deps: HttpDeps,
@@ -37,6 +40,7 @@ export class HttpServer {
     for (const route of deps.routes)
       this.byPath.set(route.path, [...(this.byPath.get(route.path) ?? []), route]);
     this.errorLog = new RateLimitedErrorLog(deps.log);
+    this.mounts = deps.mounts ?? [];
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -78,7 +82,12 @@ export class HttpServer {
     try {
       const url = new URL(raw.url ?? '/', 'http://localhost');
       const routes = this.byPath.get(url.pathname);
-      if (routes === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
+      if (routes === undefined) {
+        const mount = this.mountOf(url.pathname);
+        if (mount === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
+        await mount.handler({ raw, url, receivedAt }, res);
+        return;
+      }
       const route = routes.find((r) => r.method === raw.method);
       if (route === undefined) {
         const allow = routes.map((r) => r.method).join(', ');
@@ -88,6 +97,10 @@ export class HttpServer {
     } catch (err) {
       this.fail(raw, res, err);
     }
+  }
+
+  private mountOf(path: string): Mount | undefined {
+    return this.mounts.find((m) => path === m.path || path.startsWith(`${m.path}/`));
   }
 
   private fail(raw: IncomingMessage, res: ServerResponse, err: unknown): void {

@@ -18,6 +18,9 @@ export const peerPackages: Record<string, string> = {
   tshark: 'tshark',
   psql: 'postgresql-client',
   pgbench: 'postgresql-15',
+  prometheus: 'prometheus',
+  'victoria-metrics': 'victoria-metrics',
+  nc: 'netcat-openbsd',
 };
 
 const searchPath = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin'];

@@ -1,4 +1,5 @@
 import type { TestContext } from 'node:test';
+import { Registry } from '../../src/metrics/registry.js';
 import type { QueryEngine } from '../../src/query/api.js';
 import { Users } from '../../src/server/auth/users.js';
 import { newIngestStats } from '../../src/server/http/ingest.js';
@@ -46,6 +47,7 @@ export async function startRestServer(
   const routes = apiRoutes({
     store,
     users: new Users(restUsers.users, restUsers.tokens),
+    metrics: new Registry(),
     version: '0.0.0-test',
     ingest: {
       phase: () => 'ready',

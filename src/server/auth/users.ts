@@ -41,6 +41,11 @@ export class Users {
   checkToken(token: string): Principal | undefined {
     return this.byToken.get(digest(token).toString('hex'));
   }
+
+  /** May the user use the debug endpoints (profiles, fail points) from another host than loopback. */
+  isAdmin(name: string): boolean {
+    return this.byName.get(name)?.admin === true;
+  }
 }
 
 function digest(secret: string): Buffer {

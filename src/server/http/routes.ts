@@ -1,8 +1,10 @@
+import type { Registry } from '../../metrics/registry.js';
 import type { StorageBackend } from '../../store/backend.js';
 import type { Users } from '../auth/users.js';
 import { authenticate } from './auth.js';
 import { exportFlows } from './export.js';
 import { type IngestContext, ingestFlows } from './ingest.js';
+import { metricsDoc, serveMetrics } from './metrics.js';
 import { serveOpenApi } from './openapi.js';
 import type { RouteDoc } from './openapi-types.js';
 import { type QueryContext, queryHandler } from './query.js';
@@ -23,12 +25,24 @@ export interface Route {
   readonly handler: Handler;
 }
 
+/**
+ * A path and everything under it, served by one handler that dispatches on the method itself: the
+ * operations endpoints (/healthz, /debug/…, docs/operations.md), which are not API routes and not
+ * in the OpenAPI document.
+ */
+export interface Mount {
+  readonly path: string;
+  readonly handler: Handler;
+}
+
 export interface ApiContext {
   readonly ingest: IngestContext;
   readonly query: QueryContext;
   readonly store: Pick<StorageBackend, 'jobs' | 'read'>;
   readonly users: Users;
   readonly status: () => unknown;
+  /** The process's metrics, served at GET /metrics. */
+  readonly metrics: Registry;
   /** The server's version, in the OpenAPI document. */
   readonly version: string;
 }
@@ -40,6 +54,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route('POST', '/api/v1/flows', 'user', ingestDoc, ingestFlows(ctx.ingest)),
     route('GET', '/api/v1/flows', 'user', exportDoc, whenReady(ctx, exportFlows(ctx.store))),
     route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status)),
+    route('GET', '/metrics', 'none', metricsDoc, serveMetrics(ctx.metrics)),
     route(
       'GET',
       '/api/v1/openapi.json',

@@ -1,0 +1,80 @@
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { HealthReport } from './health.js';
+import { formatHealthText } from './health-text.js';
+
+/**
+ * The health-check socket: a client that connects (`nc 127.0.0.1 10001`) is sent the health
+ * report as text at once, and the connection is closed. Nothing is read from the client.
+ */
+
+export interface HealthSocketConfig {
+  /** 0 disables the listener. */
+  port: number;
+  /** Loopback by default: the report names versions, hosts and queue depths. */
+  listen: string;
+}
+
+export const defaultHealthSocketConfig: HealthSocketConfig = { port: 10001, listen: '127.0.0.1' };
+
+export interface HealthSocketDeps {
+  report(): HealthReport;
+  log(line: string): void;
+}
+
+export class HealthSocket {
+  private readonly server: Server;
+  private readonly open = new Set<Socket>();
+
+  constructor(
+    private readonly deps: HealthSocketDeps,
+    readonly config: HealthSocketConfig,
+  ) {
+    this.server = createServer((socket) => this.answer(socket));
+  }
+
+  async start(): Promise<void> {
+    if (this.config.port === 0) return;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.port, this.config.listen, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.open) socket.destroy();
+    await closed;
+  }
+
+  /** `health 127.0.0.1:10001`, for the start-up banner; undefined when disabled. */
+  describe(): string | undefined {
+    const address = this.server.address() as AddressInfo | null;
+    return address === null ? undefined : `health ${address.address}:${address.port}`;
+  }
+
+  private answer(socket: Socket): void {
+    this.open.add(socket);
+    socket.once('close', () => this.open.delete(socket));
+    // A client that resets the connection before reading is nobody's problem.
+    socket.on('error', () => socket.destroy());
+    let text: string;
+    try {
+      text = formatHealthText(this.deps.report());
+    } catch (err) {
+      this.deps.log(`health socket: cannot build the report: ${(err as Error).message}`);
+      text = `status:   BAD\nerror:    the health report failed: ${(err as Error).message}\n`;
+    }
+    socket.end(text);
+  }
+}
+
+export function createHealthSocket(
+  deps: HealthSocketDeps,
+  config: Partial<HealthSocketConfig> = {},
+): HealthSocket {
+  return new HealthSocket(deps, { ...defaultHealthSocketConfig, ...config });
+}
