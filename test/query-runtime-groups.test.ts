@@ -57,5 +57,13 @@ test('whole ten-minute spans run as one task and one memo entry each, with the s
   assert.deepEqual(answer(again.rows), expected);
   assert.equal(again.stats!.memoHits, 80, 'every job, through its group');
   assert.equal(rt.pool.jobsRun, 8, 'no task for the repeat');
-  assert.equal(rt.memo.size, 8);
+  assert.equal(rt.memo.size, 9, 'eight groups, and the combination of the eight');
+  // The combination of the 8 hits answers a third run alone.
+  const hitsBefore = rt.memo.hits;
+  const third = await engine.run(session, sql);
+  assert.equal(rt.memo.hits - hitsBefore, 9, 'the eight groups looked up, and their combination found');
+  assert.deepEqual(answer(third.rows), expected);
+  assert.equal(third.stats!.memoHits, 80);
+  assert.equal(rt.memo.size, 9, 'nothing new');
+  assert.equal(rt.pool.jobsRun, 8);
 });

@@ -82,6 +82,11 @@ export type RunJobKernel = (spec: JobSpec, columns: JobColumns) => JobPartial;
 export interface JobGroupKernel {
   groupable(spec: JobSpec): boolean;
   run(spec: JobSpec, jobs: Iterable<JobColumns>): JobPartial;
+  /**
+   * Optional: partials of one spec merged into one partial (undefined when that is not possible
+   * or not worth it). The runtime memoizes the combination of a repeated query's memo hits.
+   */
+  combine?(spec: JobSpec, partials: readonly JobPartial[]): JobPartial | undefined;
 }
 
 /** Estimated bytes a partial holds, for the memo's memory bound. */

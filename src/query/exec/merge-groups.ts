@@ -6,6 +6,7 @@ import { InternTable } from './intern-table.js';
 import type { JobSpec } from './job-contract.js';
 import { decodeWords, encodingWidth, type KeyLayout, keyLayout } from './key-layout.js';
 import { type MergedAgg, mergeAgg } from './merge-aggs.js';
+import { mergedToPartial } from './merged-partial.js';
 import { PairSet } from './pair-set.js';
 import type { GroupsPartial } from './partial.js';
 import type { PercentileAccumulator } from './percentile.js';
@@ -99,7 +100,10 @@ export class GroupMerger {
     this.pendingGroups = 0;
     const w = this.keys.width;
     const table = this.table;
-    const ids = pending.map((p) => new Int32Array(p.groups));
+    // One id array for every range: a range's ids are used up before the next is looked up.
+    let most = 0;
+    for (const p of pending) most = Math.max(most, p.groups);
+    const ids = new Int32Array(most);
     // Sized for the end first: keys arriving in hash order would pile up in a table still small.
     table.reserve(table.size + estimateDistinct(pending, w));
     for (let part = 0; part < PARTITIONS; part++) {
@@ -108,9 +112,8 @@ export class GroupMerger {
         const from = p.parts![part]!;
         const to = p.parts![part + 1]!;
         if (from === to) continue;
-        const pIds = ids[i]!;
-        table.findOrInsertRange(p.keys, from, to, pIds);
-        for (let j = 0; j < p.aggs.length; j++) mergeAgg(this.aggs[j]!, p.aggs[j]!, pIds, from, to);
+        table.findOrInsertRange(p.keys, from, to, ids);
+        for (let j = 0; j < p.aggs.length; j++) mergeAgg(this.aggs[j]!, p.aggs[j]!, ids, from, to);
       }
     }
   }
@@ -126,6 +129,12 @@ export class GroupMerger {
       for (let t = 0; t < offsets.length; t++) scratch[offsets[t]!] = remaps[t]![scratch[offsets[t]!]!]!;
       ids[g] = this.table.findOrInsert(scratch, 0);
     }
+  }
+
+  /** Everything merged so far as one partial (for `combinable` specs only: merged-partial.ts). */
+  toPartial(): GroupsPartial {
+    this.flush();
+    return mergedToPartial(this.table, this.keys, this.aggs);
   }
 
   keyValue(g: number, k: number): IValue {
@@ -206,11 +215,13 @@ export class GroupMerger {
 const LC_BITS = 16;
 
 function estimateDistinct(pending: readonly GroupsPartial[], w: number): number {
+  let upper = 0;
+  for (const p of pending) upper += p.groups;
+  // Few groups in all: room for every one costs less than counting.
+  if (upper <= 1 << LC_BITS) return upper;
   const m = 1 << LC_BITS;
   const seen = new Uint8Array(m);
-  let upper = 0;
   for (const p of pending) {
-    upper += p.groups;
     for (let g = 0; g < p.parts![1]!; g++) {
       seen[(hashWords(p.keys, g * w, w, 0) >>> (32 - PARTITION_BITS - LC_BITS)) & (m - 1)] = 1;
     }

@@ -5,7 +5,7 @@ import { HyperLogLog } from '../hll/index.js';
 import type { AggregateCall, Expr } from '../plan/plan.js';
 import { mergePartials } from './collect.js';
 import { PARTITION_MIN_GROUPS } from './group-table.js';
-import { jobGroupKernel, runJobKernel } from './kernel-entry.js';
+import { combinePartials, jobGroupKernel, runJobKernel } from './kernel-entry.js';
 import { specFromPlan } from './spec.js';
 import { referenceResult } from './test-reference.js';
 import {
@@ -150,4 +150,30 @@ test('a worker running several jobs into one partial (group kernel) gives the re
     sortedRows(mergePartials(plan, spec, [parts], types)),
     sortedRows(referenceResult(plan, big)),
   );
+});
+
+test('partials combined into one (a repeated query’s memo hits) merge to the same answer', () => {
+  const cases = [
+    makePlan({ groupBy: bySrc, aggregates: [...aggregates, of('min', col('in_pkts'), 'int8')] }),
+    makePlan({
+      groupBy: [col('protocol')],
+      aggregates: [of('approx_count_distinct', col('src_addr'), 'int8')],
+    }),
+    makePlan({
+      aggregates: [count, sum(col('in_bytes')), of('approx_count_distinct', col('src_addr'), 'int8')],
+    }),
+  ];
+  for (const plan of cases) {
+    const spec = specFromPlan(plan, 'minute');
+    const types = plan.output.map((o) => o.expr.type);
+    const partials = jobs.map((job) => structuredClone(runJobKernel(spec, job)));
+    const combined = structuredClone(combinePartials(spec, partials));
+    assert.ok(combined !== undefined);
+    assert.deepEqual(
+      sortedRows(mergePartials(plan, spec, [combined], types)),
+      sortedRows(mergePartials(plan, spec, partials, types)),
+    );
+  }
+  const textKey = specFromPlan(makePlan({ groupBy: [col('src_geo')], aggregates: [count] }), 'minute');
+  assert.equal(combinePartials(textKey, [runJobKernel(textKey, jobs[0]!)]), undefined, 'text keys');
 });

@@ -4,9 +4,23 @@ import type { JobPartial, JobSpec, PartialSize } from '../exec/job-contract.js';
 import { estimatePartialBytes } from './partial-bytes.js';
 
 const ENTRY_OVERHEAD = 96;
+const SHORT_SPEC_KEY = 64;
+const specIds = new WeakMap<JobSpec, string>();
+
+/** The spec's key, or its digest when long. */
+function specId(spec: JobSpec): string {
+  if (spec.key.length <= SHORT_SPEC_KEY) return spec.key;
+  let id = specIds.get(spec);
+  if (id === undefined) {
+    id = `sha1:${createHash('sha1').update(spec.key).digest('base64')}`;
+    specIds.set(spec, id);
+  }
+  return id;
+}
 
 /**
- * Partials of jobs over sealed data, keyed by `${dataId}|${spec.key}`: the same data and the same
+ * Partials of jobs over sealed data, keyed by `${dataId}|${spec.key}` (a long spec key by its
+ * SHA-1 digest), and of groups of jobs and their combinations (below): the same data and the same
  * spec give the same partial, so a dashboard re-running a query recomputes only its open minutes.
  * Least recently used entries go first once the bytes (PartialSize of each partial plus its key)
  * exceed the capacity; capacity 0 turns the memo off. Partials are shared with every query that
@@ -24,9 +38,13 @@ export class JobMemo {
     private readonly sizeOf: PartialSize = estimatePartialBytes,
   ) {}
 
-  /** The memo key of a job under a spec, or undefined for data still changing (no dataId). */
+  /**
+   * The memo key of a job under a spec, or undefined for data still changing (no dataId). A long
+   * spec key is replaced by its digest (computed once per spec), so that looking up the jobs of a
+   * query does not hash the whole spec text once per job.
+   */
   static key(job: ScanJob, spec: JobSpec): string | undefined {
-    return job.dataId === undefined ? undefined : `${job.dataId}|${spec.key}`;
+    return job.dataId === undefined ? undefined : `${job.dataId}|${specId(spec)}`;
   }
 
   /**
@@ -40,6 +58,13 @@ export class JobMemo {
       hash.update(`|${job.dataId}`);
     }
     return `group:${hash.digest('base64')}`;
+  }
+
+  /** The memo key of the combination of a query's memo hits (`ids`: their data or group keys). */
+  static combinedKey(ids: readonly string[], spec: JobSpec): string {
+    const hash = createHash('sha1').update(spec.key);
+    for (const id of ids) hash.update(`|${id}`);
+    return `hits:${hash.digest('base64')}`;
   }
 
   /** Bytes held (gauge). */

@@ -22,8 +22,8 @@ export interface PoolExecutorDeps {
   readonly memo: JobMemo;
   /** The kernel, for jobs run on the main thread (small jobs read here). */
   readonly runKernel: RunJobKernel;
-  /** The spec check of the group kernel the workers' kernel module exports; none: no groups. */
-  readonly groupKernel?: Pick<JobGroupKernel, 'groupable'> | undefined;
+  /** The group kernel of the workers' kernel module (its spec check and combine); none: no groups. */
+  readonly groupKernel?: Pick<JobGroupKernel, 'groupable' | 'combine'> | undefined;
   /**
    * A job the workers cannot read (open data) is read on the main thread; with at most this many
    * rows its kernel runs right here, above it the columns are posted to a worker (transferred).
@@ -65,6 +65,8 @@ export class PoolExecutor implements JobExecutor {
     if (signal?.aborted) throw cancelError(signal);
     const query = pool.open(signal);
     const hits: [ScanJob, JobPartial][] = [];
+    /** What each hit stands for: a job's data, or a group's memo key. */
+    const hitIds: string[] = [];
     const work: Promise<void>[] = [];
     let rowsScanned = 0;
     let memoHits = 0;
@@ -79,6 +81,7 @@ export class PoolExecutor implements JobExecutor {
         const memoized = key === undefined ? undefined : memo.get(key);
         if (memoized !== undefined) {
           hits.push([group[0]!, memoized]);
+          hitIds.push(key!);
           memoHits += group.length;
           continue;
         }
@@ -92,6 +95,7 @@ export class PoolExecutor implements JobExecutor {
         const memoized = key === undefined ? undefined : memo.get(key);
         if (memoized !== undefined) {
           hits.push([job, memoized]);
+          hitIds.push(job.dataId!);
           memoHits++;
           continue;
         }
@@ -112,7 +116,9 @@ export class PoolExecutor implements JobExecutor {
       for (const job of cut.rest)
         work.push(this.run(query, spec, job, keys.get(job), options.tenant).then(deliver(job)));
       // Workers are busy with the misses meanwhile.
-      for (const [job, partial] of hits) onPartial(partial, job);
+      const combined = hits.length >= MIN_COMBINED ? this.combinedHits(spec, hits, hitIds) : undefined;
+      if (combined !== undefined) onPartial(combined, hits[0]![0]);
+      else for (const [job, partial] of hits) onPartial(partial, job);
       await settle(work, signal);
     } catch (err) {
       query.fail(err instanceof Error ? err : new Error(String(err)));
@@ -121,6 +127,29 @@ export class PoolExecutor implements JobExecutor {
       query.close();
     }
     return { jobs: jobs.length, memoHits, rowsScanned };
+  }
+
+  /**
+   * The memo hits of a query as one partial: memoized under the whole set of hits (a query
+   * repeated over the same sealed data merges one partial instead of one per job), made from
+   * them when new — undefined when the kernel cannot combine these partials.
+   */
+  private combinedHits(
+    spec: JobSpec,
+    hits: readonly [ScanJob, JobPartial][],
+    ids: readonly string[],
+  ): JobPartial | undefined {
+    const combine = this.deps.groupKernel?.combine;
+    if (combine === undefined) return undefined;
+    const key = JobMemo.combinedKey(ids, spec);
+    const memoized = this.deps.memo.get(key);
+    if (memoized !== undefined) return memoized;
+    const partial = combine(
+      spec,
+      hits.map(([, p]) => p),
+    );
+    if (partial !== undefined) this.deps.memo.set(key, partial);
+    return partial;
   }
 
   /**
@@ -176,6 +205,9 @@ export class PoolExecutor implements JobExecutor {
     return partial;
   }
 }
+
+/** Memo hits worth combining into one memo entry (fewer merge about as fast one by one). */
+const MIN_COMBINED = 8;
 
 function rowsOf(jobs: readonly ScanJob[]): number {
   let rows = 0;
