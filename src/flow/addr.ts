@@ -45,7 +45,11 @@ export function formatAddr(col: Uint8Array, o: number): string {
   if (isIPv4Mapped(col, o)) return `${col[o + 12]}.${col[o + 13]}.${col[o + 14]}.${col[o + 15]}`;
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((col[o + i]! << 8) | col[o + i + 1]!);
-  // Longest run of two or more zero words becomes "::" (RFC 5952 section 4.2).
+  return formatIPv6Words(words);
+}
+
+/** Eight 16-bit words as IPv6 text: the longest run of two or more zero words becomes "::" (RFC 5952 section 4.2). */
+export function formatIPv6Words(words: readonly number[]): string {
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -61,7 +65,7 @@ export function formatAddr(col: Uint8Array, o: number): string {
     }
     i = j;
   }
-  const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
+  const hex = (ws: readonly number[]) => ws.map((w) => w.toString(16)).join(':');
   if (bestStart < 0) return hex(words);
   return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
 }

@@ -1,3 +1,4 @@
+import { formatIPv6Words } from '../../flow/addr.js';
 import { pgTypesByOid } from '../../query/compat/pg-types.js';
 import { PG_EPOCH_MS } from './binary-out.js';
 import { WireErrorThrown, WireState, wireError } from './error-response.js';
@@ -112,31 +113,10 @@ function inetText(data: Buffer, isCidr: boolean, bad: () => Error): string {
   let text: string;
   if (family === 2) text = Array.from(addr).join('.');
   else {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(addr.readUInt16BE(i).toString(16));
-    text = compressIpv6(groups);
+    const words: number[] = [];
+    for (let i = 0; i < 16; i += 2) words.push(addr.readUInt16BE(i));
+    text = formatIPv6Words(words);
   }
   const full = family === 2 ? 32 : 128;
   return isCidr || bits !== full ? `${text}/${bits}` : text;
-}
-
-/** The longest run of zero groups becomes '::' (RFC 5952). */
-function compressIpv6(groups: string[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }

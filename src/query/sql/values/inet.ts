@@ -1,3 +1,4 @@
+import { formatIPv6Words } from '../../../flow/addr.js';
 import type { CidrValue } from '../../plan/plan.js';
 
 /**
@@ -139,25 +140,7 @@ export function formatHost(v: CidrValue): string {
   for (let i = 0; i < 16; i += 2) words.push((v.bytes[i]! << 8) | v.bytes[i + 1]!);
   const mapped = words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff;
   if (mapped) return `::ffff:${Array.from(v.bytes.subarray(12)).join('.')}`;
-  // The longest run of two or more zero words becomes '::' (RFC 5952).
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return formatIPv6Words(words);
 }
 
 /** PostgreSQL's output form: the prefix length shown unless it is the full width (inet). */
