@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listen } from '../util/listen.js';
 import type { LogSink } from './error-log.js';
 import { IpfixFramer } from './ipfix-framer.js';
 import { formatHostPort } from './udp-listener.js';
@@ -43,13 +44,7 @@ export class TcpListener {
   async start(): Promise<void> {
     const server = net.createServer((socket) => this.accept(socket));
     server.maxConnections = this.config.maxConnections ?? 1024;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.address, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, this.config.port, this.config.address);
     server.on('error', (err) => this.log(`${this.config.name} tcp server error: ${err.message}`));
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;

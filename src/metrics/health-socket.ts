@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { listen } from '../util/listen.js';
 import type { HealthReport } from './health.js';
 import { formatHealthText } from './health-text.js';
 
@@ -34,13 +35,7 @@ export class HealthSocket {
 
   async start(): Promise<void> {
     if (this.config.port === 0) return;
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.config.port, this.config.listen, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(this.server, this.config.port, this.config.listen);
   }
 
   async stop(): Promise<void> {

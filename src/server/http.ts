@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type LogSink, RateLimitedErrorLog } from '../ingest/error-log.js';
+import { listen } from '../util/listen.js';
 import { HttpError, sendError } from './http/respond.js';
 import type { Mount, Route } from './http/routes.js';
 
@@ -46,13 +47,7 @@ export class HttpServer {
 
   async start(): Promise<void> {
     if (this.config.port === 0) return;
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.config.port, this.config.listen, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(this.server, this.config.port, this.config.listen);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { QueryEngine } from '../../query/api.js';
+import { listen } from '../../util/listen.js';
 import type { Users } from '../auth/users.js';
 import { ScramKeyCache } from './auth.js';
 import { CancelKeys } from './cancel-keys.js';
@@ -67,13 +68,7 @@ export function createPgServer(deps: PgServerDeps, config: Partial<PgServerConfi
         void serveConnection(socket, ctx);
       });
       server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(cfg.port, cfg.host, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(srv, cfg.port, cfg.host);
       const address = srv.address();
       return typeof address === 'object' && address !== null ? address.port : cfg.port;
     },
