@@ -180,9 +180,17 @@ export async function readStoreColumns(
   );
   await store.start();
   try {
-    const out: JobColumns[] = [];
-    for (const job of await store.jobs({ tenant, from, to })) out.push(await store.read(job, columns));
-    return out;
+    // A server running on the same directory may compact a segment between listing and reading
+    // (stale_job): list again, as the query engine does.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const out: JobColumns[] = [];
+        for (const job of await store.jobs({ tenant, from, to })) out.push(await store.read(job, columns));
+        return out;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'stale_job' || attempt === 5) throw err;
+      }
+    }
   } finally {
     await store.stop();
   }
