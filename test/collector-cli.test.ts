@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort, freeUdpPort, tempDir } from './helpers/peers.js';
+import { logged, logMessages } from './helpers/server-log.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -77,13 +78,13 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
   ]);
   t.after(() => server.child.kill('SIGKILL'));
   // 'ready:' is the last start-up line; the lines before it may arrive in separate chunks.
-  await until(() => server.stderr().includes('ready:'), `the ready line:\n${server.stderr()}`);
-  assert.match(server.stderr(), new RegExp(`netflow udp 127\\.0\\.0\\.1:${netflowPort}`));
-  assert.match(server.stderr(), new RegExp(`ipfix tcp 127\\.0\\.0\\.1:${ipfixPort}`));
-  assert.doesNotMatch(server.stderr(), /sflow udp/, 'port 0 disables the sFlow listener');
-  assert.match(server.stderr(), new RegExp(`http API: http 127\\.0\\.0\\.1:${httpPort}`));
+  await until(() => logged(server.stderr(), /^ready:/), `the ready line:\n${server.stderr()}`);
+  assert.match(logMessages(server.stderr()), new RegExp(`netflow udp 127\\.0\\.0\\.1:${netflowPort}`));
+  assert.match(logMessages(server.stderr()), new RegExp(`ipfix tcp 127\\.0\\.0\\.1:${ipfixPort}`));
+  assert.doesNotMatch(logMessages(server.stderr()), /sflow udp/, 'port 0 disables the sFlow listener');
+  assert.match(logMessages(server.stderr()), new RegExp(`http API: http 127\\.0\\.0\\.1:${httpPort}`));
   assert.match(
-    server.stderr(),
+    logMessages(server.stderr()),
     new RegExp(`postgres: 127\\.0\\.0\\.1:${pgPort} \\(no TLS, scram-sha-256\\)`),
   );
   assert.ok(existsSync(data), 'the data directory is created');
@@ -101,8 +102,8 @@ test('flowlens server --print: prints what it listens on and each flow as JSON; 
 
   server.child.kill('SIGTERM');
   assert.equal(await server.exited, 0);
-  assert.match(server.stderr(), /SIGTERM: stopping/);
-  assert.match(server.stderr(), /stopped: 1 packets, 1 flows/);
+  assert.match(logMessages(server.stderr()), /SIGTERM: stopping/);
+  assert.match(logMessages(server.stderr()), /stopped: 1 packets, 1 flows/);
 });
 
 test('flowlens server: bad options fail with exit code 2 and a message naming the key', async (t) => {

@@ -6,6 +6,7 @@ import { Registry } from '../src/metrics/registry.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { startVictoriaMetrics, until, victoriaPorts } from './helpers/metrics-peers.js';
 import { tempDir } from './helpers/peers.js';
+import { logMessages } from './helpers/server-log.js';
 import { startServer } from './helpers/server-process.js';
 
 /**
@@ -128,7 +129,7 @@ test('flowlens server pushes its metrics to the OpenTSDB receivers of its config
   }
   assert.equal(await server.stop(), 0);
   assert.match(
-    server.stderr(),
+    logMessages(server.stderr()),
     /OpenTSDB push telnet 127\.0\.0\.1:\d+ and http http:\/\/127\.0\.0\.1:\d+\/api\/put every 200 ms/,
   );
 });

@@ -12,6 +12,7 @@ import {
   statusWhen,
 } from './helpers/pg-server-process.js';
 import { runClient } from './helpers/pg-test-server.js';
+import { logMessages } from './helpers/server-log.js';
 import { authHeader } from './helpers/server-process.js';
 
 /**
@@ -277,8 +278,8 @@ test('bad input through flowlens server: clear errors, cancelled queries, closed
       const code = await server.stop();
       await rejected;
       assert.equal(code, 0, server.stderr());
-      assert.match(server.stderr(), /SIGTERM: stopping/);
-      assert.match(server.stderr(), /stopped: /);
+      assert.match(logMessages(server.stderr()), /SIGTERM: stopping/);
+      assert.match(logMessages(server.stderr()), /stopped: /);
     },
   );
 });

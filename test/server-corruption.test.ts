@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './helpers/peers.js';
+import { logRecords } from './helpers/server-log.js';
 import { authHeader, getStatus, postFlows, startServer } from './helpers/server-process.js';
 
 /**
@@ -61,10 +62,13 @@ test('a flipped byte in a segment: reported with its path, quarantined, the rest
   assert.equal(error.code, 'corrupt_segment');
   assert.equal(error.path, bad);
   assert.ok(
-    server
-      .stderr()
-      .split('\n')
-      .some((line) => line.includes(bad) && line.includes('quarantine')),
+    logRecords(server.stderr()).some(
+      (r) =>
+        r.level === 'error' &&
+        r.reason === 'corrupt_segment' &&
+        r.msg.includes(bad) &&
+        r.msg.includes('quarantine'),
+    ),
     server.stderr(),
   );
   assert.equal((await getStatus(server.url)).store.quarantined, 1);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { freeTcpPort, freeUdpPort, tempDir } from './helpers/peers.js';
+import { logMessages } from './helpers/server-log.js';
 import { authHeader, cli, getStatus, startServer } from './helpers/server-process.js';
 
 /**
@@ -105,11 +106,11 @@ test('flowlens server --demo stores flows of four routers, stamped now; the seed
   assert.match(query.stdout, /\(10 rows\)/);
 
   assert.match(
-    server.stderr(),
+    logMessages(server.stderr()),
     new RegExp(`psql: psql -h 127\\.0\\.0\\.1 -p ${pgPort} -U flowlens flowlens`),
   );
-  assert.match(server.stderr(), /user "flowlens", password "flowlens"/);
-  assert.match(server.stderr(), /demo exporter: 4 simulated routers/);
+  assert.match(logMessages(server.stderr()), /user "flowlens", password "flowlens"/);
+  assert.match(logMessages(server.stderr()), /demo exporter: 4 simulated routers/);
   assert.equal(await server.stop(), 0, server.stderr());
 });
 

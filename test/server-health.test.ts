@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './helpers/paths.js';
 import { freeTcpPort, freeUdpPort, requirePeer, tempDir } from './helpers/peers.js';
+import { logMessages } from './helpers/server-log.js';
 import {
   authHeader,
   getStatus,
@@ -250,6 +251,9 @@ test('health through nc and /healthz on a real server: real numbers, BAD on a fa
   assert.deepEqual(recovered.reasons, [
     'writes failed (1 disk full in the last minute), later ones succeeded',
   ]);
-  assert.match(server.stderr(), /fail point store\.wal\.fsync set to return\(ENOSPC\) by loopback/);
+  assert.match(
+    logMessages(server.stderr()),
+    /fail point store\.wal\.fsync set to return\(ENOSPC\) by loopback/,
+  );
   assert.equal(await server.stop(), 0);
 });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import pg from 'pg';
 import { freeTcpPort, freeUdpPort, tempDir } from './helpers/peers.js';
+import { logMessages } from './helpers/server-log.js';
 import { getStatus, postFlows, type ServerProcess, startServer } from './helpers/server-process.js';
 
 /**
@@ -94,5 +95,5 @@ test('after SIGTERM the server leaves nothing running: no sockets, timers or wor
     'only the stdio pipes to this test remain',
   );
   assert.ok(active.length <= 2, report[1]);
-  assert.match(server.stderr(), /stopped: /);
+  assert.match(logMessages(server.stderr()), /stopped: /);
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { FlowLedger } from './helpers/crash-client.js';
 import { repoRoot } from './helpers/paths.js';
 import { tempDir } from './helpers/peers.js';
+import { logged } from './helpers/server-log.js';
 import { readStoreColumns, type ServerProcess, startServer } from './helpers/server-process.js';
 import { prng } from './helpers/store-flows.js';
 
@@ -61,7 +62,7 @@ const serverArgs = [
 async function restartAndCheck(data: string, ledger: FlowLedger, what: string): Promise<void> {
   const server = await startServer(data, { args: serverArgs });
   await server.ready();
-  assert.match(server.stderr(), /WAL replay done/, `${what}: the restart reports its replay`);
+  assert.ok(logged(server.stderr(), /WAL replay done/), `${what}: the restart reports its replay`);
   assert.equal(await server.stop(), 0, `${what}: clean stop after the restart\n${server.stderr()}`);
   const jobs = await readStoreColumns(data, 'acme', ['in_bytes', 'i_device_id']);
   const seen = new Map<number, number>();
@@ -130,11 +131,11 @@ test('crash test: SIGKILL at random moments and at every write-path fail point l
     clearTimeout(killAt);
     const second = await startServer(data, { args: serverArgs });
     const deadline = Date.now() + 10_000;
-    while (!second.stderr().includes('data directory') && Date.now() < deadline)
+    while (!logged(second.stderr(), 'data directory') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 2));
     second.child.kill('SIGKILL');
     assert.equal((await second.exited).signal, 'SIGKILL', what);
-    const phase = second.stderr().includes('ready:') ? 'after ready' : 'before ready';
+    const phase = logged(second.stderr(), /^ready:/) ? 'after ready' : 'before ready';
     await restartAndCheck(data, ledger, what);
     t.diagnostic(`${what} (${phase}): ${Date.now() - started} ms, ${ledger.acked.size} flows acknowledged`);
   }

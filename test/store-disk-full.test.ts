@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { logRecords } from './helpers/server-log.js';
 import {
   authHeader,
   getStatus,
@@ -144,11 +145,8 @@ test('disk full: 507 store_disk_full, counted and rate-limited; stored flows sta
   const status = await getStatus(server.url);
   assert.ok(status.ingest.errors.store_disk_full >= refused + 1, JSON.stringify(status.ingest));
   assert.ok(status.store.write.diskFull >= refused + 1, JSON.stringify(status.store.write));
-  const logged = server
-    .stderr()
-    .split('\n')
-    .filter((line) => line.includes('store_disk_full'));
-  assert.ok(logged.length >= 1 && logged.length <= 3, `bounded log lines:\n${logged.join('\n')}`);
+  const logged = logRecords(server.stderr()).filter((r) => r.reason === 'store_disk_full');
+  assert.ok(logged.length >= 1 && logged.length <= 3, `bounded log lines:\n${server.stderr()}`);
 
   // What was stored before stays readable and intact while the disk is full.
   checkFlows(await exported(server.url), acked, 'disk full');

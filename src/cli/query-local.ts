@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { metricsTableSchema } from '../metrics/metrics-table.js';
 import type { QueryResult } from '../query/api.js';
 import { asQueryError } from '../query/errors.js';
 import { serverQueryEngine } from '../server/query-engine.js';
 import { createStore } from '../store/store.js';
+import { openTable } from '../store/table/index.js';
 
 /** A directory that is not (yet) a flowlens data directory, or one a server is using. */
 export class DataDirError extends Error {}
@@ -19,6 +21,7 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * minutes are queried too. Nothing is sealed, compacted or expired: the grace period is a century,
  * every timer is off, and stop does not seal. What changes on disk is only what any start does
  * (a torn WAL tail from a crash is cut, a fresh WAL file is opened and emptied ones are removed).
+ * The metrics table is read as it is (read-only: a torn tail is skipped, not cut).
  */
 export async function queryDataDir(
   dir: string,
@@ -29,6 +32,8 @@ export async function queryDataDir(
   const dataDir = resolve(dir);
   if (!existsSync(join(dataDir, 'store')))
     throw new DataDirError(`${dataDir} is not a flowlens data directory (it has no store/)`);
+  // Whoever can read the directory can read its metrics table too: the session is an admin's.
+  const metricsTable = await openTable(dataDir, metricsTableSchema, { log: () => {} }, { readOnly: true });
   const store = createStore(
     { log: () => {} },
     {
@@ -44,9 +49,9 @@ export async function queryDataDir(
     if ((err as { code?: unknown }).code === 'store_locked') throw new DataDirError((err as Error).message);
     throw err;
   }
-  const engine = serverQueryEngine({ backend: store });
+  const engine = serverQueryEngine({ backend: store, metricsTable });
   try {
-    return await engine.run({ ...session, settings: new Map() }, sql, { params });
+    return await engine.run({ ...session, admin: true, settings: new Map() }, sql, { params });
   } catch (err) {
     throw asQueryError(err);
   } finally {

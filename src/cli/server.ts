@@ -1,11 +1,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCollector } from '../ingest/collector.js';
+import { instrumentCollector } from '../ingest/collector-metrics.js';
 import { createDemoExporter, type DemoExporter } from '../ingest/demo/exporter.js';
 import { DeviceStore } from '../ingest/device-store.js';
-import type { LogSink } from '../ingest/error-log.js';
 import { TemplateStore } from '../ingest/netflow/template-store.js';
 import { type FlowSink, JsonLinesSink } from '../ingest/sink.js';
+import { createLogger } from '../log/logger.js';
+import { logSink } from '../log/sink.js';
+import { setFailPointHooks } from '../metrics/failpoint.js';
+import { instrumentHost } from '../metrics/host/instrument-host.js';
 import { createOpenTsdbExporter } from '../metrics/opentsdb-exporter.js';
 import { Registry } from '../metrics/registry.js';
 import { Users } from '../server/auth/users.js';
@@ -14,9 +18,11 @@ import { parseServerArgs, serverUsage } from '../server/config-flags.js';
 import { connectionHints } from '../server/connection-hints.js';
 import { demoDevices, demoTarget } from '../server/demo.js';
 import { newIngestStats } from '../server/http/ingest.js';
+import { instrumentIngest } from '../server/http/ingest-metrics.js';
 import { newQueryStats } from '../server/http/query.js';
 import { apiRoutes } from '../server/http/routes.js';
 import { createHttpServer } from '../server/http.js';
+import { MetricsStore } from '../server/metrics-store.js';
 import { ServerOps } from '../server/ops.js';
 import { createPgServer, type PgServer } from '../server/pg/server.js';
 import { serverQueryEngine } from '../server/query-engine.js';
@@ -26,8 +32,6 @@ import { registryTenants, StoreSink, type TenantOf } from '../store/sink.js';
 import { createStore } from '../store/store.js';
 import type { ReplayProgress } from '../store/write/recovery.js';
 import { version } from './version.js';
-
-const log: LogSink = (line) => process.stderr.write(`${new Date().toISOString()} flowlens server: ${line}\n`);
 
 /** Largest ingest request body, as sent and after gunzip. */
 const maxBodyBytes = 64 << 20;
@@ -54,6 +58,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`flowlens server: ${err.message}\n`);
     return 2;
   }
+  // Usage and config errors above are plain lines (exit 2); from here on everything is logged.
+  const logger = createLogger({ service: 'server', level: config.logLevel, format: config.logFormat });
+  const log = logSink(logger);
+  // A fail point's print(msg) action, as a log record (worker threads still print plain lines).
+  setFailPointHooks({ print: logSink(logger.child({ component: 'failpoint' }), 'warn') });
 
   let users: Users;
   let demo: DemoExporter | undefined;
@@ -64,7 +73,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    if (config.demo) demo = createDemoExporter(demoTarget(config), { log });
+    if (config.demo)
+      demo = createDemoExporter(demoTarget(config), {
+        log: logSink(logger.child({ component: 'demo' }), 'warn'),
+      });
   } catch (err) {
     process.stderr.write(`flowlens server: --demo: ${(err as Error).message}\n`);
     return 2;
@@ -81,12 +93,16 @@ export async function run(args: string[]): Promise<number> {
   let phase: 'starting' | 'ready' | 'stopping' = 'starting';
   let replay: ReplayProgress | undefined;
   const startedAt = Date.now();
+  const metrics = serverMetrics(startedAt);
+  const hostMetrics = instrumentHost(metrics, { dataDir: data });
+  const storeLog = logger.child({ component: 'store' });
   const store = createStore(
     {
-      log,
+      log: storeLog,
+      metrics,
       onReplayProgress: (progress) => {
         replay = progress;
-        log(`store: ${describeReplay(progress)}`);
+        storeLog.info(describeReplay(progress));
       },
     },
     storeConfigOf(config, data),
@@ -101,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
   const collector = createCollector(
     {
       sink,
-      log,
+      log: logger.child({ component: 'collector' }),
       templates: new TemplateStore(join(data, 'templates.json')),
       devices: new DeviceStore(join(data, 'devices.json')),
     },
@@ -117,27 +133,47 @@ export async function run(args: string[]): Promise<number> {
   tenantOf = registryTenants(collector.devices);
   const ingest = newIngestStats();
   const queryStats = newQueryStats();
-  const engine = serverQueryEngine({ backend: store, config });
-  const metrics = serverMetrics(startedAt);
+  const metricsStore = new MetricsStore(
+    { dataDir: data, log: logger.child({ component: 'metrics-table' }) },
+    config,
+  );
+  const engine = serverQueryEngine({ backend: store, config, metrics, metricsTable: metricsStore.source });
+  instrumentCollector(metrics, collector);
+  instrumentIngest(metrics, ingest);
   const opentsdb = createOpenTsdbExporter(
-    { registry: metrics, log },
+    { registry: metrics, log: logger.child({ component: 'opentsdb' }) },
     { telnet: config.opentsdbTelnet, url: config.opentsdbUrl, intervalMs: config.metricsIntervalMs },
   );
   const ops = new ServerOps(
-    { phase: () => phase, pgSessions: () => pg?.sessions, collector, store, engine, users, log },
+    {
+      phase: () => phase,
+      pgSessions: () => pg?.sessions,
+      collector,
+      store,
+      engine,
+      users,
+      log: logger.child({ component: 'ops' }),
+      metrics,
+    },
     config,
   );
   const http = createHttpServer(
     {
-      log,
+      log: logger.child({ component: 'http' }),
       mounts: ops.mounts,
+      metrics,
       routes: apiRoutes({
         store,
         users,
         metrics,
         version: version(),
         ingest: { phase: () => phase, append: (t, f) => store.append(t, f), maxBodyBytes, stats: ingest },
-        query: { engine, maxBodyBytes: maxQueryBodyBytes, stats: queryStats, log },
+        query: {
+          engine,
+          maxBodyBytes: maxQueryBodyBytes,
+          stats: queryStats,
+          log: logSink(logger.child({ component: 'query' }), 'error'),
+        },
         status: () => ({
           phase,
           version: version(),
@@ -160,7 +196,7 @@ export async function run(args: string[]): Promise<number> {
     config.pgPort === 0
       ? undefined
       : createPgServer(
-          { engine, users },
+          { engine, users, metrics },
           { host: config.pgListen, port: config.pgPort, auth: config.pgAuth, ...tls },
         );
 
@@ -172,18 +208,21 @@ export async function run(args: string[]): Promise<number> {
     await ops.start();
     log(`data directory ${data}`);
     await store.start();
+    // After the store, which holds the data directory's lock.
+    await metricsStore.start(metrics);
     // After the store: a query never meets a store that is still replaying its WAL.
     await pg?.start();
     await collector.start();
     // After the collector listens, so the routers' first datagrams (their templates) arrive.
     await demo?.start();
   } catch (err) {
-    log(`cannot start: ${(err as Error).message}`);
+    logger.error(`cannot start: ${(err as Error).message}`, { reason: 'start_failed', code: codeOf(err) });
     await Promise.allSettled([
       pg?.stop(),
       http.stop(),
       ops.stop(),
       opentsdb.stop(),
+      metricsStore.stop(),
       demo?.stop(),
       collector.stop(),
       engine.stop(),
@@ -195,6 +234,7 @@ export async function run(args: string[]): Promise<number> {
   log(listeners.length === 0 ? 'no flow listeners (every port is 0)' : `listening: ${listeners.join(', ')}`);
   log(`http API: ${http.describe() ?? 'disabled (port 0)'}`);
   log(`metrics: GET /metrics on the HTTP API; OpenTSDB push ${opentsdb.describe()}`);
+  log(metricsStore.describe());
   log(ops.describe());
   log(
     pg === undefined
@@ -224,11 +264,17 @@ export async function run(args: string[]): Promise<number> {
   await engine.stop();
   // A last push of the final counts, bounded in time when the receiver is down.
   await opentsdb.stop();
+  // A last snapshot of the final counts in the metrics table.
+  await metricsStore.stop();
+  hostMetrics.stop();
   try {
     await store.stop();
   } catch (err) {
     // What could not be sealed stays in the WAL and is replayed at the next start.
-    log(`store: stop failed: ${(err as Error).message}`);
+    storeLog.error(`stop failed: ${(err as Error).message}`, {
+      reason: 'store_stop_failed',
+      code: codeOf(err),
+    });
     return 1;
   }
   const s = collector.stats().decode;
@@ -278,6 +324,10 @@ function pgTls(config: ServerConfig): { tlsCert: string; tlsKey: string } | unde
     }
   };
   return { tlsCert: read(cert, 'pgTlsCert'), tlsKey: read(key, 'pgTlsKey') };
+}
+
+function codeOf(err: unknown): unknown {
+  return (err as { code?: unknown } | undefined)?.code;
 }
 
 function readText(file: string): string {

@@ -39,6 +39,7 @@ export class BatchPipeline {
   target: DecodeTarget;
   private readonly spares: DecodeTarget[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private writingRows = 0;
   private readonly counts = {
     batches: 0,
     flows: 0,
@@ -96,11 +97,13 @@ export class BatchPipeline {
       return;
     }
     this.target = this.spares.pop() ?? newTarget(this.config.flushRows);
+    const rows = t.flows.length + t.counters.length;
+    this.writingRows += rows;
     const write: Promise<void> = result.then(
-      () => this.release(t, write),
+      () => this.release(t, write, rows),
       (err: unknown) => {
         this.failed(t, err);
-        this.release(t, write);
+        this.release(t, write, rows);
       },
     );
     this.inFlight.add(write);
@@ -120,8 +123,19 @@ export class BatchPipeline {
     return { ...this.counts, pendingWrites: this.inFlight.size };
   }
 
-  private release(t: DecodeTarget, write: Promise<void>): void {
+  /** Rows (flows and counter records) decoded into the current batch, not yet handed to the sink. */
+  bufferedRows(): number {
+    return this.target.flows.length + this.target.counters.length;
+  }
+
+  /** Rows in the writes still in flight (handed to an asynchronous sink, not yet settled). */
+  inFlightRows(): number {
+    return this.writingRows;
+  }
+
+  private release(t: DecodeTarget, write: Promise<void>, rows: number): void {
     this.inFlight.delete(write);
+    this.writingRows -= rows;
     clear(t);
     this.spares.push(t);
   }

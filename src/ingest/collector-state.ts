@@ -1,5 +1,6 @@
+import type { Logger } from '../log/logger.js';
+import type { RateLimitedErrorLog } from '../log/rate-limited.js';
 import type { DeviceRegistry } from './devices.js';
-import type { LogSink, RateLimitedErrorLog } from './error-log.js';
 import type { ExporterState } from './exporter.js';
 
 /** Keeps NetFlow v9 / IPFIX templates across restarts (netflow/template-store.ts's TemplateStore). */
@@ -19,7 +20,7 @@ export interface DevicePersistence {
 }
 
 export interface CollectorStateDeps {
-  log: LogSink;
+  log: Logger;
   templates?: TemplatePersistence | undefined;
   devices?: DevicePersistence | undefined;
 }
@@ -45,18 +46,24 @@ export class CollectorState {
     if (devices !== undefined) {
       try {
         const n = await devices.load(this.registry);
-        if (n > 0) log(`restored ${n} auto-registered devices from ${devices.file}`);
+        if (n > 0) log.info(`restored ${n} auto-registered devices from ${devices.file}`);
       } catch (err) {
-        log(`cannot restore devices: ${errorMessage(err)}`);
+        log.warn(`cannot restore devices: ${errorMessage(err)}`, {
+          reason: 'device_restore',
+          file: devices.file,
+        });
       }
     }
     if (templates !== undefined) {
       try {
         const n = await templates.load((address) => this.registry.exporterToRestore(address));
-        if (n > 0) log(`restored ${n} templates from ${templates.file}`);
+        if (n > 0) log.info(`restored ${n} templates from ${templates.file}`);
       } catch (err) {
         // Meanwhile data from those exporters is counted as template_missing until templates arrive.
-        log(`cannot restore templates: ${errorMessage(err)}`);
+        log.warn(`cannot restore templates: ${errorMessage(err)}`, {
+          reason: 'template_restore',
+          file: templates.file,
+        });
       }
     }
   }
@@ -82,12 +89,14 @@ export class CollectorState {
     try {
       await devices?.saveIfChanged(this.registry);
     } catch (err) {
-      this.errorLog.error('device_save', `${devices!.file}: ${errorMessage(err)}`);
+      this.errorLog.error('device_save', `${devices!.file}: ${errorMessage(err)}`, { file: devices!.file });
     }
     try {
       await templates?.saveIfChanged(this.registry.all());
     } catch (err) {
-      this.errorLog.error('template_save', `${templates!.file}: ${errorMessage(err)}`);
+      this.errorLog.error('template_save', `${templates!.file}: ${errorMessage(err)}`, {
+        file: templates!.file,
+      });
     }
   }
 }

@@ -109,8 +109,8 @@ test('refused exporters are counted and logged at a limited rate; decode errors 
   assert.deepEqual(stats.refusedExporters, { '203.0.113.5': 5 });
   assert.equal(stats.devices[0]!.decodeErrors, 2);
   assert.equal(lines.length, 2, lines.join('\n'));
-  assert.match(lines[0]!, /unknown_exporter: 203\.0\.113\.5: /);
-  assert.match(lines[1]!, /truncated: 192\.0\.2\.1: /);
+  assert.match(lines[0]!, /^error .* reason=unknown_exporter exporter=203\.0\.113\.5$/);
+  assert.match(lines[1]!, /^error .* reason=truncated exporter=192\.0\.2\.1$/);
 });
 
 test('a port of 0 disables that listener', () => {

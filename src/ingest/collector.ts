@@ -1,3 +1,6 @@
+import { defaultErrorLogConfig, type ErrorLogConfig, RateLimitedErrorLog } from '../log/rate-limited.js';
+import { type LogTarget, loggerOf } from '../log/sink.js';
+import type { Meter } from '../metrics/meter.js';
 import { BatchPipeline, type BatchPipelineConfig, defaultBatchPipelineConfig } from './batch-pipeline.js';
 import {
   CollectorState,
@@ -10,12 +13,6 @@ import type { PacketContext } from './context.js';
 import { minuteOf } from './context.js';
 import { decodePacket } from './decode.js';
 import { DeviceRegistry, type DeviceRegistryConfig, defaultDeviceRegistryConfig } from './devices.js';
-import {
-  defaultErrorLogConfig,
-  type ErrorLogConfig,
-  type LogSink,
-  RateLimitedErrorLog,
-} from './error-log.js';
 import { ExporterState } from './exporter.js';
 import type { FlowSink } from './sink.js';
 import { SocketDropMonitor } from './socket-drops.js';
@@ -62,7 +59,7 @@ export const defaultCollectorConfig: CollectorConfig = {
 export interface CollectorDeps {
   sink: FlowSink;
   /** Operational log lines (listening, buffer sizes, rate-limited errors). */
-  log: LogSink;
+  log: LogTarget;
   templates?: TemplatePersistence | undefined;
   /** Remembers auto-registered devices' ids across restarts. */
   devices?: DevicePersistence | undefined;
@@ -79,11 +76,13 @@ export class Collector {
   readonly devices: DeviceRegistry;
   readonly udp: UdpListener[] = [];
   readonly tcp: TcpListener[] = [];
-  private readonly pipeline: BatchPipeline;
+  /** Decoded rows on their way to the sink (public for the metrics: collector-metrics.ts). */
+  readonly pipeline: BatchPipeline;
   private readonly errorLog: RateLimitedErrorLog;
   private readonly ctx: MutableContext;
   private currentAddress = '';
   private decoderExceptions = 0;
+  private flowMeter: Meter | undefined;
   private timers: NodeJS.Timeout[] = [];
   private readonly state: CollectorState;
   private startedAt = 0;
@@ -94,32 +93,25 @@ export class Collector {
     readonly config: CollectorConfig,
   ) {
     this.devices = new DeviceRegistry(config.devices, this.decodeStats);
-    this.errorLog = new RateLimitedErrorLog(deps.log, config.errorLog);
+    const log = loggerOf(deps.log);
+    this.errorLog = new RateLimitedErrorLog(log, config.errorLog);
     this.decodeStats.onError = (reason, detail) =>
-      this.errorLog.error(reason, `${this.currentAddress}: ${detail}`);
+      this.errorLog.error(reason, detail, { exporter: this.currentAddress });
     this.pipeline = new BatchPipeline(deps.sink, config.pipeline, (err) =>
       this.errorLog.error('sink_error', errorMessage(err)),
     );
-    this.state = new CollectorState(deps, this.devices, this.errorLog);
+    this.state = new CollectorState({ ...deps, log }, this.devices, this.errorLog);
     const placeholder = new ExporterState('', { id: 0, name: '', tenant: '' });
     this.ctx = { exporter: placeholder, receivedAt: 0, minute: 0, stats: this.decodeStats };
     const handle = (buf: Uint8Array, address: string) => this.handlePacket(buf, address, Date.now());
     const { listen, netflowPort, sflowPort, ipfixTcpPort, recvBufferSize } = config;
     if (netflowPort !== 0)
       this.udp.push(
-        new UdpListener(
-          { name: 'netflow', address: listen, port: netflowPort, recvBufferSize },
-          handle,
-          deps.log,
-        ),
+        new UdpListener({ name: 'netflow', address: listen, port: netflowPort, recvBufferSize }, handle, log),
       );
     if (sflowPort !== 0)
       this.udp.push(
-        new UdpListener(
-          { name: 'sflow', address: listen, port: sflowPort, recvBufferSize },
-          handle,
-          deps.log,
-        ),
+        new UdpListener({ name: 'sflow', address: listen, port: sflowPort, recvBufferSize }, handle, log),
       );
     if (ipfixTcpPort !== 0)
       this.tcp.push(
@@ -130,7 +122,7 @@ export class Collector {
             this.currentAddress = address;
             this.decodeStats.error(reason, 'ipfix over tcp: bad message header, connection closed');
           },
-          deps.log,
+          log,
         ),
       );
   }
@@ -150,18 +142,20 @@ export class Collector {
     const target = this.pipeline.target;
     const flowsBefore = target.flows.length;
     const countersBefore = target.counters.length;
+    let flows = 0;
     try {
-      decodePacket(buf, ctx, target);
+      flows = decodePacket(buf, ctx, target);
     } catch (err) {
       // Decoders must not throw; if one does, keep the good rows before this packet and go on.
       this.decoderExceptions++;
       target.flows.truncate(flowsBefore);
       target.counters.truncate(countersBefore);
-      this.errorLog.error(
-        'decoder_exception',
-        `${address}: ${err instanceof Error ? err.stack : String(err)}`,
-      );
+      this.errorLog.error('decoder_exception', err instanceof Error ? err.message : String(err), {
+        exporter: address,
+        stack: err instanceof Error ? err.stack : undefined,
+      });
     }
+    this.flowMeter?.mark(flows);
     this.pipeline.afterPacket(flowsBefore, countersBefore);
     return true;
   }
@@ -224,6 +218,16 @@ export class Collector {
   /** What the collector listens on, one line per listener, for the start-up banner. */
   describeListeners(): string[] {
     return [...this.udp, ...this.tcp].map((l) => l.describe());
+  }
+
+  /** Marks every packet's decoded flows into `meter` from now on (its rates are the flows/s). */
+  meterFlows(meter: Meter): void {
+    this.flowMeter = meter;
+  }
+
+  /** Packets whose decoder threw (a bug: the packet's rows are dropped, the collector goes on). */
+  get decoderExceptionCount(): number {
+    return this.decoderExceptions;
   }
 
   stats(): CollectorStats {

@@ -45,6 +45,8 @@ export class DeviceRegistry {
   private nextId = 1;
   /** Bumped whenever a device is auto-registered, so that the list can be saved when it changes. */
   autoRegisteredVersion = 0;
+  /** Called with each device registered from traffic or restored (the metrics register its series). */
+  onRegister: ((exporter: ExporterState) => void) | undefined;
 
   constructor(
     private readonly config: DeviceRegistryConfig,
@@ -122,6 +124,7 @@ export class DeviceRegistry {
     this.exporters.set(address, state);
     this.autoRegistered.push(state);
     this.autoRegisteredVersion++;
+    this.onRegister?.(state);
     return state;
   }
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
+import type { Logger } from '../log/logger.js';
+import { type LogTarget, loggerOf } from '../log/sink.js';
 import { listen } from '../util/listen.js';
-import type { LogSink } from './error-log.js';
 import { IpfixFramer } from './ipfix-framer.js';
 import { formatHostPort } from './udp-listener.js';
 
@@ -33,19 +34,24 @@ export class TcpListener {
   private readonly sockets = new Set<net.Socket>();
   private boundPort = 0;
   private readonly counts = { connections: 0, messages: 0, badFrames: 0, refusedConnections: 0 };
+  private readonly log: Logger;
 
   constructor(
     private readonly config: TcpListenerConfig,
     private readonly onMessage: MessageHandler,
     private readonly onFramingError: (reason: 'bad_length' | 'bad_version', address: string) => void,
-    private readonly log: LogSink,
-  ) {}
+    log: LogTarget,
+  ) {
+    this.log = loggerOf(log);
+  }
 
   async start(): Promise<void> {
     const server = net.createServer((socket) => this.accept(socket));
     server.maxConnections = this.config.maxConnections ?? 1024;
     await listen(server, this.config.port, this.config.address);
-    server.on('error', (err) => this.log(`${this.config.name} tcp server error: ${err.message}`));
+    server.on('error', (err) =>
+      this.log.error(`${this.config.name} tcp server error: ${err.message}`, { reason: 'tcp_server_error' }),
+    );
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;
   }
@@ -56,6 +62,10 @@ export class TcpListener {
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get name(): string {
+    return this.config.name;
   }
 
   port(): number {

@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { LogSink } from './error-log.js';
+import type { Logger } from '../log/logger.js';
+import { type LogTarget, loggerOf } from '../log/sink.js';
 import { readUdpDrops } from './socket-drops.js';
 
 export interface UdpListenerConfig {
@@ -34,12 +35,15 @@ export class UdpListener {
   private datagrams = 0;
   private boundPort = 0;
   private effectiveRecvBuffer = 0;
+  private readonly log: Logger;
 
   constructor(
     private readonly config: UdpListenerConfig,
     private readonly onDatagram: DatagramHandler,
-    private readonly log: LogSink,
-  ) {}
+    log: LogTarget,
+  ) {
+    this.log = loggerOf(log);
+  }
 
   async start(): Promise<void> {
     const socket = dgram.createSocket({
@@ -57,7 +61,9 @@ export class UdpListener {
         resolve();
       });
     });
-    socket.on('error', (err) => this.log(`${this.config.name} udp socket error: ${err.message}`));
+    socket.on('error', (err) =>
+      this.log.error(`${this.config.name} udp socket error: ${err.message}`, { reason: 'udp_socket_error' }),
+    );
     this.socket = socket;
     this.boundPort = socket.address().port;
     // Linux grants min(request, net.core.rmem_max) and reports twice that (bookkeeping overhead).
@@ -65,10 +71,11 @@ export class UdpListener {
     this.effectiveRecvBuffer = process.platform === 'linux' ? reported / 2 : reported;
     const granted = this.effectiveRecvBuffer;
     if (granted < this.config.recvBufferSize) {
-      this.log(
+      this.log.warn(
         `${this.config.name}: receive buffer ${mib(granted)} granted of ${mib(this.config.recvBufferSize)} asked: ` +
           `the kernel caps it at net.core.rmem_max; raise that with 'sysctl -w net.core.rmem_max=` +
           `${this.config.recvBufferSize}' so bursts are absorbed without drops`,
+        { reason: 'recv_buffer_capped', granted_bytes: granted, asked_bytes: this.config.recvBufferSize },
       );
     }
   }
@@ -85,6 +92,25 @@ export class UdpListener {
     return this.boundPort;
   }
 
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Datagrams received so far (cheaper than stats(), which reads /proc). */
+  received(): number {
+    return this.datagrams;
+  }
+
+  /** SO_RCVBUF as granted (0 before start). */
+  receiveBufferBytes(): number {
+    return this.effectiveRecvBuffer;
+  }
+
+  /** Datagrams the kernel dropped on the socket (/proc/net/udp); undefined when not listening or unknown. */
+  kernelDrops(): number | undefined {
+    return this.socket === undefined ? undefined : readUdpDrops(this.boundPort);
+  }
+
   describe(): string {
     return `${this.config.name} udp ${formatHostPort(this.config.address, this.boundPort)} (receive buffer ${mib(this.effectiveRecvBuffer)})`;
   }
@@ -96,7 +122,7 @@ export class UdpListener {
       port: this.boundPort,
       recvBufferSize: this.effectiveRecvBuffer,
       datagrams: this.datagrams,
-      socketDrops: this.socket === undefined ? undefined : readUdpDrops(this.boundPort),
+      socketDrops: this.kernelDrops(),
     };
   }
 }

@@ -1,7 +1,9 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { listen } from '../util/listen.js';
+import type { Counter } from './counter.js';
 import type { HealthReport } from './health.js';
 import { formatHealthText } from './health-text.js';
+import { Registry } from './registry.js';
 
 /**
  * The health-check socket: a client that connects (`nc 127.0.0.1 10001`) is sent the health
@@ -20,16 +22,27 @@ export const defaultHealthSocketConfig: HealthSocketConfig = { port: 10001, list
 export interface HealthSocketDeps {
   report(): HealthReport;
   log(line: string): void;
+  /** Where its metrics go; a throwaway registry when absent. */
+  metrics?: Registry;
 }
 
 export class HealthSocket {
   private readonly server: Server;
   private readonly open = new Set<Socket>();
+  private readonly served: Counter;
+  private readonly failed: Counter;
 
   constructor(
     private readonly deps: HealthSocketDeps,
     readonly config: HealthSocketConfig,
   ) {
+    const metrics = deps.metrics ?? new Registry();
+    this.served = metrics.counter('flowlens_health_socket_connections_total', undefined, {
+      help: 'Connections to the health-check socket (each is sent the health report and closed)',
+    });
+    this.failed = metrics.counter('flowlens_health_socket_report_errors_total', undefined, {
+      help: 'Health reports that could not be built for the health-check socket (answered BAD)',
+    });
     this.server = createServer((socket) => this.answer(socket));
   }
 
@@ -52,6 +65,7 @@ export class HealthSocket {
   }
 
   private answer(socket: Socket): void {
+    this.served.inc();
     this.open.add(socket);
     socket.once('close', () => this.open.delete(socket));
     // A client that resets the connection before reading is nobody's problem.
@@ -60,6 +74,7 @@ export class HealthSocket {
     try {
       text = formatHealthText(this.deps.report());
     } catch (err) {
+      this.failed.inc();
       this.deps.log(`health socket: cannot build the report: ${(err as Error).message}`);
       text = `status:   BAD\nerror:    the health report failed: ${(err as Error).message}\n`;
     }

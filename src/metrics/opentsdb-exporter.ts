@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { type LogTarget, loggerOf } from '../log/sink.js';
 import { systemTimerClock, type TimerClock } from './clock.js';
 import type { Tags } from './names.js';
 import { parseHostPort, putUrl } from './opentsdb-address.js';
@@ -38,7 +39,7 @@ export type SenderState = SenderStats & { buffered: number };
 
 export interface OpenTsdbDeps {
   readonly registry: Registry;
-  readonly log: (line: string) => void;
+  readonly log: LogTarget;
   /** Wall clock for the points' timestamps and the interval. */
   readonly clock?: TimerClock;
 }
@@ -62,7 +63,7 @@ export class OpenTsdbExporter {
     readonly config: OpenTsdbConfig,
   ) {
     this.clock = deps.clock ?? systemTimerClock;
-    const senderDeps = { clock: this.clock, log: deps.log };
+    const senderDeps = { clock: this.clock, log: loggerOf(deps.log) };
     const options = {
       maxBuffered: config.maxBufferedPoints,
       minBackoffMs: config.minBackoffMs,

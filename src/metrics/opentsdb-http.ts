@@ -1,3 +1,5 @@
+import type { Logger } from '../log/logger.js';
+import { loggerOf } from '../log/sink.js';
 import { Backoff } from './backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { TsdbPoint } from './opentsdb-points.js';
@@ -24,12 +26,14 @@ export class HttpSender {
   /** Set when stop() gave up: nothing more is sent, the request in flight is aborted. */
   private readonly aborted = new AbortController();
   private wasDown = false;
+  private readonly log: Logger;
 
   constructor(
     readonly url: string,
     private readonly deps: SenderDeps,
     options: SenderOptions,
   ) {
+    this.log = loggerOf(deps.log);
     this.queue = new BoundedQueue(options.maxBuffered);
     this.backoff = new Backoff(options.minBackoffMs, options.maxBackoffMs);
   }
@@ -89,7 +93,9 @@ export class HttpSender {
         this.up();
       } else if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
         this.stats.rejected += this.queue.removeBefore(firstSeq + items.length);
-        this.deps.log(`opentsdb http ${this.url}: ${status} ${body}: ${items.length} points rejected`);
+        this.log.warn(`opentsdb http ${this.url}: ${status} ${body}: ${items.length} points rejected`, {
+          reason: 'opentsdb_rejected',
+        });
         this.up();
       } else {
         this.failed(`HTTP ${status} ${body}`);
@@ -101,7 +107,7 @@ export class HttpSender {
   private up(): void {
     this.stats.connected = true;
     this.backoff.reset();
-    if (this.wasDown) this.deps.log(`opentsdb http ${this.url}: sending again`);
+    if (this.wasDown) this.log.info(`opentsdb http ${this.url}: sending again`);
     this.wasDown = false;
   }
 
@@ -112,8 +118,9 @@ export class HttpSender {
     if (this.stopping) return;
     const delay = this.backoff.next();
     if (!this.wasDown)
-      this.deps.log(
+      this.log.warn(
         `opentsdb http ${this.url}: ${message}; buffering up to ${this.queue.capacity} points, retrying (backoff from ${delay} ms)`,
+        { reason: 'opentsdb_down' },
       );
     this.wasDown = true;
     this.cancelRetry = this.deps.clock.setTimer(delay, () => {

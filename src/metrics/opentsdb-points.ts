@@ -27,7 +27,7 @@ export function tsdbPoints(registry: Registry, timestamp: number, commonTags: Ta
   for (const family of registry.families())
     for (const metric of family.series) {
       const tags = tsdbTags(commonTags, metric.tags);
-      for (const [suffix, value] of fields(metric)) {
+      for (const [suffix, value] of metricFields(metric)) {
         if (!Number.isFinite(value)) continue;
         points.push({
           metric: suffix === '' ? metric.name : `${metric.name}.${suffix}`,
@@ -40,7 +40,13 @@ export function tsdbPoints(registry: Registry, timestamp: number, commonTags: Ta
   return points;
 }
 
-function fields(m: Metric): [string, number][] {
+/**
+ * A metric's values by field: `''` for a counter's or gauge's one value; `count` and the rates for
+ * a meter; `count`, `sum`, `min`, `max`, `mean`, `stddev` and the quantiles (`p50` … `p999`) for a
+ * histogram, and those plus the rates for a timer. Shared by every exporter that splits metrics
+ * into fields (OpenTSDB points, the metrics table).
+ */
+export function metricFields(m: Metric): [string, number][] {
   switch (m.kind) {
     case 'counter':
     case 'counterFn':

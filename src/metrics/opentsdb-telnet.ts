@@ -1,11 +1,13 @@
 import net from 'node:net';
+import type { Logger } from '../log/logger.js';
+import { type LogTarget, loggerOf } from '../log/sink.js';
 import { Backoff } from './backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { TimerClock } from './clock.js';
 
 export interface SenderDeps {
   readonly clock: TimerClock;
-  readonly log: (line: string) => void;
+  readonly log: LogTarget;
 }
 
 export interface SenderOptions {
@@ -49,6 +51,7 @@ export class TelnetSender {
   private stopped = false;
   private cancelRetry: (() => void) | undefined;
   private wasDown = false;
+  private readonly log: Logger;
 
   constructor(
     readonly host: string,
@@ -56,6 +59,7 @@ export class TelnetSender {
     private readonly deps: SenderDeps,
     options: SenderOptions,
   ) {
+    this.log = loggerOf(deps.log);
     this.queue = new BoundedQueue(options.maxBuffered);
     this.backoff = new Backoff(options.minBackoffMs, options.maxBackoffMs);
   }
@@ -110,7 +114,7 @@ export class TelnetSender {
       this.writable = true;
       this.stats.connected = true;
       this.backoff.reset();
-      if (this.wasDown) this.deps.log(`opentsdb telnet ${this.where}: connected again`);
+      if (this.wasDown) this.log.info(`opentsdb telnet ${this.where}: connected again`);
       this.wasDown = false;
       this.flush();
     });
@@ -131,9 +135,10 @@ export class TelnetSender {
       this.stats.failures++;
       const delay = this.backoff.next();
       if (!this.wasDown)
-        this.deps.log(
+        this.log.warn(
           `opentsdb telnet ${this.where}: ${this.stats.lastError ?? 'connection closed'}; ` +
             `buffering up to ${this.queue.capacity} lines, retrying (backoff from ${delay} ms)`,
+          { reason: 'opentsdb_down' },
         );
       this.wasDown = true;
       this.cancelRetry = this.deps.clock.setTimer(delay, () => {

@@ -41,6 +41,11 @@ export interface QueryStats {
 export interface QuerySession {
   readonly user: string;
   readonly tenant: string;
+  /**
+   * An admin user ("admin": true in the config): may also read the server's own `metrics` table.
+   * Frontends set it from Users.isAdmin; absent means not an admin.
+   */
+  readonly admin?: boolean | undefined;
   /** Run-time settings (SET name = value): timezone, application_name, statement_timeout, … */
   readonly settings: Map<string, string>;
 }
@@ -84,7 +89,7 @@ export interface QueryEngine {
 /** The tables a tenant sees, for validation and for the catalog (psql's \d, information_schema). */
 export interface TableInfo {
   readonly name: string;
-  readonly kind: 'flows' | 'devices' | 'synthetic';
+  readonly kind: 'flows' | 'devices' | 'metrics' | 'synthetic';
   /** For a per-device table: the device id it reads. */
   readonly deviceId?: number | undefined;
   readonly columns: readonly Field[];

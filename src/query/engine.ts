@@ -1,3 +1,4 @@
+import { Registry } from '../metrics/registry.js';
 import type { DeviceSummary, StorageBackend } from '../store/backend.js';
 import { isStaleJobError } from '../store/read/errors.js';
 import type {
@@ -11,16 +12,16 @@ import type {
 } from './api.js';
 import { answerCompat, describeCompat } from './compat/index.js';
 import { statementTimeoutMs } from './compat/settings.js';
-import { planJobs } from './engine-jobs.js';
+import { executeFlows, type FlowsContext } from './engine-flows.js';
+import { EngineMetrics } from './engine-metrics.js';
 import { asQueryError, QueryError, SqlState } from './errors.js';
 import { ResultCollector } from './exec/collect.js';
 import { canceledError, InProcessExecutor } from './exec/inprocess-executor.js';
 import type { JobExecutor } from './exec/job-contract.js';
-import { specsForJobs } from './exec/job-specs.js';
 import { runJobKernel } from './exec/kernel-entry.js';
 import { devicesJobColumns } from './exec/source-columns.js';
 import { specFromPlan } from './exec/spec.js';
-import type { QueryPlan } from './plan/plan.js';
+import { type MetricsSource, noMetrics, runMetricsQuery } from './metrics-table.js';
 import type { QueryLimits } from './runtime/query-limits.js';
 import {
   loadSqlParser,
@@ -29,7 +30,6 @@ import {
   parseStatements,
   planSelect,
 } from './sql/index.js';
-import type { SqlType } from './sql-types.js';
 import { tenantTables } from './tables.js';
 
 export interface QueryEngineDeps {
@@ -47,6 +47,12 @@ export interface QueryEngineDeps {
   readonly limits?: QueryLimits | undefined;
   /** The server's query timeout (ms, 0 = none); a session's statement_timeout can only lower it. */
   readonly queryTimeoutMs?: number | undefined;
+  /** The metrics table's rows (the server's table store); an empty table when absent. */
+  readonly metricsTable?: MetricsSource | undefined;
+  /** Rows a metrics-table query may read (default 2e9, as maxRowsScanned). */
+  readonly metricsMaxRowsScanned?: number | undefined;
+  /** Where the engine's metrics go (stage timers, errors, rows…); a throwaway registry if absent. */
+  readonly metrics?: Registry | undefined;
 }
 
 /** Counters of the engine's statements (the server's status endpoint shows them). */
@@ -75,7 +81,6 @@ export interface CountingQueryEngine extends QueryEngine {
  */
 export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
   const backend = deps.backend;
-  const executor = deps.executor ?? new InProcessExecutor(backend);
   const clock = deps.now ?? Date.now;
   const retries = deps.staleRetries ?? 3;
   const limits = deps.limits;
@@ -87,9 +92,12 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
     canceled: 0,
     timedOut: 0,
   };
+  const m = new EngineMetrics(deps.metrics ?? new Registry(), counters, limits);
+  const executor = deps.executor ?? new InProcessExecutor(backend, m.job);
+  const flows: FlowsContext = { backend, executor, limits, metrics: m };
 
   const single = (sql: string): ParsedStatement | undefined => {
-    const statements = parseStatements(sql);
+    const statements = m.parse.time(() => parseStatements(sql));
     if (statements.length > 1) {
       throw new QueryError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
     }
@@ -116,15 +124,19 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await executeFlows(
+          const result = await executeFlows(
+            flows,
             planned.plan,
             planned.fields.map((f) => f.type),
             tenant,
             devices,
             signal,
           );
+          m.flowsDone(result.stats);
+          return result;
         } catch (err) {
           if (!isStaleJobError(err) || attempt >= retries) throw err;
+          m.staleReplans.inc();
         }
       }
     } catch (err) {
@@ -150,55 +162,29 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
     return server <= 0 ? statement : Math.min(server, statement);
   }
 
-  async function executeFlows(
-    plan: QueryPlan,
-    types: SqlType[],
-    tenant: string,
-    devices: DeviceSummary[],
-    signal: AbortSignal | undefined,
-  ): Promise<{ rows: Value[][]; stats: Omit<QueryStats, 'elapsedMs'> }> {
-    const groups = await planJobs(backend, tenant, plan, devices);
-    if (limits !== undefined) {
-      let rows = 0;
-      for (const group of groups) for (const job of group.jobs) rows += job.rows;
-      limits.checkRows(tenant, rows);
-    }
-    const collector = new ResultCollector(plan, specFromPlan(plan, 'minute'));
-    // A plain query with a LIMIT and no ORDER BY stops reading once it has its rows.
-    const enough = new AbortController();
-    const combined = signal === undefined ? enough.signal : AbortSignal.any([signal, enough.signal]);
-    let jobs = 0;
-    let memoHits = 0;
-    let rowsScanned = 0;
+  /**
+   * The metrics table (listed for admins only, so only they get here), read on the coordinator
+   * under the query timeout.
+   */
+  async function runMetrics(
+    planned: PlannedSelect,
+    session: QuerySession,
+    clientSignal: AbortSignal | undefined,
+  ) {
+    const query = limits?.signalFor(clientSignal, timeoutFor(session));
     try {
-      const runs = groups.flatMap(({ resolution, jobs: list }) => specsForJobs(plan, resolution, list));
-      await Promise.all(
-        runs.map(async ({ spec, jobs: list }) => {
-          const stats = await executor.execute(spec, list, {
-            tenant,
-            signal: combined,
-            onPartial: (partial) => {
-              collector.add(partial);
-              if (collector.full) enough.abort();
-            },
-          });
-          jobs += stats.jobs;
-          memoHits += stats.memoHits;
-          rowsScanned += stats.rowsScanned;
-        }),
+      return await runMetricsQuery(
+        planned.plan,
+        planned.fields.map((f) => f.type),
+        deps.metricsTable ?? noMetrics,
+        {
+          signal: query?.signal ?? clientSignal,
+          maxRowsScanned: deps.metricsMaxRowsScanned ?? 2_000_000_000,
+        },
       );
-    } catch (err) {
-      if (!(enough.signal.aborted && !signal?.aborted)) throw err;
+    } finally {
+      query?.dispose();
     }
-    const used = groups.map((g) => g.resolution);
-    const resolution = used.includes('day')
-      ? 'day'
-      : used.includes('hour')
-        ? 'hour'
-        : used.length > 0
-          ? 'minute'
-          : 'none';
-    return { rows: collector.finish(types), stats: { jobs, memoHits, rowsScanned, resolution } };
   }
 
   /** The devices table and FROM-less selects: one in-process kernel run over coordinator data. */
@@ -212,6 +198,69 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
     return collector.finish(planned.fields.map((f) => f.type));
   }
 
+  /** One statement, counted in the engine's stats (its errors by SQLSTATE). */
+  async function runStatement(
+    session: QuerySession,
+    sql: string,
+    options: QueryOptions,
+  ): Promise<QueryResult> {
+    const started = performance.now();
+    const signal = options.signal;
+    counters.statements++;
+    try {
+      if (signal?.aborted) throw canceledError();
+      await loadSqlParser();
+      const stmt = single(sql);
+      if (stmt === undefined) return { fields: [], rows: [], command: '' };
+      const devices = await backend.devices(session.tenant);
+      const tables = tenantTables(devices, session);
+      const compat = answerCompat(stmt.stmt, {
+        session,
+        tables,
+        sql: stmt.text,
+        params: options.params,
+        now: options.now,
+      });
+      if (compat !== undefined) return compat;
+      const planned = m.validate.time(() =>
+        planSelect(stmt.stmt, {
+          sql: stmt.text,
+          tables,
+          now: options.now ?? clock(),
+          params: options.params,
+          paramTypes: options.paramTypes,
+        }),
+      );
+      let rows: Value[][];
+      let stats: Omit<QueryStats, 'elapsedMs'>;
+      if (planned.plan.source.kind === 'flows') {
+        ({ rows, stats } = await runFlows(planned, session, devices, signal));
+      } else if (planned.plan.source.kind === 'metrics') {
+        ({ rows, stats } = await runMetrics(planned, session, signal));
+      } else {
+        rows = runLocal(planned, devices);
+        stats = { jobs: 0, memoHits: 0, rowsScanned: 0, resolution: 'none' };
+      }
+      if (signal?.aborted) throw canceledError();
+      return {
+        fields: planned.fields,
+        rows,
+        command: `SELECT ${rows.length}`,
+        stats: { ...stats, elapsedMs: performance.now() - started },
+      };
+    } catch (err) {
+      const error =
+        signal?.aborted === true
+          ? signal.reason instanceof QueryError
+            ? signal.reason
+            : canceledError()
+          : asQueryError(err);
+      counters.errors[error.code] = (counters.errors[error.code] ?? 0) + 1;
+      m.error(error.code);
+      throw error;
+    }
+  }
+
   return {
     split(sql: string): string[] {
       return parseStatements(sql).map((s) => s.text);
@@ -223,10 +272,12 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
         const stmt = single(sql);
         if (stmt === undefined) return { fields: [], paramTypes: [] };
         const devices = await backend.devices(session.tenant);
-        const tables = tenantTables(devices);
+        const tables = tenantTables(devices, session);
         const compat = describeCompat(stmt.stmt, { session, tables, sql: stmt.text });
         if (compat !== undefined) return compat;
-        const planned = planSelect(stmt.stmt, { sql: stmt.text, tables, now: clock(), paramTypes });
+        const planned = m.validate.time(() =>
+          planSelect(stmt.stmt, { sql: stmt.text, tables, now: clock(), paramTypes }),
+        );
         return { fields: planned.fields, paramTypes: planned.paramTypes };
       } catch (err) {
         throw asQueryError(err);
@@ -236,56 +287,16 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
     stats: () => counters,
 
     async run(session, sql, options: QueryOptions = {}): Promise<QueryResult> {
-      const started = performance.now();
-      const signal = options.signal;
-      counters.statements++;
+      const startedAt = m.clock.now();
+      let result: QueryResult;
       try {
-        if (signal?.aborted) throw canceledError();
-        await loadSqlParser();
-        const stmt = single(sql);
-        if (stmt === undefined) return { fields: [], rows: [], command: '' };
-        const devices = await backend.devices(session.tenant);
-        const tables = tenantTables(devices);
-        const compat = answerCompat(stmt.stmt, {
-          session,
-          tables,
-          sql: stmt.text,
-          params: options.params,
-          now: options.now,
-        });
-        if (compat !== undefined) return compat;
-        const planned = planSelect(stmt.stmt, {
-          sql: stmt.text,
-          tables,
-          now: options.now ?? clock(),
-          params: options.params,
-          paramTypes: options.paramTypes,
-        });
-        let rows: Value[][];
-        let stats: Omit<QueryStats, 'elapsedMs'>;
-        if (planned.plan.source.kind === 'flows') {
-          ({ rows, stats } = await runFlows(planned, session, devices, signal));
-        } else {
-          rows = runLocal(planned, devices);
-          stats = { jobs: 0, memoHits: 0, rowsScanned: 0, resolution: 'none' };
-        }
-        if (signal?.aborted) throw canceledError();
-        return {
-          fields: planned.fields,
-          rows,
-          command: `SELECT ${rows.length}`,
-          stats: { ...stats, elapsedMs: performance.now() - started },
-        };
+        result = await runStatement(session, sql, options);
       } catch (err) {
-        const error =
-          signal?.aborted === true
-            ? signal.reason instanceof QueryError
-              ? signal.reason
-              : canceledError()
-            : asQueryError(err);
-        counters.errors[error.code] = (counters.errors[error.code] ?? 0) + 1;
-        throw error;
+        m.statementDone(startedAt, undefined);
+        throw err;
       }
+      m.statementDone(startedAt, result.rows.length);
+      return result;
     },
   };
 }

@@ -25,6 +25,10 @@ const valueFlags = {
   'opentsdb-telnet': 'opentsdbTelnet',
   'opentsdb-url': 'opentsdbUrl',
   'metrics-interval-ms': 'metricsIntervalMs',
+  'metrics-store-interval-ms': 'metricsStoreIntervalMs',
+  'metrics-retention-days': 'metricsRetentionDays',
+  'log-level': 'logLevel',
+  'log-format': 'logFormat',
 } as const satisfies Record<string, keyof ServerConfig>;
 
 const numericKeys = new Set<keyof ServerConfig>([
@@ -42,6 +46,8 @@ const numericKeys = new Set<keyof ServerConfig>([
   'queryWorkers',
   'queryTimeoutMs',
   'metricsIntervalMs',
+  'metricsStoreIntervalMs',
+  'metricsRetentionDays',
 ]);
 
 export interface ServerArgs {
@@ -151,6 +157,16 @@ Metrics options (GET /metrics on the HTTP port serves Prometheus; see docs/metri
                           push the metrics as OpenTSDB telnet put lines [opentsdbTelnet]
   --opentsdb-url URL      push the metrics as OpenTSDB HTTP POST /api/put [opentsdbUrl]
   --metrics-interval-ms N how often the metrics are pushed (default 10000) [metricsIntervalMs]
+  --metrics-store-interval-ms N
+                          how often the metrics are stored in the SQL table "metrics" (admins
+                          only; default 10000; 0 = never) [metricsStoreIntervalMs]
+  --metrics-retention-days N
+                          days the metrics table keeps (default 30) [metricsRetentionDays]
+
+Log options (stderr; see docs/operations.md "Logs"):
+  --log-level LEVEL       error, warn, info (the default) or debug [logLevel]
+  --log-format FORMAT     json (one object per line) or text (one readable line); default text
+                          when stderr is a terminal, json otherwise [logFormat]
 
 Store options:
   --retention-days N      days of flows kept per tenant (default 30) [retentionDays]

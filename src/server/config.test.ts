@@ -195,3 +195,18 @@ test('metrics export: OpenTSDB receivers off by default, set by flag or file, ch
     /f\.json: opentsdbUrl: expected an http/,
   );
 });
+
+test('logs: level info and format by terminal (unset) by default; set by flag or file, checked', () => {
+  const defaults = mergeConfig({}, parseServerArgs(['--data', '/d']).flags);
+  assert.deepEqual([defaults.logLevel, defaults.logFormat], ['info', undefined]);
+  const flags = parseServerArgs(['--log-level', 'debug', '--log-format', 'text']).flags;
+  assert.deepEqual([flags.logLevel, flags.logFormat], ['debug', 'text']);
+  const file = parseConfigFile(JSON.stringify({ logLevel: 'warn', logFormat: 'json' }), 'f.json');
+  assert.deepEqual([file.logLevel, file.logFormat], ['warn', 'json']);
+  assert.equal(mergeConfig(file, { ...flags, data: '/d' }).logLevel, 'debug', 'flags win');
+  assert.throws(() => parseServerArgs(['--log-level', 'trace']), /--log-level: expected one of error, warn/);
+  assert.throws(
+    () => parseConfigFile('{"logFormat": "pretty"}', 'f.json'),
+    /f\.json: logFormat: expected "json"/,
+  );
+});

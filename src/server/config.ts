@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { DeviceConfig } from '../ingest/devices.js';
+import { isLogFormat, isLogLevel, type LogFormat, type LogLevel, logLevels } from '../log/levels.js';
 import { parseHostPort, putUrl } from '../metrics/opentsdb-address.js';
 import { parseFsyncPolicy } from '../store/wal/wal-file.js';
 
@@ -75,6 +76,14 @@ export interface ServerConfig {
   opentsdbUrl: string | undefined;
   /** How often the metrics are pushed to OpenTSDB. */
   metricsIntervalMs: number;
+  /** How often the metrics are stored in the `metrics` table; 0: never. */
+  metricsStoreIntervalMs: number;
+  /** Days the `metrics` table keeps. */
+  metricsRetentionDays: number;
+  /** Least severe level logged: error, warn, info or debug. */
+  logLevel: LogLevel;
+  /** `json` (one object per line) or `text` (one readable line); unset: text on a terminal, else JSON. */
+  logFormat: LogFormat | undefined;
 }
 
 export interface UserConfig {
@@ -130,6 +139,10 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   opentsdbTelnet: undefined,
   opentsdbUrl: undefined,
   metricsIntervalMs: 10_000,
+  metricsStoreIntervalMs: 10_000,
+  metricsRetentionDays: 30,
+  logLevel: 'info',
+  logFormat: undefined,
 };
 
 /** A configuration mistake, with a message naming the key (or flag) and what is expected. */
@@ -199,6 +212,15 @@ const httpUrl: Check = (v, where) => {
   } catch (err) {
     throw new ConfigError(`${where}: ${(err as Error).message}`);
   }
+  return v;
+};
+const logLevel: Check = (v, where) => {
+  if (!isLogLevel(v))
+    throw new ConfigError(`${where}: expected one of ${logLevels.join(', ')}, got ${show(v)}`);
+  return v;
+};
+const logFormat: Check = (v, where) => {
+  if (!isLogFormat(v)) throw new ConfigError(`${where}: expected "json" or "text", got ${show(v)}`);
   return v;
 };
 const DAY_MS = 86_400_000;
@@ -300,6 +322,10 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   opentsdbTelnet: hostPort,
   opentsdbUrl: httpUrl,
   metricsIntervalMs: positive(DAY_MS),
+  metricsStoreIntervalMs: nonNegative(DAY_MS),
+  metricsRetentionDays: positive(36_500),
+  logLevel,
+  logFormat,
 };
 
 /** Parses and validates a JSON config file's text; only the keys it sets are returned. */

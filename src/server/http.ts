@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type LogSink, RateLimitedErrorLog } from '../ingest/error-log.js';
+import { RateLimitedErrorLog } from '../log/rate-limited.js';
+import type { LogTarget } from '../log/sink.js';
+import { Registry } from '../metrics/registry.js';
 import { listen } from '../util/listen.js';
+import { HttpMetrics, type RouteMetrics } from './http/http-metrics.js';
 import { HttpError, sendError } from './http/respond.js';
 import type { Mount, Route } from './http/routes.js';
 
@@ -24,7 +27,9 @@ export interface HttpDeps {
   routes: readonly Route[];
   /** Paths served with everything under them (after the exact routes): /healthz, /debug. */
   mounts?: readonly Mount[];
-  log: LogSink;
+  log: LogTarget;
+  /** Where the server's metrics go (docs/metrics.md); a throwaway registry when absent. */
+  metrics?: Registry;
 }
 
 export class HttpServer {
@@ -33,6 +38,7 @@ export class HttpServer {
   private readonly errorLog: RateLimitedErrorLog;
   private closing = false;
   private readonly mounts: readonly Mount[];
+  private readonly metrics: HttpMetrics;
 
   constructor(
     deps: HttpDeps,
@@ -42,7 +48,9 @@ export class HttpServer {
       this.byPath.set(route.path, [...(this.byPath.get(route.path) ?? []), route]);
     this.errorLog = new RateLimitedErrorLog(deps.log);
     this.mounts = deps.mounts ?? [];
+    this.metrics = new HttpMetrics(deps.metrics ?? new Registry(), deps.routes, this.mounts);
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => this.metrics.connection(socket));
   }
 
   async start(): Promise<void> {
@@ -62,6 +70,7 @@ export class HttpServer {
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
     await closed;
     clearTimeout(timer);
+    this.errorLog.flush();
   }
 
   /** `http 127.0.0.1:8080`, for the start-up banner; undefined when disabled. */
@@ -72,6 +81,10 @@ export class HttpServer {
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
+    const startedAt = this.metrics.unmatched.duration.start();
+    let metrics = this.metrics.unmatched;
+    this.metrics.active.inc();
+    res.once('close', () => this.metrics.finished(metrics, res, startedAt));
     // While stopping, every answer ends its connection, so keep-alive clients let go.
     if (this.closing) res.setHeader('connection', 'close');
     try {
@@ -80,6 +93,7 @@ export class HttpServer {
       if (routes === undefined) {
         const mount = this.mountOf(url.pathname);
         if (mount === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
+        metrics = this.metrics.mount(mount);
         await mount.handler({ raw, url, receivedAt }, res);
         return;
       }
@@ -88,9 +102,10 @@ export class HttpServer {
         const allow = routes.map((r) => r.method).join(', ');
         throw new HttpError(405, 'method_not_allowed', `${url.pathname} accepts ${allow}`, {}, { allow });
       }
+      metrics = this.metrics.route(route);
       await route.handler({ raw, url, receivedAt }, res);
     } catch (err) {
-      this.fail(raw, res, err);
+      this.fail(raw, res, err, metrics);
     }
   }
 
@@ -98,7 +113,7 @@ export class HttpServer {
     return this.mounts.find((m) => path === m.path || path.startsWith(`${m.path}/`));
   }
 
-  private fail(raw: IncomingMessage, res: ServerResponse, err: unknown): void {
+  private fail(raw: IncomingMessage, res: ServerResponse, err: unknown, metrics: RouteMetrics): void {
     // The client went away mid-request: nobody to answer, nothing to log.
     if (raw.socket.destroyed && !(err instanceof HttpError)) {
       res.destroy();
@@ -107,9 +122,14 @@ export class HttpServer {
     let error: HttpError;
     if (err instanceof HttpError) error = err;
     else {
-      this.errorLog.error('http_internal', err instanceof Error ? (err.stack ?? err.message) : String(err));
+      this.errorLog.error('http_internal', err instanceof Error ? err.message : String(err), {
+        method: raw.method,
+        path: raw.url?.split('?')[0],
+        stack: err instanceof Error ? err.stack : undefined,
+      });
       error = new HttpError(500, 'internal', 'internal error (logged by the server)');
     }
+    this.metrics.errorSent(metrics, error, raw.headers.authorization);
     if (res.headersSent) {
       res.destroy();
       return;

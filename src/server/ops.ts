@@ -1,4 +1,5 @@
 import type { Collector } from '../ingest/collector.js';
+import { type LogTarget, loggerOf, logSink } from '../log/sink.js';
 import { createHealthMonitor, type HealthMonitor } from '../metrics/health.js';
 import { readBuildInfo } from '../metrics/health-build.js';
 import { collectorHealth } from '../metrics/health-collector.js';
@@ -8,6 +9,7 @@ import { type ServerPhase, serverHealth } from '../metrics/health-server.js';
 import { createHealthSocket, type HealthSocket } from '../metrics/health-socket.js';
 import { storeHealth } from '../metrics/health-store.js';
 import { Profiler } from '../metrics/profiler.js';
+import type { Registry } from '../metrics/registry.js';
 import type { EmbeddedStore } from '../store/store.js';
 import type { Users } from './auth/users.js';
 import type { ServerConfig } from './config.js';
@@ -23,7 +25,9 @@ export interface ServerOpsDeps {
   readonly store: Pick<EmbeddedStore, 'stats'>;
   readonly engine: Pick<ServerQueryEngine, 'stats'>;
   readonly users: Users;
-  readonly log: (line: string) => void;
+  readonly log: LogTarget;
+  /** The process's registry: the health socket counts its connections there. */
+  readonly metrics?: Registry;
 }
 
 /**
@@ -39,6 +43,7 @@ export class ServerOps {
     deps: ServerOpsDeps,
     private readonly config: Pick<ServerConfig, 'healthPort' | 'healthListen'>,
   ) {
+    const log = loggerOf(deps.log);
     this.health = createHealthMonitor({
       name: 'flowlens server',
       build: readBuildInfo(),
@@ -51,7 +56,7 @@ export class ServerOps {
       ],
     });
     this.socket = createHealthSocket(
-      { report: () => this.health.report(), log: deps.log },
+      { report: () => this.health.report(), log: logSink(log, 'error'), metrics: deps.metrics },
       { port: config.healthPort, listen: config.healthListen },
     );
     this.mounts = [
@@ -60,7 +65,7 @@ export class ServerOps {
         users: deps.users,
         profiler: new Profiler(),
         processName: 'flowlens-server',
-        log: deps.log,
+        log: logSink(log),
       }),
     ];
   }

@@ -1,5 +1,7 @@
+import { Registry } from '../metrics/registry.js';
 import type { QueryEngine } from '../query/api.js';
 import { createQueryEngine, type EngineStats } from '../query/engine.js';
+import type { MetricsSource } from '../query/metrics-table.js';
 import { createQueryRuntime } from '../query/runtime/index.js';
 import type { StorageBackend } from '../store/backend.js';
 import { defaultServerConfig, type ServerConfig } from './config.js';
@@ -8,6 +10,10 @@ export interface ServerQueryEngineDeps {
   readonly backend: StorageBackend;
   /** The query keys of the server config (workers, memo, limits); defaults for what is absent. */
   readonly config?: Partial<ServerConfig> | undefined;
+  /** The process's metrics registry (docs/metrics.md); a throwaway one if absent. */
+  readonly metrics?: Registry | undefined;
+  /** The `metrics` table's rows (src/server/metrics-store.ts); an empty table if absent. */
+  readonly metricsTable?: MetricsSource | undefined;
 }
 
 /** The engine's and its runtime's counters, for the status endpoint. */
@@ -38,8 +44,9 @@ export interface ServerQueryEngine extends QueryEngine {
  */
 export function serverQueryEngine(deps: ServerQueryEngineDeps): ServerQueryEngine {
   const c = { ...defaultServerConfig, ...deps.config };
+  const metrics = deps.metrics ?? new Registry();
   const runtime = createQueryRuntime(
-    { backend: deps.backend },
+    { backend: deps.backend, metrics },
     {
       queryWorkers: c.queryWorkers,
       memoBytes: c.memoBytes,
@@ -55,6 +62,9 @@ export function serverQueryEngine(deps: ServerQueryEngineDeps): ServerQueryEngin
     executor: runtime.executor,
     limits: runtime.limits,
     queryTimeoutMs: c.queryTimeoutMs,
+    metrics,
+    metricsTable: deps.metricsTable,
+    metricsMaxRowsScanned: c.maxRowsScanned,
   });
   const { pool, memo, limits } = runtime;
   return {

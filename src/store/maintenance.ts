@@ -1,10 +1,11 @@
-import type { RateLimitedErrorLog } from '../ingest/error-log.js';
+import type { RateLimitedErrorLog } from '../log/rate-limited.js';
 import type { Catalog } from './catalog/catalog.js';
 import { isCorruption } from './catalog/quarantine.js';
 import { type CompactionConfig, compactTenant } from './compact/compactor.js';
 import { recoverCompactions } from './compact/intent.js';
 import { applyRetention, type RetentionConfig } from './retention.js';
 import { buildRollups, type RollupConfig } from './rollup/builder.js';
+import type { StoreMetrics, StoreOperation } from './store-metrics.js';
 import { tenantDir } from './write/layout.js';
 
 export interface MaintenanceStats {
@@ -28,6 +29,7 @@ export interface MaintenanceContext {
   readonly hasOpenRows: (tenant: string, from: number, to: number) => boolean;
   readonly quarantine: (tenant: string, path: string, err: Error) => Promise<void>;
   readonly errorLog: RateLimitedErrorLog;
+  readonly metrics: StoreMetrics;
 }
 
 /**
@@ -48,34 +50,54 @@ export class Maintenance {
     errors: 0,
   };
   private queue: Promise<unknown> = Promise.resolve();
+  /** What the running task is doing, for the error counter's operation tag (tasks run one at a time). */
+  private step: StoreOperation = 'compaction';
 
   constructor(private readonly ctx: MaintenanceContext) {}
 
   /** Compaction then rollups for every tenant. */
   compactAndRollUp(now: number): Promise<void> {
+    const metrics = this.ctx.metrics;
     return this.serial(async () => {
       this.stats.runs++;
+      const t0 = metrics.maintenance.start();
       for (const tenant of this.ctx.catalog.tenantNames()) {
         await this.guard(tenant, async () => {
           const target = { dataDir: this.ctx.dataDir, catalog: this.ctx.catalog, tenant };
+          this.step = 'compaction';
           // Finish rewrites whose input deletion failed earlier (nothing else is running now).
           await recoverCompactions(tenantDir(this.ctx.dataDir, tenant));
-          const c = await compactTenant(target, this.ctx.compaction, now, this.ctx.hasOpenRows);
+          const c = await compactTenant(
+            target,
+            this.ctx.compaction,
+            now,
+            this.ctx.hasOpenRows,
+            metrics.compaction,
+          );
           this.stats.minutesMerged += c.minutesMerged;
           this.stats.hoursCompacted += c.hoursCompacted;
           this.stats.filesReplaced += c.filesReplaced;
           this.stats.skippedTooLarge += c.skippedTooLarge;
-          const r = await buildRollups(target, this.ctx.rollup, now, this.ctx.hasOpenRows);
+          this.step = 'rollup';
+          const r = await buildRollups(target, this.ctx.rollup, now, this.ctx.hasOpenRows, metrics.rollup);
           this.stats.rollupHours += r.hours;
           this.stats.rollupDays += r.days;
         });
       }
+      metrics.maintenance.stop(t0);
     });
   }
 
   retention(now: number): Promise<number> {
     return this.serial(async () => {
-      const buckets = await applyRetention(this.ctx.catalog, this.ctx.retention, now);
+      let buckets: number;
+      try {
+        buckets = await applyRetention(this.ctx.catalog, this.ctx.retention, now, this.ctx.metrics.retention);
+      } catch (err) {
+        this.stats.errors++;
+        this.ctx.metrics.error('retention', err);
+        throw err;
+      }
       this.stats.retentionBuckets += buckets;
       return buckets;
     });
@@ -100,11 +122,12 @@ export class Maintenance {
       await task();
     } catch (err) {
       this.stats.errors++;
+      this.ctx.metrics.error(this.step, err);
       if (isCorruption(err) && typeof (err as { path?: unknown }).path === 'string') {
         await this.ctx.quarantine(tenant, (err as { path: string }).path, err as Error);
         return;
       }
-      this.ctx.errorLog.error('store_maintenance', `tenant ${tenant}: ${(err as Error).message}`);
+      this.ctx.errorLog.error('store_maintenance', `tenant ${tenant}: ${(err as Error).message}`, { tenant });
     }
   }
 }

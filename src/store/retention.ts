@@ -5,6 +5,7 @@ import type { Catalog, CatalogFile } from './catalog/catalog.js';
 import { DAY_MS } from './catalog/layout.js';
 import { removeDurable } from './catalog/segment-io.js';
 import { evictReader } from './read/reader-cache.js';
+import type { RetentionMetrics } from './store-metrics.js';
 
 export interface RetentionConfig {
   /** Days of data kept per tenant unless `tenants` says otherwise. */
@@ -32,7 +33,9 @@ export async function applyRetention(
   catalog: Catalog,
   config: RetentionConfig,
   now: number,
+  metrics: RetentionMetrics,
 ): Promise<number> {
+  const t0 = metrics.run.start();
   let buckets = 0;
   for (const tenant of catalog.tenantNames()) {
     const cutoff = now - retentionDays(config, tenant) * DAY_MS;
@@ -47,11 +50,14 @@ export async function applyRetention(
       catalog.remove(tenant, file.path);
       evictReader(file.path);
       await removeDurable(file.path);
+      metrics.files.inc();
+      metrics.bytes.inc(file.meta.bytes);
       for (const part of file.meta.parts) gone.add(`${file.meta.header.resolution}:${part.bucket}`);
       await removeEmptyDirs(dirname(file.path), 3);
     }
     buckets += gone.size;
   }
+  metrics.run.stop(t0);
   return buckets;
 }
 

@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { FlowBatch } from '../flow/batch.js';
-import { type LogSink, RateLimitedErrorLog } from '../ingest/error-log.js';
+import type { Logger } from '../log/logger.js';
+import { RateLimitedErrorLog } from '../log/rate-limited.js';
+import { type LogTarget, loggerOf, stderrLines } from '../log/sink.js';
+import { Registry } from '../metrics/registry.js';
 import type { DeviceSummary, JobColumns, ScanJob, ScanRequest, StorageBackend } from './backend.js';
 import { Catalog } from './catalog/catalog.js';
 import { parseSegmentName } from './catalog/layout.js';
@@ -21,6 +24,9 @@ import { defaultRollupConfig, type RollupConfig } from './rollup/builder.js';
 import { rollupsCompleteUntil } from './rollup/coverage.js';
 import { writeSegment } from './segment/index.js';
 import type { SegmentMeta } from './segment/types.js';
+import { registerStoreGauges } from './store-gauges.js';
+import { StoreMetrics } from './store-metrics.js';
+import { TenantGauges } from './tenant-gauges.js';
 import { storeDir } from './write/layout.js';
 import type { OpenLocation } from './write/read-open.js';
 import type { ReplayProgress } from './write/recovery.js';
@@ -54,9 +60,11 @@ export const defaultStoreConfig: Omit<StoreConfig, 'dataDir'> = {
 };
 
 export interface StoreDeps {
-  log?: LogSink;
+  log?: LogTarget;
   now?: () => number;
   onReplayProgress?: (progress: ReplayProgress) => void;
+  /** Where the store's metrics go (flowlens_store_*); absent: a private registry nobody exports. */
+  metrics?: Registry;
 }
 
 export interface StoreStats {
@@ -82,11 +90,12 @@ export class EmbeddedStore implements StorageBackend {
   readonly catalog = new Catalog();
   readonly writePath: WritePath;
   private readonly maintenance: Maintenance;
-  private readonly log: LogSink;
+  private readonly log: Logger;
   private readonly errorLog: RateLimitedErrorLog;
   private readonly now: () => number;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly deviceNames = new Map<string, Map<number, string>>();
+  private readonly tenantGauges: TenantGauges;
   private quarantined = 0;
   private staleReads = 0;
   private running = false;
@@ -97,8 +106,14 @@ export class EmbeddedStore implements StorageBackend {
     readonly config: StoreConfig,
   ) {
     this.now = deps.now ?? Date.now;
-    this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = loggerOf(deps.log ?? stderrLines);
     this.errorLog = new RateLimitedErrorLog(this.log, undefined, this.now);
+    const registry = deps.metrics ?? new Registry();
+    const metrics = new StoreMetrics(registry);
+    this.tenantGauges = new TenantGauges(registry, {
+      open: (tenant) => this.writePath.tenantTotals(tenant),
+      disk: (tenant) => this.catalog.totals(tenant),
+    });
     this.writePath = createWritePath(
       {
         writeSegment,
@@ -108,6 +123,8 @@ export class EmbeddedStore implements StorageBackend {
         log: this.log,
         now: this.now,
         onProgress: deps.onReplayProgress ?? ((p) => this.logReplay(p)),
+        metrics,
+        onTenant: (tenant) => this.tenantGauges.track(tenant),
       },
       { sealInWorker: true, ...config.write, dataDir: config.dataDir },
     );
@@ -120,6 +137,16 @@ export class EmbeddedStore implements StorageBackend {
       hasOpenRows: (tenant, from, to) => this.writePath.openJobs(tenant, from, to).length > 0,
       quarantine: (tenant, path, err) => this.quarantine(tenant, path, err),
       errorLog: this.errorLog,
+      metrics,
+    });
+    registerStoreGauges(registry, {
+      write: this.writePath.liveCounters,
+      wal: this.writePath.liveWalStats,
+      maintenance: this.maintenance.stats,
+      tenants: () => this.catalog.tenantNames().length,
+      quarantined: () => this.quarantined,
+      staleReads: () => this.staleReads,
+      sealBacklogRows: () => this.writePath.sealBacklogRows(),
     });
   }
 
@@ -132,7 +159,10 @@ export class EmbeddedStore implements StorageBackend {
     await mkdir(storeDir(this.config.dataDir), { recursive: true });
     const lock = await acquireStoreLock(this.config.dataDir);
     if (lock.replaced !== undefined)
-      this.log(`store: took over the lock of process ${lock.replaced.pid}, which is gone`);
+      this.log.warn(`took over the lock of process ${lock.replaced.pid}, which is gone`, {
+        reason: 'stale_lock',
+        lock_pid: lock.replaced.pid,
+      });
     try {
       await this.open();
     } catch (err) {
@@ -147,9 +177,10 @@ export class EmbeddedStore implements StorageBackend {
 
   private async open(): Promise<void> {
     const report = await scanDataDir(this.config.dataDir, this.catalog);
+    for (const tenant of this.catalog.tenantNames()) this.tenantGauges.track(tenant);
     for (const bad of report.corrupt) await this.quarantine(bad.tenant, bad.path, bad.error);
-    this.log(
-      `store: ${report.files} segments of ${report.tenants} tenants` +
+    this.log.info(
+      `${report.files} segments of ${report.tenants} tenants` +
         (report.recoveredCompactions > 0
           ? `, ${report.recoveredCompactions} interrupted compactions completed`
           : '') +
@@ -300,8 +331,8 @@ export class EmbeddedStore implements StorageBackend {
   private logReplay(p: ReplayProgress): void {
     if (p.filesTotal === 0) return;
     const state = p.done ? 'done' : `${p.percent.toFixed(0)}%`;
-    this.log(
-      `store: WAL replay ${state}: ${p.files}/${p.filesTotal} files, ${p.rowsReplayed} rows replayed, ` +
+    this.log.info(
+      `WAL replay ${state}: ${p.files}/${p.filesTotal} files, ${p.rowsReplayed} rows replayed, ` +
         `${p.rowsSkipped} already sealed, ${p.tornRecords} torn records, ${(p.elapsedMs / 1000).toFixed(1)} s`,
     );
   }

@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import type { LogSink } from '../error-log.js';
+import type { LogSink } from '../../log/sink.js';
 import {
   type DemoExporterConfig,
   defaultDemoExporterConfig,

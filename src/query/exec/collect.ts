@@ -49,6 +49,11 @@ export class ResultCollector {
     );
   }
 
+  /** Merges the partials held back for a partition-wise merge (finish does it too). */
+  flush(): void {
+    this.merger?.flush();
+  }
+
   finish(types: readonly SqlType[]): Value[][] {
     this.merger?.flush();
     if (this.merger !== undefined)

@@ -1,6 +1,7 @@
 import { type ColumnType, flowColumns, rollupColumns } from '../../flow/schema.js';
 import type { Resolution } from '../../store/backend.js';
 import type { Expr, QueryPlan } from '../plan/plan.js';
+import { metricsTableFields } from '../tables.js';
 import { columnsOf } from './expr-analysis.js';
 import type { JobSpec, KernelAggregate, PhysicalType } from './job-contract.js';
 
@@ -28,6 +29,11 @@ export const devicesPhysical: Readonly<Record<string, PhysicalType>> = {
   first_seen: 'f64',
   last_seen: 'f64',
 };
+
+/** The metrics table's columns (src/query/tables.ts): numbers as float64, text as codes. */
+export const metricsPhysical: Readonly<Record<string, PhysicalType>> = Object.fromEntries(
+  metricsTableFields.map((f) => [f.name, f.type === 'text' ? 'string' : 'f64']),
+);
 
 /** The rollup column that counts the flows summed into a rollup row. */
 export const FLOW_COUNT = 'flow_count';
@@ -69,7 +75,8 @@ export function specFromPlan(plan: QueryPlan, resolution: Resolution): JobSpec {
   if (aggregates.some((a) => a.weight !== undefined) && !columns.includes(FLOW_COUNT))
     columns.push(FLOW_COUNT);
   const physical: Record<string, PhysicalType> = {};
-  const known = source === 'devices' ? devicesPhysical : flowPhysical;
+  const known =
+    source === 'devices' ? devicesPhysical : source === 'metrics' ? metricsPhysical : flowPhysical;
   for (const name of columns) {
     const p = known[name];
     if (p === undefined) throw new Error(`no physical type for column ${name}`);

@@ -189,6 +189,8 @@ export type PlanSource =
   | { readonly kind: 'flows'; readonly devices: readonly number[] | undefined }
   /** The `devices` table: one row per device (columns: devicesTableColumns). */
   | { readonly kind: 'devices' }
+  /** The server's own metrics (admins only; columns: metricsTableFields in src/query/tables.ts). */
+  | { readonly kind: 'metrics' }
   /** No FROM clause: one row with no columns. */
   | { readonly kind: 'none' };
 
@@ -207,8 +209,9 @@ export interface OutputColumn {
 export interface QueryPlan {
   readonly source: PlanSource;
   /**
-   * The i_start_time range the WHERE clause implies, [from, to) in ms (±Infinity when open). Only
-   * narrows which buckets are read: `where` still holds every predicate.
+   * The i_start_time range the WHERE clause implies, [from, to) in ms (±Infinity when open); for
+   * the metrics table, the range of its `time` column. Only narrows which buckets (or blocks) are
+   * read: `where` still holds every predicate.
    */
   readonly from: number;
   readonly to: number;

@@ -1,3 +1,4 @@
+import { Registry } from '../../metrics/registry.js';
 import type { ServerConfig } from '../../server/config.js';
 import type { StorageBackend } from '../../store/backend.js';
 import type { JobGroupKernel, JobPartial, PartialSize, RunJobKernel } from '../exec/job-contract.js';
@@ -7,6 +8,7 @@ import type { JobTask, JobWorkerData } from './job-task.js';
 import { JobMemo } from './memo.js';
 import { PoolExecutor } from './pool-executor.js';
 import { QueryLimits, type QueryLimitsConfig } from './query-limits.js';
+import { registerRuntimeMetrics, stageTimer } from './runtime-metrics.js';
 import { WorkerPool } from './worker-pool.js';
 
 export { cancelError, statementTimeoutError, userCancelError } from './cancel.js';
@@ -32,6 +34,8 @@ export interface QueryRuntimeDeps {
     | { readonly module: string; readonly run: RunJobKernel; readonly group?: JobGroupKernel | undefined }
     | undefined;
   readonly clock?: Clock | undefined;
+  /** Where the pool's, the memo's and the job stage's metrics go; a throwaway registry if absent. */
+  readonly metrics?: Registry | undefined;
 }
 
 /** The job runtime of the query engine: worker pool, memo, executor and per-tenant limits. */
@@ -46,12 +50,17 @@ export interface QueryRuntime {
 /** Does no I/O: workers start with the first job. */
 export function createQueryRuntime(deps: QueryRuntimeDeps, config: QueryRuntimeConfig): QueryRuntime {
   const workerData: JobWorkerData = { kernelModule: deps.kernel?.module };
+  const metrics = deps.metrics ?? new Registry();
+  const jobTimer = stageTimer(metrics, 'job');
   const pool = new WorkerPool<JobTask, JobPartial>({
     script: new URL('./job-worker.js', import.meta.url),
     size: config.queryWorkers,
     workerData,
     // A worker's next job waits for it while the main thread merges or plans.
     pipeline: 2,
+    onSeconds: (seconds) => {
+      for (const s of seconds) jobTimer.update(s);
+    },
   });
   const memo = new JobMemo(config.memoBytes, deps.partialSize);
   const executor = new PoolExecutor({
@@ -60,7 +69,9 @@ export function createQueryRuntime(deps: QueryRuntimeDeps, config: QueryRuntimeC
     memo,
     runKernel: deps.kernel?.run ?? runJobKernel,
     groupKernel: deps.kernel === undefined ? jobGroupKernel : deps.kernel.group,
+    jobTimer,
   });
+  registerRuntimeMetrics(metrics, pool, memo);
   const limits = new QueryLimits(config, deps.clock);
   return { pool, memo, executor, limits, stop: () => pool.stop() };
 }

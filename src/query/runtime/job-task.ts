@@ -35,26 +35,50 @@ export function readableInWorker(job: ScanJob): boolean {
  * Runs one task. With `buffers`, sealed columns are decoded into memory reused from the previous job
  * (the kernel is done with them by then; a partial holding a view of them is transferred or copied
  * when posted, before the next read — so batches, whose partials wait for the next jobs, are only
- * sent for aggregate specs, whose partials are copies).
+ * sent for aggregate specs, whose partials are copies). With `seconds`, each job's time (read and
+ * kernel) is pushed to it; in a combined batch a job's time runs from its read to the next job's,
+ * the last one also taking the group kernel's final emission.
  */
 export function runJobTask(
   task: JobTask,
   kernel: RunJobKernel,
   buffers?: ReadBuffers,
   group?: JobGroupKernel,
+  seconds?: number[],
 ): JobPartial {
   const { spec, batch } = task;
-  if (batch === undefined)
-    return kernel(spec, task.columns ?? readSealedJob(task.job, spec.columns, buffers));
-  if (!batch.combine) return batch.jobs.map((job) => kernel(spec, readSealedJob(job, spec.columns, buffers)));
+  if (batch === undefined) {
+    const started = performance.now();
+    const partial = kernel(spec, task.columns ?? readSealedJob(task.job, spec.columns, buffers));
+    seconds?.push((performance.now() - started) / 1000);
+    return partial;
+  }
+  if (!batch.combine)
+    return batch.jobs.map((job) => {
+      const started = performance.now();
+      const partial = kernel(spec, readSealedJob(job, spec.columns, buffers));
+      seconds?.push((performance.now() - started) / 1000);
+      return partial;
+    });
   if (group === undefined) throw new Error('the kernel module exports no jobGroupKernel');
-  return group.run(spec, readEach(batch.jobs, spec.columns, buffers));
+  const marks: number[] = [];
+  const partial = group.run(spec, readEach(batch.jobs, spec.columns, buffers, marks));
+  if (seconds !== undefined && marks.length > 0) {
+    marks.push(performance.now());
+    for (let i = 1; i < marks.length; i++) seconds.push((marks[i]! - marks[i - 1]!) / 1000);
+  }
+  return partial;
 }
 
+/** The jobs' columns one by one, noting the time each job's read starts in `marks`. */
 function* readEach(
   jobs: readonly ScanJob[],
   columns: readonly string[],
   buffers: ReadBuffers | undefined,
+  marks: number[],
 ): Generator<JobColumns> {
-  for (const job of jobs) yield readSealedJob(job, columns, buffers);
+  for (const job of jobs) {
+    marks.push(performance.now());
+    yield readSealedJob(job, columns, buffers);
+  }
 }

@@ -26,7 +26,7 @@ kernel.catch(() => undefined);
 // One job at a time per thread: its columns are dead once the kernel returned.
 const buffers = new ReadBuffers();
 
-serveTasks<JobTask, JobPartial>(async (task) => {
+serveTasks<JobTask, JobPartial>(async (task, seconds) => {
   const m = await kernel;
-  return runJobTask(task, m.runJobKernel, buffers, m.jobGroupKernel);
+  return runJobTask(task, m.runJobKernel, buffers, m.jobGroupKernel, seconds);
 });

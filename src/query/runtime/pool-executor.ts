@@ -1,3 +1,4 @@
+import type { Timer } from '../../metrics/timer.js';
 import type { ScanJob, StorageBackend } from '../../store/backend.js';
 import type {
   ExecuteOptions,
@@ -29,6 +30,8 @@ export interface PoolExecutorDeps {
    * rows its kernel runs right here, above it the columns are posted to a worker (transferred).
    */
   readonly mainThreadRows?: number | undefined;
+  /** Times the jobs run on the main thread (read and kernel); the workers report theirs. */
+  readonly jobTimer?: Pick<Timer, 'start' | 'stop'> | undefined;
 }
 
 /** Stores that quarantine corrupt files and count stale reads done outside them (EmbeddedStore). */
@@ -196,10 +199,13 @@ export class PoolExecutor implements JobExecutor {
         throw err;
       }
     } else {
+      const started = this.deps.jobTimer?.start();
       const columns = await this.deps.backend.read(job, spec.columns);
       if (query.failed !== undefined) throw query.failed;
-      if (columns.rows <= this.mainThreadRows) partial = this.deps.runKernel(spec, columns);
-      else partial = await query.submit({ spec, job, columns }, transferablesOf(columns));
+      if (columns.rows <= this.mainThreadRows) {
+        partial = this.deps.runKernel(spec, columns);
+        if (started !== undefined) this.deps.jobTimer!.stop(started);
+      } else partial = await query.submit({ spec, job, columns }, transferablesOf(columns));
     }
     if (key !== undefined) this.deps.memo.set(key, partial);
     return partial;

@@ -17,6 +17,8 @@ export interface WorkerPoolOptions {
    * when it finishes one, instead of idling until the main thread (busy merging) hands it one.
    */
   readonly pipeline?: number | undefined;
+  /** Called on the main thread with the seconds a worker reports for each answered task's jobs. */
+  readonly onSeconds?: ((seconds: readonly number[]) => void) | undefined;
 }
 
 interface Slot<Task, Result> {
@@ -60,6 +62,13 @@ export class WorkerPool<Task, Result> {
     let busy = 0;
     for (const slot of this.slots) if (slot.running.length > 0) busy++;
     return busy;
+  }
+
+  /** Tasks posted to a worker and not answered yet (gauge; up to `pipeline` per worker). */
+  get runningTasks(): number {
+    let running = 0;
+    for (const slot of this.slots) running += slot.running.length;
+    return running;
   }
 
   /** Live worker threads (gauge). */
@@ -160,8 +169,10 @@ export class WorkerPool<Task, Result> {
     const [task] = slot.running.splice(at, 1);
     this.jobsRun++;
     if (slot.running.length === 0) slot.worker.unref();
-    if (message.ok) task!.resolve(message.result);
-    else task!.reject(reviveError(message.error));
+    if (message.ok) {
+      if (message.seconds !== undefined) this.options.onSeconds?.(message.seconds);
+      task!.resolve(message.result);
+    } else task!.reject(reviveError(message.error));
     this.pump();
   }
 

@@ -44,7 +44,16 @@ function rangeVar(rv: Fields, tables: readonly TableInfo[], site: ErrorSite): Re
   const schema = rv.schemaname as string | undefined;
   const catalog = rv.catalogname as string | undefined;
   const table = tables.find((t) => t.name === name);
-  if (table === undefined || (schema !== undefined && schema !== 'public') || catalog !== undefined) {
+  const inPublic = (schema === undefined || schema === 'public') && catalog === undefined;
+  if (table === undefined && name === 'metrics' && inPublic) {
+    throw site.at(
+      SqlState.insufficientPrivilege,
+      'permission denied for table metrics',
+      loc,
+      'the metrics table (flowlens\'s own metrics) is readable by admin users ("admin": true in the server config)',
+    );
+  }
+  if (table === undefined || !inPublic) {
     const qualified = [catalog, schema, name].filter((x) => x !== undefined).join('.');
     throw site.at(SqlState.undefinedTable, `relation "${qualified}" does not exist`, loc);
   }
@@ -64,6 +73,8 @@ function rangeVar(rv: Fields, tables: readonly TableInfo[], site: ErrorSite): Re
       };
     case 'devices':
       return { scope, source: { kind: 'devices' } };
+    case 'metrics':
+      return { scope, source: { kind: 'metrics' } };
     default:
       throw site.at(SqlState.featureNotSupported, `querying table "${table.name}" is not supported yet`, loc);
   }

@@ -25,7 +25,16 @@ const minuteMs = 60_000;
 /** Inclusive bounds per column. */
 type Bounds = Map<string, { min: number; max: number; type: SqlType }>;
 
-export function deriveRanges(where: Expr | undefined): Ranges {
+/** A table's time column and the step its values are multiples of (ms). */
+export interface TimeColumn {
+  readonly column: string;
+  readonly stepMs: number;
+}
+
+/** Flow rows: i_start_time holds minute starts. */
+export const flowTime: TimeColumn = { column: timeColumn, stepMs: minuteMs };
+
+export function deriveRanges(where: Expr | undefined, time: TimeColumn = flowTime): Ranges {
   const bounds: Bounds = new Map();
   if (where !== undefined) {
     if (where.kind === 'const') return { from: 0, to: 0, ranges: [] }; // FALSE or NULL: no row passes
@@ -35,10 +44,12 @@ export function deriveRanges(where: Expr | undefined): Ranges {
   let to = Number.POSITIVE_INFINITY;
   const ranges: ColumnRange[] = [];
   for (const [column, b] of bounds) {
-    if (column === timeColumn) {
-      // i_start_time holds minute starts: v ≥ x ⇔ v ≥ ceil(x); v ≤ x ⇔ v < floor(x) + 1 minute.
-      if (b.min > Number.NEGATIVE_INFINITY) from = Math.ceil(b.min / minuteMs) * minuteMs;
-      if (b.max < Number.POSITIVE_INFINITY) to = Math.floor(b.max / minuteMs) * minuteMs + minuteMs;
+    if (column === time.column) {
+      // Times are multiples of the step (i_start_time: minute starts): v ≥ x ⇔ v ≥ ceil(x);
+      // v ≤ x ⇔ v < floor(x) + step.
+      const step = time.stepMs;
+      if (b.min > Number.NEGATIVE_INFINITY) from = Math.ceil(b.min / step) * step;
+      if (b.max < Number.POSITIVE_INFINITY) to = Math.floor(b.max / step) * step + step;
       if (to < from) to = from;
       continue;
     }

@@ -14,10 +14,13 @@ import { limitValue } from './limit.js';
 import { lower } from './lower.js';
 import { requireNotNull, split, whenTrue } from './nulls.js';
 import { Params } from './params.js';
-import { deriveRanges } from './ranges.js';
+import { deriveRanges, type TimeColumn } from './ranges.js';
 import { isRollupEligible } from './rollup.js';
 import { checkSelectClauses, unsupportedStatement } from './statement.js';
 import { analyzeTargets, groupItem, orderItem, type Target } from './targets.js';
+
+/** The metrics table's `time`: whole milliseconds (src/metrics/metrics-table-writer.ts). */
+const metricsTime: TimeColumn = { column: 'time', stepMs: 1 };
 
 interface OrderIr {
   readonly expr: Ir;
@@ -93,7 +96,9 @@ export function planSelectStatement(stmt: unknown, context: PlanContext): Planne
   const ranges =
     source.kind === 'flows'
       ? deriveRanges(plan.where)
-      : { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY, ranges: [] };
+      : source.kind === 'metrics'
+        ? { ...deriveRanges(plan.where, metricsTime), ranges: [] }
+        : { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY, ranges: [] };
   const columns = readColumns(plan, scope.table?.columns.map((c) => c.name) ?? []);
   const full: QueryPlan = { ...plan, ...ranges, columns, rollupEligible: isRollupEligible(plan) };
   return {

@@ -16,12 +16,14 @@ export interface IngestStats {
   requests: number;
   /** Rows acknowledged (durable). */
   rows: number;
+  /** Request bodies read, in bytes (after gunzip), accepted or not. */
+  bytes: number;
   /** Refused requests per error code (bad_row, body_too_large, store_disk_full, …). */
   errors: Record<string, number>;
 }
 
 export function newIngestStats(): IngestStats {
-  return { requests: 0, rows: 0, errors: {} };
+  return { requests: 0, rows: 0, bytes: 0, errors: {} };
 }
 
 /**
@@ -46,6 +48,7 @@ export function ingestFlows(ctx: IngestContext): Handler {
         );
       const tenant = requestTenant(req);
       const body = await readBody(req.raw, ctx.maxBodyBytes);
+      ctx.stats.bytes += body.length;
       const flows = parseFlowLines(body.toString('utf8'), req.receivedAt);
       if (flows.length > 0) await append(ctx, tenant, flows);
       ctx.stats.rows += flows.length;

@@ -17,6 +17,8 @@ export interface QueryContext {
   readonly stats: QueryStats;
   /** Internal errors (XX000) are answered and also logged here. */
   readonly log: (line: string) => void;
+  /** Admin users also read the metrics table (Users.isAdmin); nobody is an admin when absent. */
+  readonly isAdmin?: ((user: string) => boolean) | undefined;
 }
 
 export interface QueryStats {
@@ -49,7 +51,8 @@ export function queryHandler(ctx: QueryContext): Handler {
       const principal = principalOf(req);
       const format = resultFormat(req.raw.headers.accept, req.url.searchParams.get('format'));
       const body = parseQueryRequest(await readBody(req.raw, ctx.maxBodyBytes));
-      const result = await run(ctx.engine, body.sql, body.params, principal, aborted.signal);
+      const admin = ctx.isAdmin?.(principal.user) === true;
+      const result = await run(ctx.engine, body.sql, body.params, { ...principal, admin }, aborted.signal);
       if (aborted.signal.aborted) {
         ctx.stats.abandoned++;
         return;
@@ -82,11 +85,16 @@ async function run(
   engine: QueryEngine,
   sql: string,
   params: readonly (string | null)[],
-  principal: { user: string; tenant: string },
+  principal: { user: string; tenant: string; admin: boolean },
   signal: AbortSignal,
 ): Promise<QueryResult> {
   try {
-    const session = { user: principal.user, tenant: principal.tenant, settings: new Map<string, string>() };
+    const session = {
+      user: principal.user,
+      tenant: principal.tenant,
+      admin: principal.admin,
+      settings: new Map<string, string>(),
+    };
     return await engine.run(session, sql, { signal, params });
   } catch (err) {
     throw asQueryError(err);

@@ -50,7 +50,13 @@ export interface ApiContext {
 /** Every route of the HTTP API: one line each. */
 export function apiRoutes(ctx: ApiContext): Route[] {
   const routes: Route[] = [
-    route('POST', '/api/v1/query', 'user', queryDoc, whenReady(ctx, queryHandler(ctx.query))),
+    route(
+      'POST',
+      '/api/v1/query',
+      'user',
+      queryDoc,
+      whenReady(ctx, queryHandler({ isAdmin: (user) => ctx.users.isAdmin(user), ...ctx.query })),
+    ),
     route('POST', '/api/v1/flows', 'user', ingestDoc, ingestFlows(ctx.ingest)),
     route('GET', '/api/v1/flows', 'user', exportDoc, whenReady(ctx, exportFlows(ctx.store))),
     route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status)),

@@ -17,6 +17,7 @@ import type { PgServerConfig } from './config.js';
 import { errorResponse, toWireError, type WireError, WireState } from './error-response.js';
 import { ProtocolError } from './frame-reader.js';
 import { decodeMessage, decodeStartup, type StartupMessage } from './frontend-messages.js';
+import type { PgConnectionMetrics, PgMetrics } from './pg-metrics.js';
 import { QueryProtocol } from './query-protocol.js';
 import { startupSettings } from './startup-settings.js';
 import { WireSocket } from './wire-socket.js';
@@ -28,6 +29,7 @@ export interface ConnectionContext {
   readonly secureContext: SecureContext | undefined;
   readonly scramKeys: ScramKeyCache;
   readonly cancelKeys: CancelKeys;
+  readonly metrics: PgMetrics;
   /** Connections past authentication, including this one once it gets there. */
   readonly sessions: () => number;
   readonly onSession: (delta: 1 | -1) => void;
@@ -37,42 +39,69 @@ export interface ConnectionContext {
 
 /** Serves one client from its first byte to its last; never throws. */
 export async function serveConnection(socket: Socket, ctx: ConnectionContext): Promise<void> {
-  const ws = new WireSocket(socket, ctx.config.maxMessageBytes, ctx.config.maxStartupBytes);
-  const timer = setTimeout(() => ws.destroy(), ctx.config.authTimeoutMs);
+  const metrics = ctx.metrics.connection();
+  const ws = new WireSocket(socket, ctx.config.maxMessageBytes, ctx.config.maxStartupBytes, metrics);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ws.destroy();
+  }, ctx.config.authTimeoutMs);
   const untrack = ctx.track(ws);
   let counted = false;
+  let authenticating = false;
   try {
-    const startup = await startupMessage(ws, socket, ctx);
-    if (startup === null) return;
+    const startup = await startupMessage(ws, socket, ctx, metrics);
+    if (startup === null) {
+      if (timedOut) metrics.authFailed('timeout');
+      return;
+    }
     if (startup.minor > 0) {
       const unknown = [...startup.params.keys()].filter((k) => k.startsWith('_pq_.'));
       negotiateProtocolVersion(ws.writer, 0, unknown);
     }
     const user = startup.params.get('user');
-    if (user === undefined || user === '')
+    if (user === undefined || user === '') {
+      metrics.authFailed('no_user');
       return fatal(ws, WireState.invalidAuthorization, 'no PostgreSQL user name specified in startup packet');
+    }
     if (ctx.sessions() >= ctx.config.maxConnections)
       return fatal(ws, WireState.tooManyConnections, 'sorry, too many clients already');
+    authenticating = true;
     const outcome = await authenticate(ws, user, ctx.users, ctx.config.auth, ctx.scramKeys);
-    if (outcome === null) return;
-    if (!outcome.ok) return fatal(ws, WireState.invalidPassword, outcome.reason);
+    authenticating = false;
+    if (outcome === null) {
+      metrics.authFailed(timedOut ? 'timeout' : 'abandoned');
+      return;
+    }
+    if (!outcome.ok) {
+      metrics.authFailed('password');
+      return fatal(ws, WireState.invalidPassword, outcome.reason);
+    }
     const database = startup.params.get('database') || user;
     if (database !== ctx.config.database)
       return fatal(ws, WireState.invalidCatalogName, `database "${database}" does not exist`, {
         hint: `flowlens serves one database, "${ctx.config.database}".`,
       });
-    const session: QuerySession = { ...outcome.principal, settings: startupSettings(startup.params) };
+    const session: QuerySession = {
+      ...outcome.principal,
+      admin: ctx.users.isAdmin(outcome.principal.user),
+      settings: startupSettings(startup.params),
+    };
     clearTimeout(timer);
     counted = true;
     ctx.onSession(1);
-    await serveSession(ws, session, ctx);
+    metrics.sessionStarted();
+    await serveSession(ws, session, ctx, metrics);
   } catch (err) {
+    if (authenticating) metrics.authFailed(timedOut ? 'timeout' : 'protocol');
     const error = toWireError(err);
     fatal(ws, error.code, error.message);
   } finally {
     clearTimeout(timer);
     untrack();
     if (counted) ctx.onSession(-1);
+    // Before the close: a client that sees the connection end finds it counted.
+    metrics.done();
     if (!ws.isClosed) ws.close();
   }
 }
@@ -81,6 +110,7 @@ async function startupMessage(
   ws: WireSocket,
   socket: Socket,
   ctx: ConnectionContext,
+  metrics: PgConnectionMetrics,
 ): Promise<Extract<StartupMessage, { kind: 'startup' }> | null> {
   let secured = false;
   for (;;) {
@@ -91,7 +121,7 @@ async function startupMessage(
       case 'startup':
         return msg;
       case 'cancel':
-        ctx.cancelKeys.cancel(msg.pid, msg.secret);
+        metrics.cancelRequest(ctx.cancelKeys.cancel(msg.pid, msg.secret));
         ws.destroy();
         return null;
       case 'gssenc':
@@ -104,7 +134,17 @@ async function startupMessage(
         ws.writer.int8(willTls ? 0x53 : 0x4e).flush(); // 'S' or 'N'
         if (willTls) {
           secured = true;
-          ws.upgrade(new TLSSocket(socket, { isServer: true, secureContext: ctx.secureContext }));
+          metrics.startedTls();
+          const tls = new TLSSocket(socket, { isServer: true, secureContext: ctx.secureContext });
+          let handshake = false;
+          tls.once('secure', () => {
+            handshake = true;
+            metrics.tlsHandshake(true);
+          });
+          tls.once('close', () => {
+            if (!handshake) metrics.tlsHandshake(false);
+          });
+          ws.upgrade(tls);
         }
         break;
       }
@@ -112,11 +152,16 @@ async function startupMessage(
   }
 }
 
-async function serveSession(ws: WireSocket, session: QuerySession, ctx: ConnectionContext): Promise<void> {
+async function serveSession(
+  ws: WireSocket,
+  session: QuerySession,
+  ctx: ConnectionContext,
+  metrics: PgConnectionMetrics,
+): Promise<void> {
   const w = ws.writer;
   authentication(w, Auth.ok);
   for (const [name, value] of reportedSettings(session)) parameterStatus(w, name, value);
-  const protocol = new QueryProtocol(ws, ctx.engine, session);
+  const protocol = new QueryProtocol(ws, ctx.engine, session, metrics);
   const key = ctx.cancelKeys.register(() => protocol.cancel());
   try {
     // pg_backend_pid() reads it (a custom setting, as extensions' settings are named).

@@ -61,6 +61,7 @@ export class WireErrorThrown extends Error {
 }
 
 export function errorResponse(w: WireWriter, e: WireError): void {
+  w.tap?.errorSent(e.code);
   fieldsMessage(w, 'E', e);
 }
 

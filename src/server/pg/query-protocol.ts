@@ -19,6 +19,7 @@ import {
   wireError,
 } from './error-response.js';
 import type { FrontendMessage } from './frontend-messages.js';
+import type { PgConnectionMetrics, PgProtocol } from './pg-metrics.js';
 import { type Portal, type PreparedStatement, pageTag, returnsRows } from './portal.js';
 import { resultShape, rowDescription, sendRows } from './result-out.js';
 import { TransactionBlock } from './transaction-block.js';
@@ -41,6 +42,7 @@ export class QueryProtocol {
     private readonly ws: WireSocket,
     private readonly engine: QueryEngine,
     private readonly session: QuerySession,
+    private readonly metrics: PgConnectionMetrics,
   ) {
     for (const [name, value] of reportedSettings(session)) this.reported.set(name, value);
     ws.whenClosed(() => this.cancel());
@@ -106,11 +108,13 @@ export class QueryProtocol {
       if (statements.length === 0) empty(this.ws.writer, 'I');
       for (const statement of statements) {
         await this.tx.admit(statement);
-        const result = await this.run(statement);
+        const result = await this.run(statement, 'simple');
         const shape = resultShape(result.fields, []);
         // A SELECT of no columns (`SELECT FROM t`) is described all the same (0 fields), as in PostgreSQL.
         if (returnsRows(result)) rowDescription(this.ws.writer, shape);
-        await sendRows(this.ws.writer, shape, result.rows, 0, result.rows.length, () => this.ws.isClosed);
+        this.metrics.rowsSent(
+          await sendRows(this.ws.writer, shape, result.rows, 0, result.rows.length, () => this.ws.isClosed),
+        );
         await this.complete(statement, result.command);
       }
     } catch (err) {
@@ -211,6 +215,7 @@ export class QueryProtocol {
     const end = maxRows > 0 ? Math.min(total, portal.sent + maxRows) : total;
     const from = portal.sent;
     portal.sent = await sendRows(w, shape, result.rows, from, end, () => this.ws.isClosed);
+    this.metrics.rowsSent(portal.sent - from);
     if (portal.sent < total) empty(w, 's');
     else
       await this.complete(
@@ -222,7 +227,12 @@ export class QueryProtocol {
   /** Runs the portal's statement the first time it is described or executed. */
   private async executed(portal: Portal): Promise<Portal> {
     if (portal.result !== undefined || portal.statement.empty) return portal;
-    const result = await this.run(portal.statement.sql, portal.params, paramSqlTypes(portal.statement));
+    const result = await this.run(
+      portal.statement.sql,
+      'extended',
+      portal.params,
+      paramSqlTypes(portal.statement),
+    );
     if (portal.resultFormats.length > 1 && portal.resultFormats.length !== result.fields.length)
       throw thrown(
         WireState.protocolViolation,
@@ -235,9 +245,11 @@ export class QueryProtocol {
 
   private async run(
     sql: string,
+    protocol: PgProtocol,
     params?: readonly (string | null)[],
     paramTypes?: readonly SqlType[],
   ): Promise<QueryResult> {
+    this.metrics.statement(protocol);
     const controller = new AbortController();
     this.running = controller;
     if (this.ws.isClosed) controller.abort();

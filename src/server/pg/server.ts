@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
+import { Registry } from '../../metrics/registry.js';
 import type { QueryEngine } from '../../query/api.js';
 import { listen } from '../../util/listen.js';
 import type { Users } from '../auth/users.js';
@@ -8,11 +9,14 @@ import { CancelKeys } from './cancel-keys.js';
 import { defaultPgServerConfig, type PgServerConfig } from './config.js';
 import { type ConnectionContext, fatal, serveConnection } from './connection.js';
 import { WireState } from './error-response.js';
+import { PgMetrics } from './pg-metrics.js';
 import type { WireSocket } from './wire-socket.js';
 
 export interface PgServerDeps {
   readonly engine: QueryEngine;
   readonly users: Users;
+  /** Where the server's metrics go (docs/metrics.md); a throwaway registry when absent. */
+  readonly metrics?: Registry;
 }
 
 export interface PgServer {
@@ -34,6 +38,7 @@ export function createPgServer(deps: PgServerDeps, config: Partial<PgServerConfi
   const sockets = new Set<Socket>();
   const live = new Set<WireSocket>();
   let context: ConnectionContext | undefined;
+  const metrics = new PgMetrics(deps.metrics ?? new Registry());
 
   const buildContext = (): ConnectionContext => ({
     engine: deps.engine,
@@ -43,6 +48,7 @@ export function createPgServer(deps: PgServerDeps, config: Partial<PgServerConfi
       cfg.tlsCert === undefined ? undefined : createSecureContext({ cert: cfg.tlsCert, key: cfg.tlsKey }),
     scramKeys: new ScramKeyCache(cfg.scramIterations),
     cancelKeys: new CancelKeys(),
+    metrics,
     sessions: () => sessions,
     onSession: (delta) => {
       sessions += delta;

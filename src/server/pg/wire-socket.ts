@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { type Frame, FrameReader } from './frame-reader.js';
-import { WireWriter } from './wire-writer.js';
+import { type WireTap, WireWriter } from './wire-writer.js';
 
 /** Input a client may send ahead while a query runs, before we stop reading from it. */
 const MAX_AHEAD_BYTES = 1 << 20;
@@ -18,10 +18,15 @@ export class WireSocket {
   private closed = false;
   private readonly onClose: (() => void)[] = [];
 
-  constructor(socket: Duplex, maxMessageBytes: number, maxStartupBytes: number) {
+  constructor(
+    socket: Duplex,
+    maxMessageBytes: number,
+    maxStartupBytes: number,
+    private readonly tap?: WireTap,
+  ) {
     this.socket = socket;
     this.reader = new FrameReader(maxMessageBytes, maxStartupBytes);
-    this.writer = new WireWriter(socket);
+    this.writer = new WireWriter(socket, tap);
     this.listen(socket);
   }
 
@@ -57,7 +62,7 @@ export class WireSocket {
   upgrade(socket: Duplex): void {
     this.socket.removeAllListeners('data');
     this.socket = socket;
-    this.writer = new WireWriter(socket);
+    this.writer = new WireWriter(socket, this.tap);
     this.listen(socket);
   }
 
@@ -75,6 +80,7 @@ export class WireSocket {
 
   private listen(socket: Duplex): void {
     socket.on('data', (chunk: Buffer) => {
+      this.tap?.bytesReceived(chunk.length);
       this.reader.push(chunk);
       if (this.reader.buffered > MAX_AHEAD_BYTES) socket.pause();
       this.notify();

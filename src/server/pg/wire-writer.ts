@@ -2,6 +2,14 @@ import type { Writable } from 'node:stream';
 
 const CHUNK_BYTES = 64 * 1024;
 
+/** What a connection's metrics see of its traffic (pg-metrics.ts); every hook is cheap. */
+export interface WireTap {
+  bytesReceived(n: number): void;
+  bytesSent(n: number): void;
+  /** An ErrorResponse with this SQLSTATE was written. */
+  errorSent(code: string): void;
+}
+
 /**
  * Builds backend messages into a chunk buffer and hands full chunks to the socket. A chunk, once
  * written, belongs to the socket; the writer starts a new one, so a large result costs one
@@ -12,7 +20,10 @@ export class WireWriter {
   private pos = 0;
   private lengthAt = -1;
 
-  constructor(private readonly out: Writable) {}
+  constructor(
+    private readonly out: Writable,
+    readonly tap?: WireTap,
+  ) {}
 
   /** Bytes waiting in the current chunk. */
   get pending(): number {
@@ -100,7 +111,9 @@ export class WireWriter {
     const chunk = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
     this.pos = 0;
-    if (!this.out.destroyed) this.out.write(chunk);
+    if (this.out.destroyed) return;
+    this.tap?.bytesSent(chunk.length);
+    this.out.write(chunk);
   }
 
   needsDrain(): boolean {

@@ -1,4 +1,5 @@
 import { flowColumns } from '../../flow/schema.js';
+import type { Timer } from '../../metrics/timer.js';
 import type { CatalogFile } from '../catalog/catalog.js';
 import {
   HOUR_MS,
@@ -8,6 +9,7 @@ import {
   type SegmentName,
 } from '../catalog/layout.js';
 import type { SegmentPartInput } from '../segment/types.js';
+import type { CompactionMetrics } from '../store-metrics.js';
 import { groupParts, maxWalLsn, type PartGroup, readGroup, totalRows } from './gather.js';
 import { type RewriteOutput, type RewriteTarget, rewriteSegments } from './rewrite.js';
 import { allRows, jobColumnsToBatch } from './to-batch.js';
@@ -56,6 +58,7 @@ export async function compactTenant(
   config: CompactionConfig,
   now: number,
   hasOpenRows: (tenant: string, from: number, to: number) => boolean,
+  metrics: CompactionMetrics,
 ): Promise<CompactionResult> {
   const result: CompactionResult = {
     minutesMerged: 0,
@@ -75,7 +78,9 @@ export async function compactTenant(
       if (files.every((f) => f.name.kind === 'hour' && f.meta.header.walLsn === files[0]!.meta.header.walLsn))
         continue;
       if (hasOpenRows(target.tenant, hour, hour + HOUR_MS)) continue;
-      await compactHour(target, hour, files, config.maxRowsPerFile);
+      await measured(metrics, metrics.hour, files, () =>
+        compactHour(target, hour, files, config.maxRowsPerFile),
+      );
       result.hoursCompacted++;
       result.filesReplaced += files.length;
       continue;
@@ -86,12 +91,33 @@ export async function compactTenant(
         result.skippedTooLarge++;
         continue;
       }
-      await mergeMinute(target, minute, minuteFiles);
+      await measured(metrics, metrics.merge, minuteFiles, () => mergeMinute(target, minute, minuteFiles));
       result.minutesMerged++;
       result.filesReplaced += minuteFiles.length;
     }
   }
   return result;
+}
+
+/** Runs one rewrite, timed, and counts its rows and bytes in and out. */
+async function measured(
+  metrics: CompactionMetrics,
+  timer: Timer,
+  inputs: readonly CatalogFile[],
+  rewrite: () => Promise<readonly CatalogFile[]>,
+): Promise<void> {
+  const t0 = timer.start();
+  const outputs = await rewrite();
+  timer.stop(t0);
+  metrics.rows.inc(totalRows(inputs));
+  metrics.inputBytes.inc(fileBytes(inputs));
+  metrics.outputBytes.inc(fileBytes(outputs));
+}
+
+function fileBytes(files: readonly CatalogFile[]): number {
+  let bytes = 0;
+  for (const file of files) bytes += file.meta.bytes;
+  return bytes;
 }
 
 function groupByMinute(files: readonly CatalogFile[]): Map<number, CatalogFile[]> {
@@ -105,7 +131,11 @@ function groupByMinute(files: readonly CatalogFile[]): Map<number, CatalogFile[]
   return out;
 }
 
-async function mergeMinute(target: RewriteTarget, minute: number, inputs: CatalogFile[]): Promise<void> {
+async function mergeMinute(
+  target: RewriteTarget,
+  minute: number,
+  inputs: CatalogFile[],
+): Promise<CatalogFile[]> {
   const walLsn = maxWalLsn(inputs);
   const name: SegmentName = {
     table: 'flows',
@@ -115,7 +145,7 @@ async function mergeMinute(target: RewriteTarget, minute: number, inputs: Catalo
     end: minute + MINUTE_MS,
   };
   const path = mergedSegmentPath(target.dataDir, target.tenant, minute, walLsn);
-  await rewriteSegments(target, [flowsOutput(target, path, name, walLsn, groupParts(inputs))], inputs);
+  return rewriteSegments(target, [flowsOutput(target, path, name, walLsn, groupParts(inputs))], inputs);
 }
 
 async function compactHour(
@@ -123,7 +153,7 @@ async function compactHour(
   hour: number,
   inputs: CatalogFile[],
   maxRows: number,
-): Promise<void> {
+): Promise<CatalogFile[]> {
   const walLsn = maxWalLsn(inputs);
   const name: SegmentName = {
     table: 'flows',
@@ -141,7 +171,7 @@ async function compactHour(
       groups,
     ),
   );
-  await rewriteSegments(target, outputs, inputs);
+  return rewriteSegments(target, outputs, inputs);
 }
 
 /** Splits groups (in order) into runs of at most `maxRows` rows; a larger group is a run alone. */

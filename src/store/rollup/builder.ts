@@ -1,10 +1,11 @@
 import { flowColumns, rollupColumns } from '../../flow/schema.js';
 import type { CatalogFile } from '../catalog/catalog.js';
 import { DAY_MS, HOUR_MS, rollupSegmentPath, type SegmentName } from '../catalog/layout.js';
-import { groupParts, maxWalLsn, type PartGroup, readGroup } from '../compact/gather.js';
+import { groupParts, maxWalLsn, type PartGroup, readGroup, totalRows } from '../compact/gather.js';
 import { type RewriteTarget, rewriteSegments } from '../compact/rewrite.js';
 import { allRows } from '../compact/to-batch.js';
 import type { SegmentPartInput } from '../segment/types.js';
+import type { RollupMetrics } from '../store-metrics.js';
 import { aggregateRollup, rollupDimensions, rollupMeasures } from './aggregate.js';
 
 export interface RollupConfig {
@@ -37,6 +38,7 @@ export async function buildRollups(
   config: RollupConfig,
   now: number,
   hasOpenData: OpenCheck,
+  metrics: RollupMetrics,
 ): Promise<RollupResult> {
   const result: RollupResult = { hours: 0, days: 0 };
   const flowsByHour = bucketFiles(target.catalog.files(target.tenant, 'flows'), HOUR_MS);
@@ -57,7 +59,7 @@ export async function buildRollups(
       staleDays.add(hour - (hour % DAY_MS));
       continue;
     }
-    await writeRollup(target, 'hour', hour, sources, existing);
+    await writeRollup(target, 'hour', hour, sources, existing, metrics);
     result.hours++;
   }
   const current = target.catalog.files(target.tenant, 'rollup');
@@ -72,7 +74,7 @@ export async function buildRollups(
     if (staleDays.has(day) || day + DAY_MS + config.delayMs > now) continue;
     const existing = dayRollups.get(day) ?? [];
     if (upToDate(existing, sources)) continue;
-    await writeRollup(target, 'day', day, sources, existing);
+    await writeRollup(target, 'day', day, sources, existing, metrics);
     result.days++;
   }
   return result;
@@ -114,6 +116,7 @@ async function writeRollup(
   bucket: number,
   sources: readonly CatalogFile[],
   existing: readonly CatalogFile[],
+  metrics: RollupMetrics,
 ): Promise<void> {
   const walLsn = maxWalLsn(sources);
   const path = rollupSegmentPath(target.dataDir, target.tenant, resolution, bucket, walLsn);
@@ -139,5 +142,14 @@ async function writeRollup(
     walLsn,
     createdAt: Date.now(),
   };
-  await rewriteSegments(target, [{ path, name, header, schema: rollupColumns, parts }], existing);
+  const timer = metrics[resolution];
+  const t0 = timer.start();
+  const written = await rewriteSegments(
+    target,
+    [{ path, name, header, schema: rollupColumns, parts }],
+    existing,
+  );
+  timer.stop(t0);
+  metrics.inputRows[resolution].inc(totalRows(sources));
+  metrics.outputRows[resolution].inc(totalRows(written));
 }

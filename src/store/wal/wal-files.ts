@@ -22,6 +22,8 @@ export class WalFiles {
     private readonly durable: boolean,
     private readonly stats: WalStats,
     private readonly now: () => number,
+    /** A file could not be deleted (counted in stats too; the next start deletes it). */
+    private readonly onDeleteError: (err: unknown) => void = () => {},
   ) {}
 
   /** Takes over files found at start (closed; deleted once their holders are released). */
@@ -103,9 +105,10 @@ export class WalFiles {
       await rm(file.path, { force: true });
       this.closed.splice(this.closed.indexOf(file), 1);
       this.stats.filesDeleted++;
-    } catch {
+    } catch (err) {
       // Left for the next start: replay finds every row covered by a segment and deletes it then.
       this.stats.deleteErrors++;
+      this.onDeleteError(err);
     }
   }
 }

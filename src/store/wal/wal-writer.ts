@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { failPointErrorAsync } from '../../metrics/failpoint.js';
+import { type StoreOperation, throwawayStoreMetrics, type WalMetrics } from '../store-metrics.js';
 import { toStoreError } from '../write/errors.js';
 import type { EncodedRecord } from './record.js';
 import { WAL_FILE_MAGIC } from './record.js';
@@ -69,9 +70,12 @@ export class WalWriter {
     private readonly onFailure: () => void = () => {},
     /** A timed fsync (interval policy) failed: its appends were already acknowledged; report it. */
     private readonly onSyncError: (err: unknown) => void = () => {},
+    private readonly metrics: WalMetrics = throwawayStoreMetrics().wal,
   ) {
     this.settledLsn = nextLsn - 1;
-    this.files = new WalFiles(dir, config.fsync.mode !== 'never', stats, now);
+    this.files = new WalFiles(dir, config.fsync.mode !== 'never', stats, now, (err) =>
+      metrics.error('wal_delete', err),
+    );
     if (config.fsync.mode === 'interval') {
       this.timer = setInterval(() => void this.syncIfDirty().catch(this.onSyncError), config.fsync.ms);
       this.timer.unref();
@@ -176,8 +180,10 @@ export class WalWriter {
   /** Writes (and syncs under `always`) a group; on failure truncates what it may have written. */
   private async writeGroup(group: Pending[]): Promise<WriteOutcome> {
     let file: WalFile | undefined;
+    let step: StoreOperation = 'wal_rotate';
     try {
       file = await this.fileFor(group[0]!.record.lsn);
+      step = 'wal_write';
       const parts: Buffer[] = [];
       let bytes = 0;
       for (const entry of group) {
@@ -195,14 +201,18 @@ export class WalWriter {
         }
       }
       await write;
+      step = 'wal_fsync';
       if (this.config.fsync.mode === 'always') await this.sync(file);
       else this.dirty = true;
       file.size += bytes;
       this.stats.groups++;
       this.stats.bytes += bytes;
+      this.metrics.groupAppends.update(group.length);
+      this.metrics.groupBytes.update(bytes);
       return { ok: true, file };
     } catch (err) {
       this.stats.writeErrors++;
+      this.metrics.error(step, err);
       if (file?.handle !== undefined) {
         file.broken = true;
         await file.handle.truncate(file.size).catch(() => {});
@@ -254,8 +264,10 @@ export class WalWriter {
     const t0 = performance.now();
     // fdatasync: the data and what is needed to read it back (the file size), not the mtime.
     await file.handle!.datasync();
+    const ms = performance.now() - t0;
     this.stats.fsyncs++;
-    this.stats.fsyncMs += performance.now() - t0;
+    this.stats.fsyncMs += ms;
+    this.metrics.fsync.update(ms / 1000);
   }
 
   private async syncIfDirty(): Promise<void> {
@@ -267,6 +279,7 @@ export class WalWriter {
     } catch (err) {
       file.broken = true;
       this.stats.writeErrors++;
+      this.metrics.error('wal_fsync', err);
       throw toStoreError(err, 'WAL fsync');
     }
   }

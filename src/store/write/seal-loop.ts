@@ -1,3 +1,4 @@
+import type { SealMetrics } from '../store-metrics.js';
 import type { StoreError } from './errors.js';
 import type { OpenBuffer } from './open-buffer.js';
 import { type SealContext, type SealedSegment, sealBuffer } from './sealer.js';
@@ -14,6 +15,7 @@ export interface SealLoopContext {
   readonly graceMs: number;
   readonly lateDelayMs: number;
   readonly counters: WriteStats;
+  readonly metrics: SealMetrics;
   /** The catalog learns of the segment here, in the same tick the rows leave memory. */
   readonly onSegment: (segment: SealedSegment) => void;
   /** Counts and logs a failure; returns it as a StoreError. */
@@ -75,16 +77,20 @@ export async function sealDue(
           segment = await sealBuffer(ctx.seal, state.tenant, buffer);
         } catch (err) {
           ctx.counters.sealErrors++;
+          ctx.metrics.error('seal', err);
           errors.push(ctx.fail(err));
           break;
         }
         ctx.onSegment(segment);
         state.dropSealed(buffer);
         buffer.columns.release();
-        ctx.counters.sealMs += performance.now() - t0;
+        const ms = performance.now() - t0;
+        ctx.counters.sealMs += ms;
         ctx.counters.sealedRows += segment.rows;
+        ctx.counters.sealedBytes += segment.bytes;
         if (segment.late) ctx.counters.lateSegments++;
         else ctx.counters.segments++;
+        (segment.late ? ctx.metrics.late : ctx.metrics.minute).update(ms / 1000);
         segments.push(segment);
         for (const file of buffer.walFiles) await state.wal?.release(file, buffer.id);
       }

@@ -24,6 +24,8 @@ export interface SealedSegment {
   readonly path: string;
   readonly walLsn: number;
   readonly rows: number;
+  /** The segment file's size. */
+  readonly bytes: number;
   readonly late: boolean;
   /** What writeSegment returned (its SegmentMeta). */
   readonly meta: unknown;
@@ -66,6 +68,7 @@ export async function sealBuffer(
     createdAt: ctx.now(),
   };
   let meta: unknown;
+  let bytes = 0;
   try {
     await mkdir(dirname(path), { recursive: true });
     const write = await failPointErrorAsync('store.seal.write');
@@ -74,7 +77,7 @@ export async function sealBuffer(
       ctx.worker === undefined
         ? await ctx.writeSegment(tmp, header, ctx.schema, buffer.parts())
         : await ctx.worker.write(tmp, header, ctx.schema, buffer);
-    await fsyncFile(tmp);
+    bytes = await fsyncFile(tmp);
     const renameFail = await failPointErrorAsync('store.seal.rename');
     if (renameFail !== undefined) throw renameFail;
     await rename(tmp, path);
@@ -94,6 +97,7 @@ export async function sealBuffer(
     path,
     walLsn: buffer.durableLsn,
     rows: buffer.rows,
+    bytes,
     late: buffer.late,
     meta,
   };
@@ -108,10 +112,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function fsyncFile(path: string): Promise<void> {
+/** fsyncs a file; returns its size. */
+async function fsyncFile(path: string): Promise<number> {
   const handle = await open(path, 'r+');
   try {
     await handle.sync();
+    return (await handle.stat()).size;
   } finally {
     await handle.close();
   }

@@ -12,6 +12,8 @@ export interface WriteStats {
   segments: number;
   lateSegments: number;
   sealedRows: number;
+  /** Bytes of the segment files sealed (minute and late). */
+  sealedBytes: number;
   sealErrors: number;
   sealMs: number;
   /** Appends that waited for a seal round because the seal backlog was over maxSealBacklogRows. */
@@ -34,6 +36,7 @@ export function newWriteStats(): WriteStats {
     segments: 0,
     lateSegments: 0,
     sealedRows: 0,
+    sealedBytes: 0,
     sealErrors: 0,
     sealMs: 0,
     backpressureWaits: 0,
@@ -68,4 +71,31 @@ export function collectStats(counters: WriteStats, wal: WalStats, states: Iterab
     out.walFiles += state.wal?.files.count() ?? 0;
   }
   return out;
+}
+
+/** A tenant's open (unsealed) rows, the minutes they fall in and their column bytes; its WAL files. */
+export interface TenantTotals {
+  readonly openRows: number;
+  readonly openMinutes: number;
+  readonly openBytes: number;
+  readonly walFiles: number;
+  readonly walBytes: number;
+}
+
+export function tenantTotals(state: TenantState | undefined): TenantTotals {
+  let openRows = 0;
+  let openBytes = 0;
+  if (state !== undefined)
+    for (const list of state.minutes.values())
+      for (const buffer of list) {
+        openRows += buffer.rows;
+        openBytes += buffer.columns.bytes();
+      }
+  return {
+    openRows,
+    openMinutes: state?.minutes.size ?? 0,
+    openBytes,
+    walFiles: state?.wal?.files.count() ?? 0,
+    walBytes: state?.wal?.files.bytesOnDisk() ?? 0,
+  };
 }

@@ -222,7 +222,7 @@ test('disk full: appends and seals fail with store_disk_full, nothing is corrupt
     });
   }
   assert.equal(h.logs.length, 1, 'logged through the rate limiter');
-  assert.match(h.logs[0]!, /^error store_disk_full: .*disk is full/);
+  assert.match(h.logs[0]!, /^error .*disk is full.* reason=store_disk_full$/);
   const ok2 = rows(M, 5);
   await store.append('acme', makeBatch(ok2));
   assert.equal(store.stats().diskFull, 2);

@@ -1,10 +1,12 @@
 import type { ColumnBatch } from '../../flow/batch.js';
 import { type ColumnDef, flowColumns } from '../../flow/schema.js';
-import { type LogSink, RateLimitedErrorLog } from '../../ingest/error-log.js';
+import { RateLimitedErrorLog } from '../../log/rate-limited.js';
+import { type LogTarget, stderrLines } from '../../log/sink.js';
 import type { JobColumns, ScanJob } from '../backend.js';
+import { type StoreMetrics, throwawayStoreMetrics } from '../store-metrics.js';
 import { encodeRecord } from '../wal/record.js';
 import { batchSource } from '../wal/source.js';
-import { newWalStats } from '../wal/stats.js';
+import { newWalStats, type WalStats } from '../wal/stats.js';
 import { WalWriter } from '../wal/wal-writer.js';
 import { isDiskFull, StoreError, toStoreError } from './errors.js';
 import { walDir } from './layout.js';
@@ -13,7 +15,7 @@ import { type RecoveredTenant, type ReplayProgress, recoverWal } from './recover
 import { type SealReport, sealBacklog, sealDue } from './seal-loop.js';
 import { SealWorker } from './seal-worker.js';
 import type { SealedSegment, WriteSegmentFn } from './sealer.js';
-import { collectStats, newWriteStats, type WriteStats } from './stats.js';
+import { collectStats, newWriteStats, type TenantTotals, tenantTotals, type WriteStats } from './stats.js';
 import { type Staged, TenantState } from './tenant-state.js';
 import { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
 
@@ -61,9 +63,13 @@ export interface WritePathDeps {
   /** A new segment, for the catalog: called in the same tick the rows leave memory. */
   onSegment?: (segment: SealedSegment) => void;
   onProgress?: (progress: ReplayProgress) => void;
-  log?: LogSink;
+  log?: LogTarget;
   now?: () => number;
   schema?: readonly ColumnDef[];
+  /** Timers and error counters (absent: a throwaway registry's). */
+  metrics?: StoreMetrics;
+  /** A tenant's state was created (first append or replay): the store registers its gauges. */
+  onTenant?: (tenant: string) => void;
 }
 
 export function createWritePath(
@@ -88,6 +94,7 @@ export class WritePath {
   private readonly timeColumn: number;
   private readonly deviceColumn: number;
   private readonly sealWorker: SealWorker | undefined;
+  private readonly metrics: StoreMetrics;
 
   constructor(
     private readonly deps: WritePathDeps,
@@ -96,11 +103,11 @@ export class WritePath {
     this.schema = deps.schema ?? flowColumns;
     this.now = deps.now ?? Date.now;
     this.coveredLsn = deps.coveredLsn ?? (() => 0);
-    const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    this.errorLog = new RateLimitedErrorLog(log, undefined, this.now);
+    this.errorLog = new RateLimitedErrorLog(deps.log ?? stderrLines, undefined, this.now);
     this.timeColumn = this.schema.findIndex((col) => col.name === 'i_start_time');
     this.deviceColumn = this.schema.findIndex((col) => col.name === 'i_device_id');
     this.sealWorker = config.sealInWorker ? new SealWorker() : undefined;
+    this.metrics = deps.metrics ?? throwawayStoreMetrics();
   }
 
   /** Replays the WAL, then starts the seal timer. */
@@ -110,7 +117,10 @@ export class WritePath {
       schema: this.schema,
       state: (tenant) => this.tenant(tenant),
       coveredLsn: this.coveredLsn,
-      onProgress: this.deps.onProgress ?? (() => {}),
+      onProgress: (progress) => {
+        this.counters.replay = progress;
+        this.deps.onProgress?.(progress);
+      },
       progressIntervalMs: this.config.progressIntervalMs,
     });
     this.counters.replay = progress;
@@ -132,16 +142,20 @@ export class WritePath {
     await this.sealing;
     for (const state of this.tenantStates.values()) await state.wal?.close();
     await this.sealWorker?.close();
+    this.errorLog.flush();
   }
 
   /** Logs and applies a batch (rows 0..length); resolves once durable under the fsync policy. */
   async append(tenant: string, batch: ColumnBatch<string>): Promise<void> {
-    if (this.state !== 'running') throw new StoreError('store_stopped', 'the store is not running');
+    if (this.state !== 'running')
+      throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     if (batch.length === 0) return;
+    const t0 = this.metrics.append.start();
     if (sealBacklog(this.config, this.tenantStates.values(), this.now()) > this.config.maxSealBacklogRows) {
       this.counters.backpressureWaits++;
       await this.sealNow().catch(() => {});
-      if (this.state !== 'running') throw new StoreError('store_stopped', 'the store is not running');
+      if (this.state !== 'running')
+        throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     }
     const state = this.tenant(tenant);
     const wal = state.wal ?? this.newWal(state);
@@ -161,8 +175,9 @@ export class WritePath {
         },
       );
       this.counters.appendedRows += batch.length;
+      this.metrics.append.stop(t0);
     } catch (err) {
-      throw this.fail(toStoreError(err, `append for tenant ${tenant}`));
+      throw this.rejected(this.fail(toStoreError(err, `append for tenant ${tenant}`)));
     }
   }
 
@@ -202,6 +217,25 @@ export class WritePath {
     return collectStats(this.counters, this.walStats, this.tenantStates.values());
   }
 
+  /** The live counters (not a copy: read by the metrics exporters without allocating). */
+  get liveCounters(): Readonly<WriteStats> {
+    return this.counters;
+  }
+
+  get liveWalStats(): Readonly<WalStats> {
+    return this.walStats;
+  }
+
+  /** A tenant's rows still in memory, and its WAL files. */
+  tenantTotals(tenant: string): TenantTotals {
+    return tenantTotals(this.tenantStates.get(tenant));
+  }
+
+  /** Rows in buffers due for sealing (backpressure sets in above maxSealBacklogRows). */
+  sealBacklogRows(): number {
+    return sealBacklog(this.config, this.tenantStates.values(), this.now());
+  }
+
   private scheduleSeal(all: boolean): void {
     if (this.sealQueued) return;
     this.sealQueued = true;
@@ -223,12 +257,18 @@ export class WritePath {
         graceMs: this.config.graceMs,
         lateDelayMs: this.config.lateDelayMs,
         counters: this.counters,
+        metrics: this.metrics.seal,
         onSegment: this.deps.onSegment ?? (() => {}),
         fail: (err) => this.fail(toStoreError(err, 'seal')),
       },
       this.tenantStates.values(),
       all,
     );
+  }
+
+  private rejected(err: StoreError): StoreError {
+    this.metrics.rejectedAppend(err);
+    return err;
   }
 
   private fail(err: StoreError): StoreError {
@@ -254,6 +294,7 @@ export class WritePath {
         },
       });
       this.tenantStates.set(tenant, state);
+      this.deps.onTenant?.(tenant);
     }
     return state;
   }
@@ -268,6 +309,7 @@ export class WritePath {
       this.now,
       () => state.rollback(),
       (err) => this.fail(toStoreError(err, `WAL fsync for tenant ${state.tenant}`)),
+      this.metrics.wal,
     );
     return state.wal;
   }
@@ -280,6 +322,7 @@ export class WritePath {
       await wal.open();
     } catch (err) {
       // Disk full at start: the next append tries again; old files stay (they carry the LSN).
+      this.metrics.error('wal_rotate', err);
       this.fail(toStoreError(err, `opening the WAL of tenant ${recovered.tenant}`));
       return;
     }

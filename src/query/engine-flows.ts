@@ -1,0 +1,91 @@
+import type { DeviceSummary, StorageBackend } from '../store/backend.js';
+import type { QueryStats, Value } from './api.js';
+import { planJobs } from './engine-jobs.js';
+import type { EngineMetrics } from './engine-metrics.js';
+import { ResultCollector } from './exec/collect.js';
+import type { JobExecutor } from './exec/job-contract.js';
+import { specsForJobs } from './exec/job-specs.js';
+import { specFromPlan } from './exec/spec.js';
+import type { QueryPlan } from './plan/plan.js';
+import type { QueryLimits } from './runtime/query-limits.js';
+import type { SqlType } from './sql-types.js';
+
+/** What running a flows query needs from its engine. */
+export interface FlowsContext {
+  readonly backend: StorageBackend;
+  readonly executor: JobExecutor;
+  readonly limits: QueryLimits | undefined;
+  readonly metrics: EngineMetrics;
+}
+
+/**
+ * One attempt at a flows query: its jobs planned (and their rows checked against the limit),
+ * run by the executor with their partials merged as they arrive, then HAVING, ORDER BY and LIMIT.
+ * Each stage is timed (stages plan, fanout, merge, sort).
+ */
+export async function executeFlows(
+  ctx: FlowsContext,
+  plan: QueryPlan,
+  types: SqlType[],
+  tenant: string,
+  devices: DeviceSummary[],
+  signal: AbortSignal | undefined,
+): Promise<{ rows: Value[][]; stats: Omit<QueryStats, 'elapsedMs'> }> {
+  const { backend, executor, limits, metrics: m } = ctx;
+  const groups = await m.plan.time(() => planJobs(backend, tenant, plan, devices));
+  let planned = 0;
+  let toScan = 0;
+  for (const group of groups) {
+    planned += group.jobs.length;
+    for (const job of group.jobs) toScan += job.rows;
+  }
+  m.plannedJobs.update(planned);
+  limits?.checkRows(tenant, toScan);
+  const collector = new ResultCollector(plan, specFromPlan(plan, 'minute'));
+  // A plain query with a LIMIT and no ORDER BY stops reading once it has its rows.
+  const enough = new AbortController();
+  const combined = signal === undefined ? enough.signal : AbortSignal.any([signal, enough.signal]);
+  let jobs = 0;
+  let memoHits = 0;
+  let rowsScanned = 0;
+  // Merging happens as partials arrive (during the fan-out) and in the final flush.
+  let mergeMs = 0;
+  const fanout = m.fanout.start();
+  try {
+    const runs = groups.flatMap(({ resolution, jobs: list }) => specsForJobs(plan, resolution, list));
+    await Promise.all(
+      runs.map(async ({ spec, jobs: list }) => {
+        const stats = await executor.execute(spec, list, {
+          tenant,
+          signal: combined,
+          onPartial: (partial) => {
+            const t0 = m.clock.now();
+            collector.add(partial);
+            mergeMs += m.clock.now() - t0;
+            if (collector.full) enough.abort();
+          },
+        });
+        jobs += stats.jobs;
+        memoHits += stats.memoHits;
+        rowsScanned += stats.rowsScanned;
+      }),
+    );
+  } catch (err) {
+    if (!(enough.signal.aborted && !signal?.aborted)) throw err;
+  } finally {
+    m.fanout.stop(fanout);
+  }
+  const flushed = m.clock.now();
+  collector.flush();
+  m.merge.update((mergeMs + m.clock.now() - flushed) / 1000);
+  const rows = m.sort.time(() => collector.finish(types));
+  const used = groups.map((g) => g.resolution);
+  const resolution = used.includes('day')
+    ? 'day'
+    : used.includes('hour')
+      ? 'hour'
+      : used.length > 0
+        ? 'minute'
+        : 'none';
+  return { rows, stats: { jobs, memoHits, rowsScanned, resolution } };
+}
