@@ -114,5 +114,9 @@ sampling_rate: ${samplingRate}
   const pmacctd = startPeer(t, 'pmacctd', ['-f', `${dir}/pmacctd.conf`]);
   await pmacctd.waitForOutput('finished reading PCAP capture file', 30_000);
   const code = await pmacctd.stop('SIGINT');
-  if (code !== 0) throw new Error(`pmacctd exited with ${code}:\n${pmacctd.output()}`);
+  // SIGINT reaches the core and the nfprobe plugin together: when the plugin finishes its final
+  // export and exits first, the core logs "connection lost" and exits 1. That is still a clean run.
+  const pluginDone = /nfprobe \): Shutting down on user request/.test(pmacctd.output());
+  if (code !== 0 && !(code === 1 && pluginDone))
+    throw new Error(`pmacctd exited with ${code}:\n${pmacctd.output()}`);
 }
