@@ -22,8 +22,17 @@ declare -A peers=(
   [pgbench]=postgresql-15
   [openssl]=openssl
   [nc]=netcat-openbsd
+  [curl]=curl
+  [nft]=nftables
+  [dnsmasq]=dnsmasq
+  [dig]=bind9-dnsutils
   [prometheus]=prometheus
   [victoria-metrics]=victoria-metrics
+)
+# file -> Debian package: captures other projects ship, read by the host agent's tests (issue 6)
+declare -A files=(
+  [/usr/share/gocode/src/github.com/gopacket/gopacket/pcap/test_dns.pcap]=golang-github-gopacket-gopacket-dev
+  [/usr/share/doc/python3-dpkt/examples/data/http.pcap]=python3-dpkt
 )
 if [ "${1:-}" = bench ]; then
   peers[clickhouse-server]=clickhouse-server
@@ -33,6 +42,9 @@ fi
 missing=()
 for cmd in "${!peers[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${peers[$cmd]}")
+done
+for file in "${!files[@]}"; do
+  [ -e "$file" ] || missing+=("${files[$file]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -50,4 +62,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 for cmd in "${!peers[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || { echo "install-peers: $cmd still missing (package ${peers[$cmd]})" >&2; exit 1; }
+done
+for file in "${!files[@]}"; do
+  [ -e "$file" ] || { echo "install-peers: $file still missing (package ${files[$file]})" >&2; exit 1; }
 done

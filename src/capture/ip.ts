@@ -42,6 +42,7 @@ export function parseIPv4(buf: Uint8Array, o: number, end: number, info: PacketI
   info.srcAddrOffset = o + 12;
   info.dstAddrOffset = o + 16;
   const fragment = (buf[o + 6]! << 8) | buf[o + 7]!;
+  if ((fragment & 0x3fff) !== 0) info.fragmentId = (buf[o + 4]! << 8) | buf[o + 5]!;
   if ((fragment & 0x1fff) !== 0) return Parsed.ipFragment;
   if (fragment & 0x2000) {
     info.firstFragment = 1;
@@ -86,6 +87,8 @@ export function parseIPv6(buf: Uint8Array, o: number, end: number, info: PacketI
       case FRAGMENT: {
         if (ipEnd - p < 8) return Parsed.truncatedIp;
         const fragment = (buf[p + 2]! << 8) | buf[p + 3]!;
+        info.fragmentId =
+          ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
         if (fragment >> 3 !== 0) {
           info.protocol = buf[p]!;
           return Parsed.ipFragment;

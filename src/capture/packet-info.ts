@@ -50,6 +50,8 @@ export class PacketInfo {
   protocol = 0;
   /** 0 not fragmented, 1 the first fragment of several (its payload is partial). */
   firstFragment = 0;
+  /** A fragment's identification (IPv4: 16 bits, IPv6 fragment header: 32 bits); 0 otherwise. */
+  fragmentId = 0;
   /** Offset of the transport header; its length runs to `l4End`. */
   l4Offset = 0;
   /** End of the IP packet within the capture (IP length, cut by the snap length). */
@@ -77,6 +79,7 @@ export class PacketInfo {
     this.ttl = 0;
     this.protocol = 0;
     this.firstFragment = 0;
+    this.fragmentId = 0;
     this.l4Offset = 0;
     this.l4End = 0;
     this.srcPort = 0;

@@ -29,4 +29,8 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'print the flows in a capture of export packets (pcap/pcapng) as JSON lines',
     load: () => import('./decode.js'),
   },
+  agent: {
+    summary: 'host agent: turn captured packets into flow records with TCP metrics and app fields',
+    load: () => import('./agent.js'),
+  },
 };

@@ -21,6 +21,11 @@ export const peerPackages: Record<string, string> = {
   prometheus: 'prometheus',
   'victoria-metrics': 'victoria-metrics',
   nc: 'netcat-openbsd',
+  dnsmasq: 'dnsmasq',
+  dig: 'bind9-dnsutils',
+  nft: 'nftables',
+  curl: 'curl',
+  openssl: 'openssl',
 };
 
 const searchPath = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin'];

@@ -1,0 +1,97 @@
+/** Closing bits of a TCP flow. */
+export const Closing = { finFromClient: 1, finFromServer: 2, reset: 4 } as const;
+
+/** Numbers of a slot's hot record in `FlowState.hot`, all touched by every packet. */
+export const HOT = 8;
+/** Packets, then bytes, of the record being built, per direction (+ Dir). */
+export const H_PACKETS = 0;
+export const H_BYTES = 2;
+/** Times of the record's first and last packets (valid while it has packets). */
+export const H_START = 4;
+export const H_END = 5;
+/** The flow's last packet, across records (idle timeout). */
+export const H_SEEN = 6;
+/** tcp_flags | tos << 8 | closing << 16 | app-found << 24 (see the accessors). */
+const H_BITS = 7;
+
+/**
+ * Per-slot state of the flow and of the record being built, in typed arrays (no object per
+ * flow). What every packet touches sits in one 64-byte record per slot; the rest is colder.
+ */
+export class FlowState {
+  readonly hot: Float64Array;
+  readonly fragments: Uint32Array;
+  /** ICMP: the record's l4_dst_port (type * 256 + code of the client's message). */
+  readonly icmpPort: Uint16Array;
+  /** Index of the flow's application decoder, -1 for none. */
+  readonly app: Int16Array;
+  readonly appState: unknown[];
+
+  constructor(capacity: number) {
+    this.hot = new Float64Array(capacity * HOT);
+    this.fragments = new Uint32Array(capacity);
+    this.icmpPort = new Uint16Array(capacity);
+    this.app = new Int16Array(capacity);
+    this.appState = new Array<unknown>(capacity);
+  }
+
+  /** Whether the slot's record has packets not yet exported. */
+  pending(s: number): boolean {
+    return this.hot[s * HOT + H_PACKETS]! + this.hot[s * HOT + H_PACKETS + 1]! > 0;
+  }
+
+  lastSeen(s: number): number {
+    return this.hot[s * HOT + H_SEEN]!;
+  }
+
+  tcpFlags(s: number): number {
+    return this.hot[s * HOT + H_BITS]! & 0xff;
+  }
+
+  tos(s: number): number {
+    return (this.hot[s * HOT + H_BITS]! >>> 8) & 0xff;
+  }
+
+  closing(s: number): number {
+    return (this.hot[s * HOT + H_BITS]! >>> 16) & 0xff;
+  }
+
+  /** 1 once the decoder found a field in the flow: its records then carry app_protocol. */
+  appFound(s: number): boolean {
+    return (this.hot[s * HOT + H_BITS]! & (1 << 24)) !== 0;
+  }
+
+  orTcpFlags(s: number, flags: number): void {
+    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | flags;
+  }
+
+  setTos(s: number, tos: number): void {
+    const o = s * HOT + H_BITS;
+    this.hot[o] = (this.hot[o]! & ~0xff00) | (tos << 8);
+  }
+
+  orClosing(s: number, bits: number): void {
+    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | (bits << 16);
+  }
+
+  setAppFound(s: number): void {
+    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | (1 << 24);
+  }
+
+  /** Zeroes the record's counters (and TCP flags) after it was exported. */
+  resetRecord(s: number): void {
+    const o = s * HOT;
+    this.hot.fill(0, o, o + 4);
+    this.hot[o + H_BITS] = this.hot[o + H_BITS]! & ~0xff;
+    this.fragments[s] = 0;
+  }
+
+  /** Prepares a slot for a new flow. */
+  open(s: number, icmpPort: number, app: number, appState: unknown): void {
+    this.hot.fill(0, s * HOT, s * HOT + HOT);
+    this.fragments[s] = 0;
+    this.icmpPort[s] = icmpPort;
+    this.app[s] = app;
+    this.appState[s] = appState;
+  }
+}

@@ -1,0 +1,226 @@
+import type { PacketKey } from './flow-key.js';
+
+/** The lists a used slot is on, each ordered from least to most recently seen. */
+export const List = { free: 0, open: 1, closed: 2 } as const;
+
+const NONE = -1;
+const MIN_INDEX = 64;
+
+/** Words of a slot's key record in `FlowTable.keys` (one record per slot, read together). */
+export const KEY_WORDS = 12;
+export const K_META = 0;
+/** clientPort << 16 | serverPort. */
+export const K_PORTS = 1;
+/** Client address words 0-3, then server address words 0-3. */
+export const K_CLIENT = 2;
+export const K_SERVER = 6;
+const K_HASH = 10;
+/** Bumped each time a slot takes a new flow, so stale references (fragments) can tell. */
+export const K_GENERATION = 11;
+
+/**
+ * The flow table's keys: `capacity` slots, found through an open-addressing index (linear
+ * probing, backward-shift deletion) of twice the capacity whose entries carry the hash, so a probe
+ * reads the slot's key record only on a hash match. A slot's key is stored client first, so
+ * finding a packet's slot also tells its direction. Each used slot is on one of two lists ordered
+ * by last packet (open flows, closed TCP flows), which give the next flow to time out or to evict
+ * in O(1).
+ */
+export class FlowTable {
+  readonly capacity: number;
+  /** KEY_WORDS per slot: meta, ports, client and server addresses, hash, generation. */
+  readonly keys: Uint32Array;
+  size = 0;
+  /**
+   * Pairs (slot + 1, hash); slot + 1 = 0 marks an empty entry. It grows with the flows (kept at
+   * most half full), so a small table's lookups stay within a small, cached index.
+   */
+  private index: Int32Array;
+  private mask: number;
+  /** Per slot: previous and next slot on its list, and the list (one 16-byte record). */
+  private readonly links: Int32Array;
+  private readonly heads = new Int32Array([NONE, NONE, NONE]);
+  private readonly tails = new Int32Array([NONE, NONE, NONE]);
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(1, capacity);
+    this.mask = MIN_INDEX - 1;
+    this.index = new Int32Array(MIN_INDEX * 2);
+    this.keys = new Uint32Array(this.capacity * KEY_WORDS);
+    this.links = new Int32Array(this.capacity * 4);
+    for (let s = 0; s < this.capacity; s++) this.append(List.free, s);
+  }
+
+  meta(s: number): number {
+    return this.keys[s * KEY_WORDS + K_META]!;
+  }
+
+  ports(s: number): number {
+    return this.keys[s * KEY_WORDS + K_PORTS]!;
+  }
+
+  generation(s: number): number {
+    return this.keys[s * KEY_WORDS + K_GENERATION]!;
+  }
+
+  /** The packet's slot times 2, plus 1 when the packet comes from the server; -1 when absent. */
+  find(k: PacketKey): number {
+    const w = k.words;
+    const hash = k.hash | 0;
+    const forward = ((k.srcPort << 16) | k.dstPort) >>> 0;
+    const reverse = ((k.dstPort << 16) | k.srcPort) >>> 0;
+    const index = this.index;
+    const a = this.keys;
+    for (let i = k.hash & this.mask; ; i = (i + 1) & this.mask) {
+      const e = index[i * 2]!;
+      if (e === 0) return -1;
+      if (index[i * 2 + 1] !== hash) continue;
+      const s = e - 1;
+      const o = s * KEY_WORDS;
+      if (a[o + K_META] !== k.meta) continue;
+      const ports = a[o + K_PORTS];
+      if (
+        ports === forward &&
+        a[o + 2] === w[0] &&
+        a[o + 6] === w[4] &&
+        a[o + 3] === w[1] &&
+        a[o + 4] === w[2] &&
+        a[o + 5] === w[3] &&
+        a[o + 7] === w[5] &&
+        a[o + 8] === w[6] &&
+        a[o + 9] === w[7]
+      )
+        return s * 2;
+      if (
+        ports === reverse &&
+        a[o + 2] === w[4] &&
+        a[o + 6] === w[0] &&
+        a[o + 3] === w[5] &&
+        a[o + 4] === w[6] &&
+        a[o + 5] === w[7] &&
+        a[o + 7] === w[1] &&
+        a[o + 8] === w[2] &&
+        a[o + 9] === w[3]
+      )
+        return s * 2 + 1;
+    }
+  }
+
+  /** Adds the packet's flow (not present); the table must not be full. Returns its slot. */
+  insert(k: PacketKey, senderIsClient: boolean): number {
+    const s = this.heads[List.free]!;
+    if (s === NONE) throw new Error('flow table full');
+    this.unlink(s);
+    this.append(List.open, s);
+    const w = k.words;
+    const a = this.keys;
+    const o = s * KEY_WORDS;
+    const c = senderIsClient ? 0 : 4;
+    for (let i = 0; i < 4; i++) {
+      a[o + K_CLIENT + i] = w[c + i]!;
+      a[o + K_SERVER + i] = w[4 - c + i]!;
+    }
+    a[o + K_PORTS] = senderIsClient ? (k.srcPort << 16) | k.dstPort : (k.dstPort << 16) | k.srcPort;
+    a[o + K_META] = k.meta;
+    a[o + K_HASH] = k.hash;
+    a[o + K_GENERATION] = a[o + K_GENERATION]! + 1;
+    this.size++;
+    if (this.size * 2 > this.mask + 1) this.grow();
+    else this.place(s, k.hash);
+    return s;
+  }
+
+  private place(s: number, hash: number): void {
+    let i = hash & this.mask;
+    while (this.index[i * 2] !== 0) i = (i + 1) & this.mask;
+    this.index[i * 2] = s + 1;
+    this.index[i * 2 + 1] = hash | 0;
+  }
+
+  /** Doubles the index and places every flow again (the slots, on their lists, stay). */
+  private grow(): void {
+    const entries = (this.mask + 1) * 2;
+    this.mask = entries - 1;
+    this.index = new Int32Array(entries * 2);
+    for (const list of [List.open, List.closed]) {
+      for (let s = this.heads[list]!; s !== NONE; s = this.links[s * 4 + 1]!)
+        this.place(s, this.keys[s * KEY_WORDS + K_HASH]!);
+    }
+  }
+
+  remove(s: number): void {
+    const mask = this.mask;
+    const index = this.index;
+    let i = this.keys[s * KEY_WORDS + K_HASH]! & mask;
+    while (index[i * 2] !== s + 1) i = (i + 1) & mask;
+    // Backward-shift deletion: move later entries of the probe run into the hole.
+    for (let j = (i + 1) & mask; index[j * 2] !== 0; j = (j + 1) & mask) {
+      const home = index[j * 2 + 1]! & mask;
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (stays) continue;
+      index[i * 2] = index[j * 2]!;
+      index[i * 2 + 1] = index[j * 2 + 1]!;
+      i = j;
+    }
+    index[i * 2] = 0;
+    this.unlink(s);
+    // Reused first: the most recently freed slot's arrays are the likeliest to be in cache.
+    this.prepend(List.free, s);
+    this.size--;
+  }
+
+  /** Marks a slot as just seen: the tail of `list` (open or closed). */
+  touch(s: number, list: number): void {
+    if (this.tails[list] === s) return;
+    this.unlink(s);
+    this.append(list, s);
+  }
+
+  /** The least recently seen slot of a list, or -1. */
+  oldest(list: number): number {
+    return this.heads[list]!;
+  }
+
+  /** The slot after `s` on its list, or -1. */
+  after(s: number): number {
+    return this.links[s * 4 + 1]!;
+  }
+
+  /** The list a slot is on (List.free when it holds no flow). */
+  listOf(s: number): number {
+    return this.links[s * 4 + 2]!;
+  }
+
+  private append(list: number, s: number): void {
+    const tail = this.tails[list]!;
+    const l = this.links;
+    l[s * 4] = tail;
+    l[s * 4 + 1] = NONE;
+    l[s * 4 + 2] = list;
+    if (tail === NONE) this.heads[list] = s;
+    else l[tail * 4 + 1] = s;
+    this.tails[list] = s;
+  }
+
+  private prepend(list: number, s: number): void {
+    const head = this.heads[list]!;
+    const l = this.links;
+    l[s * 4] = NONE;
+    l[s * 4 + 1] = head;
+    l[s * 4 + 2] = list;
+    if (head === NONE) this.tails[list] = s;
+    else l[head * 4] = s;
+    this.heads[list] = s;
+  }
+
+  private unlink(s: number): void {
+    const l = this.links;
+    const list = l[s * 4 + 2]!;
+    const p = l[s * 4]!;
+    const n = l[s * 4 + 1]!;
+    if (p === NONE) this.heads[list] = n;
+    else l[p * 4 + 1] = n;
+    if (n === NONE) this.tails[list] = p;
+    else l[n * 4] = p;
+  }
+}

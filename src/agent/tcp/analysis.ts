@@ -1,0 +1,177 @@
+import { seqAdd, seqGt, seqLe, seqLt } from './seq.js';
+import {
+  BASE_SEQ,
+  DirBit,
+  DUP_ACKS,
+  LAST_ACK,
+  LAST_ACK_TIME,
+  MAX_SEQ_TO_BE_ACKED,
+  NEXT_SEQ,
+  NEXT_SEQ_TIME,
+  SMALL,
+  type TcpState,
+  WINDOW,
+} from './state.js';
+
+export const FIN = 1;
+export const SYN = 2;
+export const RST = 4;
+export const ACK = 16;
+
+/** What the analysis found about one segment (a subset of Wireshark's TCP_A_* flags). */
+export const Found = {
+  retransmission: 1,
+  fastRetransmission: 2,
+  spuriousRetransmission: 4,
+  outOfOrder: 8,
+  zeroWindow: 16,
+  zeroWindowProbe: 32,
+  keepAlive: 64,
+  duplicateAck: 128,
+} as const;
+
+export const anyRetransmission =
+  Found.retransmission | Found.fastRetransmission | Found.spuriousRetransmission;
+
+/** Wireshark's out-of-order window when the initial RTT is not known: 3 ms. */
+const DEFAULT_OOO_US = 3000;
+/** A retransmission this soon after the duplicate ACKs that asked for it is a fast one: 20 ms. */
+const FAST_RETRANSMIT_US = 20_000;
+
+/** Microseconds from `then` to `now` (ms), rounded: captures carry µs (or finer) timestamps. */
+function elapsedUs(now: number, then: number): number {
+  return Math.round((now - then) * 1000);
+}
+
+/**
+ * Wireshark's tcp_analyze_sequence_number (epan/dissectors/packet-tcp.c, 4.0), reduced to what
+ * decides the retransmission, out-of-order and zero-window flags and the state they depend on:
+ * `f` and `r` are the word offsets of the segment's direction block and the reverse one, `t` its
+ * time in ms. Returns the `Found` bits. Wireshark's quirks are kept on purpose, as tshark is the
+ * reference: 0 stands for "not seen yet" in nextseq/lastack/maxseqtobeacked, and the ack field
+ * counts even without the ACK flag.
+ */
+export function analyzeSegment(
+  st: TcpState,
+  f: number,
+  r: number,
+  t: number,
+  firstRttUs: number,
+  seq: number,
+  ack: number,
+  seglen: number,
+  flags: number,
+  window: number,
+): number {
+  const u32 = st.u32;
+  const u8 = st.u8;
+  const fSmall = (f + SMALL) * 4;
+  if ((u8[fSmall]! & DirBit.baseSet) === 0) {
+    u32[f + BASE_SEQ] = flags & SYN ? seq : seqAdd(seq, -1);
+    u8[fSmall]! |= DirBit.baseSet;
+  }
+  const rSmall = (r + SMALL) * 4;
+  if ((u8[rSmall]! & DirBit.baseSet) === 0 && flags & ACK) {
+    u32[r + BASE_SEQ] = seqAdd(ack, -1);
+    u8[rSmall]! |= DirBit.baseSet;
+  }
+  const nextSeq = u32[f + NEXT_SEQ]!;
+  const lastAck = u32[f + LAST_ACK]!;
+  let found = classifyForward(st, f, r, seq, ack, seglen, flags, window, nextSeq, lastAck);
+  if (ack !== lastAck) st.i32[f + DUP_ACKS] = 0;
+
+  // An ACK beyond what the reverse direction was seen sending: a segment was not captured.
+  const maxToAck = u32[r + MAX_SEQ_TO_BE_ACKED]!;
+  if (maxToAck !== 0 && seqGt(ack, maxToAck) && flags & ACK) {
+    if (maxToAck > u32[r + NEXT_SEQ]!) u32[r + MAX_SEQ_TO_BE_ACKED] = u32[r + NEXT_SEQ]!;
+    else st.i32[r + DUP_ACKS] = -1;
+  }
+
+  if ((seglen > 0 || flags & (SYN | FIN)) && (found & Found.keepAlive) === 0) {
+    found |= classifyOld(st, f, r, t, firstRttUs, seq, seglen, flags, nextSeq);
+  }
+
+  let next = seqAdd(seq, seglen);
+  if (flags & (SYN | FIN)) next = seqAdd(next, 1);
+  const probe = found & Found.zeroWindowProbe;
+  if ((seqGt(next, nextSeq) || nextSeq === 0) && probe === 0) {
+    u32[f + NEXT_SEQ] = next;
+    st.f64[(f + NEXT_SEQ_TIME) >> 1] = t;
+  }
+  const maxSeq = u32[f + MAX_SEQ_TO_BE_ACKED]!;
+  if ((seq === maxSeq || maxSeq === 0) && probe === 0) u32[f + MAX_SEQ_TO_BE_ACKED] = u32[f + NEXT_SEQ]!;
+  u32[f + WINDOW] = window;
+  u32[f + LAST_ACK] = ack;
+  st.f64[(f + LAST_ACK_TIME) >> 1] = t;
+  u8[fSmall] =
+    (u8[fSmall]! & DirBit.baseSet) |
+    (found & Found.keepAlive ? DirBit.lastKeepAlive : 0) |
+    (probe ? DirBit.lastZeroWindowProbe : 0);
+  return found;
+}
+
+/** Zero-window probe, zero window, keep-alive and duplicate ACK (Wireshark's checks up to finished_fwd). */
+function classifyForward(
+  st: TcpState,
+  f: number,
+  r: number,
+  seq: number,
+  ack: number,
+  seglen: number,
+  flags: number,
+  window: number,
+  nextSeq: number,
+  lastAck: number,
+): number {
+  const u32 = st.u32;
+  if (seglen === 1 && seq === nextSeq && u32[r + WINDOW] === 0) return Found.zeroWindowProbe;
+  const control = flags & (SYN | FIN | RST);
+  let found = 0;
+  if (window === 0 && control === 0) found |= Found.zeroWindow;
+  if (seglen <= 1 && seq === seqAdd(nextSeq, -1) && control === 0) found |= Found.keepAlive;
+  if (seglen !== 0 || seq !== nextSeq || ack !== lastAck || control !== 0) return found;
+  // A pure ACK repeating the last one: a keep-alive's or a probe's ACK, else a duplicate ACK.
+  const lastWindow = u32[f + WINDOW]!;
+  const reverseFlags = st.u8[(r + SMALL) * 4]!;
+  if (window !== 0 && window === lastWindow && reverseFlags & DirBit.lastKeepAlive) return found;
+  if (window === 0 && lastWindow === 0 && reverseFlags & DirBit.lastZeroWindowProbe) return found;
+  if (window !== 0 && window === lastWindow) {
+    const dupAcks = st.i32[f + DUP_ACKS]!;
+    st.i32[f + DUP_ACKS] = dupAcks === -1 ? 1 : dupAcks + 1;
+    found |= Found.duplicateAck;
+  }
+  return found;
+}
+
+/** A segment with data (or SYN/FIN) that may not advance the sequence: which kind of old it is. */
+function classifyOld(
+  st: TcpState,
+  f: number,
+  r: number,
+  t: number,
+  firstRttUs: number,
+  seq: number,
+  seglen: number,
+  flags: number,
+  nextSeq: number,
+): number {
+  let notAdvanced = nextSeq !== 0 && seqLt(seq, nextSeq);
+  // More than one byte starting just before nextseq (after a zero-window probe): new data.
+  if (seglen > 1 && seqAdd(nextSeq, -1) === seq) notAdvanced = false;
+  const reverseAck = st.u32[r + LAST_ACK]!;
+  if (seglen > 0 && reverseAck !== 0 && seqLe(seqAdd(seq, seglen), reverseAck)) {
+    return Found.spuriousRetransmission;
+  }
+  if (!notAdvanced) return 0;
+  if (st.i32[r + DUP_ACKS]! >= 2 && reverseAck === seq) {
+    const sinceDupAck = elapsedUs(t, st.f64[(r + LAST_ACK_TIME) >> 1]!);
+    if (sinceDupAck >= 0 && sinceDupAck < FAST_RETRANSMIT_US) return Found.fastRetransmission;
+  }
+  // Wireshark's time arithmetic is unsigned: a negative RTT or elapsed time is huge.
+  const threshold =
+    firstRttUs === 0 ? DEFAULT_OOO_US : firstRttUs < 0 ? Number.POSITIVE_INFINITY : firstRttUs;
+  const sinceNext = elapsedUs(t, st.f64[(f + NEXT_SEQ_TIME) >> 1]!);
+  const end = seqAdd(seq, seglen + (flags & (SYN | FIN) ? 1 : 0));
+  if (sinceNext >= 0 && sinceNext < threshold && nextSeq !== end) return Found.outOfOrder;
+  return Found.retransmission;
+}

@@ -1,0 +1,116 @@
+/**
+ * The TCP tracker's state, one fixed block of SLOT_WORDS 32-bit words per flow slot in one
+ * ArrayBuffer (viewed as uint32, int32, float64 and bytes), so a packet touches a few adjacent
+ * cache lines of its own flow. Each direction has a block of 16 words (the client's at word 0 of
+ * the slot, the server's at 16), the flow's own fields follow at 32, and each direction's ring of
+ * recently retransmitted sequence numbers at 48 and 56. Names mirror Wireshark's
+ * tcp_analyze_seq_flow_info_t where the fields do.
+ */
+export const SLOT_WORDS = 64;
+export const DIR_WORDS = 16;
+
+// Direction block, word offsets. Times are float64 (two words, even offsets).
+/** When the next expected sequence number last moved (ms). */
+export const NEXT_SEQ_TIME = 0;
+/** When the direction's last segment was seen (ms). */
+export const LAST_ACK_TIME = 2;
+export const BASE_SEQ = 4;
+/** Next expected sequence number (0: none yet, as in Wireshark). */
+export const NEXT_SEQ = 5;
+export const MAX_SEQ_TO_BE_ACKED = 6;
+/** The ack field of the direction's last segment (counted even without the ACK flag, as Wireshark). */
+export const LAST_ACK = 7;
+/** Raw window field of the last segment (0xffffffff before the first). */
+export const WINDOW = 8;
+/** Duplicate ACKs in a row (int32; -1 after an ACK of unseen data). */
+export const DUP_ACKS = 9;
+/** Last advertised window, scaled (tshark's tcp.window_size). */
+export const RECEIVE_WINDOW = 10;
+export const RETRANSMITS = 11;
+export const OUT_OF_ORDER = 12;
+export const ZERO_WINDOW = 13;
+/** Four bytes: DirBit flags, window scale (int8: -1 unknown, -2 none, 0..14), ring count, ring next. */
+export const SMALL = 14;
+
+// Flow fields, word offsets in the slot.
+export const MRU_SYN_TIME = 32;
+export const SYN_ACK_TIME = 34;
+/** Wireshark's ts_first_rtt in whole microseconds (0: not known). */
+export const FIRST_RTT_US = 36;
+export const LAST_CLIENT_DATA_TIME = 38;
+export const FLOW_FLAGS = 40;
+export const REPEATED_RETRANSMITS = 41;
+export const CLIENT_LATENCY_MS = 42;
+export const SERVER_LATENCY_MS = 43;
+export const APPL_LATENCY_MS = 44;
+/** Ring of a direction's last RETRANSMIT_MEMORY retransmitted sequence numbers: 48 + 8 * dir. */
+export const RING = 48;
+export const RETRANSMIT_MEMORY = 8;
+
+/** Per-direction bits (first byte of SMALL). */
+export const DirBit = {
+  /** base_seq is set (Wireshark's TCP_S_BASE_SEQ_SET). */
+  baseSet: 1,
+  /** The direction's last segment was a keep-alive / a zero-window probe. */
+  lastKeepAlive: 2,
+  lastZeroWindowProbe: 4,
+} as const;
+
+/** Bits of FLOW_FLAGS. */
+export const FlowBit = {
+  /** A SYN (without ACK) was seen: MRU_SYN_TIME holds the last one's time. */
+  synSeen: 1,
+  /** The initial RTT is known (FIRST_RTT_US). */
+  firstRtt: 2,
+  /** A SYN/ACK came after the last SYN: SYN_ACK_TIME holds the last one's time. */
+  synAckSeen: 4,
+  /** Handshake latencies measured and not yet read. */
+  handshakePending: 8,
+  /** The client sent payload before the server's first payload (LAST_CLIENT_DATA_TIME). */
+  clientData: 16,
+  /** The server's first payload was seen: application latency is settled. */
+  applDone: 32,
+  /** Application latency measured and not yet read. */
+  applPending: 64,
+} as const;
+
+export class TcpState {
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+
+  constructor(readonly capacity: number) {
+    const buffer = new ArrayBuffer(capacity * SLOT_WORDS * 4);
+    this.u32 = new Uint32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.i8 = new Int8Array(buffer);
+  }
+
+  /** A new flow in `slot`: everything back to its initial value. */
+  open(slot: number): void {
+    const base = slot * SLOT_WORDS;
+    this.u32.fill(0, base, base + SLOT_WORDS);
+    this.restartConnection(slot);
+  }
+
+  /**
+   * A new connection on the same ports (a SYN with another initial sequence number), as
+   * Wireshark starts a new conversation: the analysis and handshake state restart; the counters,
+   * the receive windows and the latencies not yet read are kept.
+   */
+  restartConnection(slot: number): void {
+    const base = slot * SLOT_WORDS;
+    for (let d = base; d < base + 2 * DIR_WORDS; d += DIR_WORDS) {
+      this.u32.fill(0, d, d + RECEIVE_WINDOW);
+      this.u32[d + WINDOW] = 0xffffffff;
+      this.u32[d + SMALL] = 0;
+      this.i8[(d + SMALL) * 4 + 1] = -1;
+    }
+    this.u32.fill(0, base + MRU_SYN_TIME, base + FLOW_FLAGS);
+    this.u32[base + FLOW_FLAGS]! &= FlowBit.handshakePending | FlowBit.applPending;
+  }
+}
