@@ -13,6 +13,7 @@ import { instrumentHost } from '../metrics/host/instrument-host.js';
 import { createOpenTsdbExporter } from '../metrics/opentsdb-exporter.js';
 import { Registry } from '../metrics/registry.js';
 import { Users } from '../server/auth/users.js';
+import { BatchDedup } from '../server/batch-dedup.js';
 import { ConfigError, mergeConfig, parseConfigFile, type ServerConfig } from '../server/config.js';
 import { parseServerArgs, serverUsage } from '../server/config-flags.js';
 import { connectionHints } from '../server/connection-hints.js';
@@ -114,12 +115,16 @@ export async function run(args: string[]): Promise<number> {
   );
   const sink: FlowSink =
     config.print && !config.quiet ? new TeeSink([storeSink, new JsonLinesSink(process.stdout)]) : storeSink;
+  const deviceStore = new DeviceStore(join(data, 'devices.json'));
+  // Agents' retried batches are recognized across clean restarts (docs/agent-export.md).
+  const dedup = new BatchDedup();
+  const dedupFile = join(data, 'agent-batches.json');
   const collector = createCollector(
     {
       sink,
       log: logger.child({ component: 'collector' }),
       templates: new TemplateStore(join(data, 'templates.json')),
-      devices: new DeviceStore(join(data, 'devices.json')),
+      devices: deviceStore,
     },
     {
       listen: config.listen,
@@ -167,7 +172,14 @@ export async function run(args: string[]): Promise<number> {
         users,
         metrics,
         version: version(),
-        ingest: { phase: () => phase, append: (t, f) => store.append(t, f), maxBodyBytes, stats: ingest },
+        ingest: {
+          phase: () => phase,
+          append: (t, f) => store.append(t, f),
+          maxBodyBytes,
+          stats: ingest,
+          agentDevice: (tenant, name) => collector.devices.agent(tenant, name),
+          dedup,
+        },
         query: {
           engine,
           maxBodyBytes: maxQueryBodyBytes,
@@ -213,6 +225,7 @@ export async function run(args: string[]): Promise<number> {
     // After the store: a query never meets a store that is still replaying its WAL.
     await pg?.start();
     await collector.start();
+    await dedup.load(dedupFile);
     // After the collector listens, so the routers' first datagrams (their templates) arrive.
     await demo?.start();
   } catch (err) {
@@ -261,6 +274,10 @@ export async function run(args: string[]): Promise<number> {
   await demo?.stop();
   // The frontends first (their running queries are aborted), then the workers, then the store.
   await Promise.all([collector.stop(), pg?.stop(), http.stop(), ops.stop()]);
+  // After the last ingest request: an agent registered by it keeps its id, its batches stay known.
+  await Promise.all([deviceStore.saveIfChanged(collector.devices), dedup.save(dedupFile)]).catch((err) =>
+    log(`cannot save agent state: ${(err as Error).message}`),
+  );
   await engine.stop();
   // A last push of the final counts, bounded in time when the receiver is down.
   await opentsdb.stop();

@@ -1,3 +1,4 @@
+import { agentKey, configuredAgentKey, parseAgentKey } from './agent-key.js';
 import type { Device } from './device.js';
 import { ExporterState } from './exporter.js';
 import type { DecodeStats } from './stats.js';
@@ -54,10 +55,10 @@ export class DeviceRegistry {
   ) {
     for (const d of config.devices) if (d.id !== undefined) this.nextId = Math.max(this.nextId, d.id + 1);
     for (const d of config.devices) {
-      const address = normalizeAddress(d.address);
+      const address = configuredAgentKey(d.address, d.tenant ?? defaultTenant) ?? normalizeAddress(d.address);
       const device: Device = {
         id: d.id ?? this.nextId++,
-        name: d.name ?? address,
+        name: d.name ?? parseAgentKey(address)?.name ?? address,
         tenant: d.tenant ?? defaultTenant,
         sampleRate: d.sampleRate,
       };
@@ -114,11 +115,22 @@ export class DeviceRegistry {
     return this.autoRegistered.map((e) => ({ address: e.address, id: e.device.id }));
   }
 
+  /**
+   * The device of a host agent (or any program using the sender library) called `name`, sending
+   * as a user of `tenant` (agent-key.ts): registered on first use like an exporter, with an id
+   * from the same sequence, remembered across restarts; undefined (counted as 'unknown_exporter')
+   * when auto-registration is off and no device `agent:NAME` is configured for the tenant.
+   */
+  agent(tenant: string, name: string): ExporterState | undefined {
+    return this.exporter(agentKey(tenant, name));
+  }
+
   private register(address: string, id: number): ExporterState {
+    const agent = parseAgentKey(address);
     const state = new ExporterState(address, {
       id,
-      name: address,
-      tenant: defaultTenant,
+      name: agent?.name ?? address,
+      tenant: agent?.tenant ?? defaultTenant,
       sampleRate: undefined,
     });
     this.exporters.set(address, state);

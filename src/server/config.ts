@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { agentNamePattern } from '../ingest/agent-key.js';
 import type { DeviceConfig } from '../ingest/devices.js';
 import { isLogFormat, isLogLevel, type LogFormat, type LogLevel, logLevels } from '../log/levels.js';
 import { parseHostPort, putUrl } from '../metrics/opentsdb-address.js';
@@ -225,8 +226,16 @@ const logFormat: Check = (v, where) => {
 };
 const DAY_MS = 86_400_000;
 
+/** An exporter's IP address, or `agent:NAME` for a host agent (src/ingest/agent-key.ts). */
+const deviceAddress: Check = (v, where) => {
+  if (typeof v === 'string' && v.startsWith('agent:') && agentNamePattern.test(v.slice(6))) return v;
+  if (typeof v !== 'string' || isIP(v) === 0)
+    throw new ConfigError(`${where}: expected an IPv4 or IPv6 address, or agent:NAME, got ${show(v)}`);
+  return v;
+};
+
 const deviceChecks: Record<keyof DeviceConfig, Check> = {
-  address,
+  address: deviceAddress,
   id: positive(0xffff_ffff),
   name: text,
   tenant: text,
@@ -242,7 +251,13 @@ const devices: Check = (v, where) => {
       throw new ConfigError(`${at}: missing "address" (the exporter's IP address)`);
     return device as DeviceConfig;
   });
-  unique(list, (d) => d.address, where, 'address');
+  // An agent's name is its tenant's: two tenants may each have an agent:web-1.
+  unique(
+    list,
+    (d) => (d.address.startsWith('agent:') ? `${d.address} of ${d.tenant}` : d.address),
+    where,
+    'address',
+  );
   unique(list, (d) => d.id, where, 'id');
   return list;
 };

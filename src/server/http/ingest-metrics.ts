@@ -1,3 +1,4 @@
+import { batchErrorCodes } from '../../agent/export/batch-format.js';
 import type { Registry } from '../../metrics/registry.js';
 import type { IngestStats } from './ingest.js';
 
@@ -18,6 +19,10 @@ export const ingestRejectReasons = [
   'store_stopped',
   'store_write_failed',
   'internal',
+  'bad_device',
+  'unknown_device',
+  'missing_device',
+  ...batchErrorCodes,
 ] as const;
 
 const listed = new Set<string>(ingestRejectReasons);
@@ -32,6 +37,9 @@ export function instrumentIngest(registry: Registry, stats: IngestStats): void {
   });
   registry.counterFn('flowlens_ingest_http_body_bytes_total', () => stats.bytes, undefined, {
     help: 'Bytes of POST /api/v1/flows request bodies read (after gunzip), accepted or not',
+  });
+  registry.counterFn('flowlens_ingest_http_duplicate_batches_total', () => stats.duplicates, undefined, {
+    help: 'Batches acknowledged again without storing them: retries of batches already stored',
   });
   const rejected = {
     help: 'POST /api/v1/flows requests refused, by error code (none of their rows is stored)',

@@ -69,7 +69,19 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
   IngestResult: {
     type: 'object',
     required: ['rows'],
-    properties: { rows: { type: 'integer', description: 'Flows stored (durable)' } },
+    properties: {
+      rows: { type: 'integer', description: 'Flows stored (durable)' },
+      duplicate: {
+        type: 'boolean',
+        description:
+          'flowlens batches: true when the batch had been stored already (a retry), and is not stored again',
+      },
+      device: {
+        type: 'object',
+        description: 'With ?device=: the device the flows were stored as',
+        properties: { id: { type: 'integer' }, name: { type: 'string' } },
+      },
+    },
   },
   Status: {
     type: 'object',

@@ -74,15 +74,32 @@ export const queryDoc: RouteDoc = {
 
 export const ingestDoc: RouteDoc = {
   operationId: 'ingestFlows',
-  summary: 'Store flows sent as JSON lines',
+  summary: 'Store flows sent as JSON lines or as a flowlens batch',
   description:
-    'One JSON object per line, keyed by flow column names (what `flowlens decode` prints). Answers once the flows are durable; a request is stored whole or not at all. See docs/ingest-api.md.',
+    'One JSON object per line, keyed by flow column names (what `flowlens decode` prints), or one batch in the flowlens binary format (Content-Type application/vnd.flowlens.batch: columnar, zstd-compressed, checksummed; what host agents and the sender library send, docs/agent-export.md). Answers once the flows are durable; a request is stored whole or not at all. A batch retried after a lost answer is acknowledged again (duplicate: true) without being stored twice. See docs/ingest-api.md.',
   tags: ['flows'],
-  parameters: [tenantParameter],
+  parameters: [
+    tenantParameter,
+    {
+      name: 'device',
+      in: 'query',
+      description:
+        "The sending agent's name (its host name): the flows become that device's (i_device_id, i_device_name), registered on first use like an exporter. Required with a flowlens batch.",
+      required: false,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' },
+    },
+  ],
   requestBody: {
-    description: 'JSON lines, optionally with Content-Encoding: gzip; at most 64 MiB',
+    description: 'JSON lines or a flowlens batch, optionally with Content-Encoding: gzip; at most 64 MiB',
     required: true,
     content: {
+      'application/vnd.flowlens.batch': {
+        schema: {
+          type: 'string',
+          format: 'binary',
+          description: 'One FlowBatch in the flowlens batch format (docs/agent-export.md)',
+        },
+      },
       'application/x-ndjson': {
         ...ndjson,
         examples: {
@@ -101,8 +118,13 @@ export const ingestDoc: RouteDoc = {
       description: 'The flows are durable',
       content: { 'application/json': { schema: ref('IngestResult') } },
     },
-    '400': errorResponse('A line is bad (bad_row, with error.line), bad tenant name, or bad gzip'),
-    '413': errorResponse('The body is over 64 MiB, as sent or after gunzip'),
+    '400': errorResponse(
+      'A line is bad (bad_row, with error.line), a batch is bad (batch_bad_magic, batch_truncated, batch_checksum, … docs/agent-export.md), missing_device, bad_device, bad tenant name, or bad gzip',
+    ),
+    '403': errorResponse(
+      'forbidden_tenant, or unknown_device: the device is not configured and the server does not register new ones',
+    ),
+    '413': errorResponse('The body is over 64 MiB, as sent or after gunzip (batch_too_large: uncompressed)'),
     '415': errorResponse('A Content-Encoding other than gzip'),
     '500': errorResponse('The store could not write'),
     '503': errorResponse('The store is starting or stopping; retry after Retry-After', true),
