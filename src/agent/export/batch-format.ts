@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { bytesPerRow, columnTypeCodes, columnTypeOfCode } from '../../flow/column-types.js';
 import type { ColumnType } from '../../flow/schema.js';
 
 /**
@@ -30,47 +31,12 @@ export const HEADER_BYTES = 48;
 export const FLAG_ZSTD = 1;
 export const MEDIA_TYPE = 'application/vnd.flowlens.batch';
 
-export const typeCodes: Readonly<Record<ColumnType, number>> = {
-  u8: 1,
-  u16: 2,
-  u32: 3,
-  u64: 4,
-  time: 5,
-  addr: 6,
-  mac: 7,
-  string: 8,
-};
-
-export const typeOfCode: readonly (ColumnType | undefined)[] = [
-  undefined,
-  'u8',
-  'u16',
-  'u32',
-  'u64',
-  'time',
-  'addr',
-  'mac',
-  'string',
-];
+export const typeCodes = columnTypeCodes;
+export const typeOfCode = columnTypeOfCode;
 
 /** Bytes a row of a column type takes in the payload (string: the dictionary comes on top). */
 export function rowWidth(type: ColumnType): number {
-  switch (type) {
-    case 'u8':
-      return 1;
-    case 'u16':
-      return 2;
-    case 'u32':
-      return 4;
-    case 'addr':
-      return 16;
-    case 'u64':
-    case 'time':
-    case 'mac':
-      return 8;
-    case 'string':
-      return 0;
-  }
+  return type === 'string' ? 0 : bytesPerRow(type);
 }
 
 /** The stable codes a batch is refused with (the HTTP error code as is). */

@@ -1,4 +1,5 @@
 import type { NumberArray } from '../../flow/batch.js';
+import { bytesPerRow } from '../../flow/column-types.js';
 import type { ColumnType } from '../../flow/schema.js';
 
 /**
@@ -8,22 +9,6 @@ import type { ColumnType } from '../../flow/schema.js';
  * addresses), starting 8-aligned in its buffer.
  */
 export type ColumnAllocator = (name: string, type: ColumnType, rows: number) => NumberArray;
-
-export function bytesPerRow(type: ColumnType): number {
-  switch (type) {
-    case 'u8':
-      return 1;
-    case 'u16':
-      return 2;
-    case 'u32':
-    case 'string':
-      return 4;
-    case 'addr':
-      return 16;
-    default:
-      return 8;
-  }
-}
 
 /** An array of `type` over `rows` rows of `buffer` from byte `offset` (a multiple of 8). */
 export function columnView(

@@ -1,12 +1,8 @@
 import type { NumberArray } from '../../flow/batch.js';
+import { bytesPerRow } from '../../flow/column-types.js';
 import type { ColumnType } from '../../flow/schema.js';
 import type { JobColumns, ScanJob } from '../backend.js';
-import {
-  allocateUninitialized,
-  bytesPerRow,
-  type ColumnAllocator,
-  type ReadBuffers,
-} from '../encoding/column-alloc.js';
+import { allocateUninitialized, type ColumnAllocator, type ReadBuffers } from '../encoding/column-alloc.js';
 import type { SegmentReader } from '../segment/types.js';
 import { StaleJobError } from './errors.js';
 import { isSealedLocation, type SealedPartRef } from './location.js';

@@ -1,6 +1,7 @@
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { NumberArray } from '../../flow/batch.js';
+import { columnTypeCodes } from '../../flow/column-types.js';
 import type { ColumnDef, ColumnType } from '../../flow/schema.js';
 import { align8, packAddr, packNarrow, unpackAddr, unpackNarrow } from './column-pack.js';
 
@@ -29,16 +30,7 @@ export const RECORD_HEADER_BYTES = 24;
 
 if (endianness() !== 'LE') throw new Error('the WAL format assumes a little-endian machine');
 
-const typeCodes: Record<ColumnType, number> = {
-  u8: 1,
-  u16: 2,
-  u32: 3,
-  u64: 4,
-  time: 5,
-  addr: 6,
-  mac: 7,
-  string: 8,
-};
+const typeCodes = columnTypeCodes;
 const zeros = Buffer.alloc(8);
 const CONSTANT = 0x80;
 const NARROW = 0x40;
