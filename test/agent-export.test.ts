@@ -100,7 +100,10 @@ async function assertStored(url: string, batches: Map<number, FlowBatch>, minute
 async function restart(t: TestContext, data: string, url: string): Promise<ServerProcess> {
   const server = await startServer(data, { args: ['--http-port', new URL(url).port] });
   t.after(() => server.stop());
+  const deadline = Date.now() + 60_000;
   for (let phase: unknown; phase !== 'ready'; ) {
+    if (Date.now() > deadline)
+      throw new Error(`the restarted server was not ready in 60 s:\n${server.stderr()}`);
     const exited = await Promise.race([server.exited, new Promise((resolve) => setTimeout(resolve, 50))]);
     if (exited !== undefined) throw new Error(`the server exited:\n${server.stderr()}`);
     phase = (await getStatus(url).catch(() => undefined))?.phase;

@@ -122,7 +122,7 @@ export async function startServer(data: string, options: ServerOptions = {}): Pr
 
 // biome-ignore lint/suspicious/noExplicitAny: the status document is checked field by field in tests
 export async function getStatus(url: string): Promise<any> {
-  const res = await fetch(`${url}/api/v1/status`);
+  const res = await fetch(`${url}/api/v1/status`, { signal: AbortSignal.timeout(10_000) });
   return res.json();
 }
 
