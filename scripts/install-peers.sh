@@ -26,8 +26,17 @@ declare -A peers=(
   [nft]=nftables
   [dnsmasq]=dnsmasq
   [dig]=bind9-dnsutils
+  [traceroute]=traceroute
+  [fping]=fping
+  [ethtool]=ethtool
+  [python3]=python3
+  [sysctl]=procps
+  [ip]=iproute2
+  [udhcpc]=udhcpc
+  [setcap]=libcap2-bin
   [prometheus]=prometheus
   [victoria-metrics]=victoria-metrics
+  [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
 )
 # file -> Debian package: captures other projects ship, read by the host agent's tests (issue 6)
 declare -A files=(

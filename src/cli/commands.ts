@@ -33,4 +33,8 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'host agent: turn captured packets into flow records with TCP metrics and app fields',
     load: () => import('./agent.js'),
   },
+  synth: {
+    summary: 'synthetic monitoring: run ping/trace/… tests now or as an agent',
+    load: () => import('./synth.js'),
+  },
 };

@@ -32,6 +32,7 @@ import { TeeSink } from '../server/tee-sink.js';
 import { registryTenants, StoreSink, type TenantOf } from '../store/sink.js';
 import { createStore } from '../store/store.js';
 import type { ReplayProgress } from '../store/write/recovery.js';
+import { SynthService } from '../synth/server/synth-service.js';
 import { version } from './version.js';
 
 /** Largest ingest request body, as sent and after gunzip. */
@@ -142,7 +143,17 @@ export async function run(args: string[]): Promise<number> {
     { dataDir: data, log: logger.child({ component: 'metrics-table' }) },
     config,
   );
-  const engine = serverQueryEngine({ backend: store, config, metrics, metricsTable: metricsStore.source });
+  const synth = new SynthService(
+    { dataDir: data, log: logSink(logger.child({ component: 'synth' }), 'warn'), metrics },
+    config,
+  );
+  const engine = serverQueryEngine({
+    backend: store,
+    config,
+    metrics,
+    metricsTable: metricsStore.source,
+    tables: synth.engineTables(),
+  });
   instrumentCollector(metrics, collector);
   instrumentIngest(metrics, ingest);
   const opentsdb = createOpenTsdbExporter(
@@ -172,6 +183,7 @@ export async function run(args: string[]): Promise<number> {
         users,
         metrics,
         version: version(),
+        synth,
         ingest: {
           phase: () => phase,
           append: (t, f) => store.append(t, f),
@@ -222,6 +234,7 @@ export async function run(args: string[]): Promise<number> {
     await store.start();
     // After the store, which holds the data directory's lock.
     await metricsStore.start(metrics);
+    await synth.start();
     // After the store: a query never meets a store that is still replaying its WAL.
     await pg?.start();
     await collector.start();
@@ -236,6 +249,7 @@ export async function run(args: string[]): Promise<number> {
       ops.stop(),
       opentsdb.stop(),
       metricsStore.stop(),
+      synth.stop(),
       demo?.stop(),
       collector.stop(),
       engine.stop(),
@@ -248,6 +262,7 @@ export async function run(args: string[]): Promise<number> {
   log(`http API: ${http.describe() ?? 'disabled (port 0)'}`);
   log(`metrics: GET /metrics on the HTTP API; OpenTSDB push ${opentsdb.describe()}`);
   log(metricsStore.describe());
+  log(synth.describe());
   log(ops.describe());
   log(
     pg === undefined
@@ -283,6 +298,7 @@ export async function run(args: string[]): Promise<number> {
   await opentsdb.stop();
   // A last snapshot of the final counts in the metrics table.
   await metricsStore.stop();
+  await synth.stop();
   hostMetrics.stop();
   try {
     await store.stop();

@@ -89,8 +89,15 @@ export interface QueryEngine {
 /** The tables a tenant sees, for validation and for the catalog (psql's \d, information_schema). */
 export interface TableInfo {
   readonly name: string;
-  readonly kind: 'flows' | 'devices' | 'metrics' | 'synthetic';
+  /**
+   * flows: the tenant's flow rows (all_devices, a device's table); devices: one row per device;
+   * table: a table of the table store (src/store/table) of the same name, time column `time`
+   * (the admins' `metrics`, the `synth_*` results).
+   */
+  readonly kind: 'flows' | 'devices' | 'table';
   /** For a per-device table: the device id it reads. */
   readonly deviceId?: number | undefined;
+  /** For a table-store table shared by tenants: the text column that holds a row's tenant (a session sees its own rows only). */
+  readonly tenantColumn?: string | undefined;
   readonly columns: readonly Field[];
 }

@@ -21,7 +21,7 @@ import type { JobExecutor } from './exec/job-contract.js';
 import { runJobKernel } from './exec/kernel-entry.js';
 import { devicesJobColumns } from './exec/source-columns.js';
 import { specFromPlan } from './exec/spec.js';
-import { type MetricsSource, noMetrics, runMetricsQuery } from './metrics-table.js';
+import type { PlanSource } from './plan/plan.js';
 import type { QueryLimits } from './runtime/query-limits.js';
 import {
   loadSqlParser,
@@ -30,7 +30,8 @@ import {
   parseStatements,
   planSelect,
 } from './sql/index.js';
-import { tenantTables } from './tables.js';
+import { emptyTable, runTableQuery, type TableSource } from './table-query.js';
+import { metricsTableDef, type StoreTableDef, tenantTables } from './tables.js';
 
 export interface QueryEngineDeps {
   readonly backend: StorageBackend;
@@ -48,11 +49,18 @@ export interface QueryEngineDeps {
   /** The server's query timeout (ms, 0 = none); a session's statement_timeout can only lower it. */
   readonly queryTimeoutMs?: number | undefined;
   /** The metrics table's rows (the server's table store); an empty table when absent. */
-  readonly metricsTable?: MetricsSource | undefined;
-  /** Rows a metrics-table query may read (default 2e9, as maxRowsScanned). */
+  readonly metricsTable?: TableSource | undefined;
+  /** More tables of the table store (the synth_* results), beside `metrics`. */
+  readonly tables?: readonly EngineTable[] | undefined;
+  /** Rows a query over a table-store table may read (default 2e9, as maxRowsScanned). */
   readonly metricsMaxRowsScanned?: number | undefined;
   /** Where the engine's metrics go (stage timers, errors, rows…); a throwaway registry if absent. */
   readonly metrics?: Registry | undefined;
+}
+
+/** A table of the table store the engine reads: what SQL sees, and where its rows are. */
+export interface EngineTable extends StoreTableDef {
+  readonly source: TableSource;
 }
 
 /** Counters of the engine's statements (the server's status endpoint shows them). */
@@ -95,6 +103,11 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
   const m = new EngineMetrics(deps.metrics ?? new Registry(), counters, limits);
   const executor = deps.executor ?? new InProcessExecutor(backend, m.job);
   const flows: FlowsContext = { backend, executor, limits, metrics: m };
+  const storeTables: EngineTable[] = [
+    { ...metricsTableDef, source: deps.metricsTable ?? emptyTable },
+    ...(deps.tables ?? []),
+  ];
+  const sources = new Map(storeTables.map((t) => [t.info.name, t.source]));
 
   const single = (sql: string): ParsedStatement | undefined => {
     const statements = m.parse.time(() => parseStatements(sql));
@@ -163,23 +176,29 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
   }
 
   /**
-   * The metrics table (listed for admins only, so only they get here), read on the coordinator
-   * under the query timeout.
+   * A table-store table (listed only to those who may read it, so only they get here), read on
+   * the coordinator under the query timeout; a table shared by tenants yields the session's rows.
    */
-  async function runMetrics(
+  async function runTable(
     planned: PlannedSelect,
+    source: Extract<PlanSource, { kind: 'table' }>,
     session: QuerySession,
     clientSignal: AbortSignal | undefined,
   ) {
     const query = limits?.signalFor(clientSignal, timeoutFor(session));
     try {
-      return await runMetricsQuery(
+      return await runTableQuery(
         planned.plan,
         planned.fields.map((f) => f.type),
-        deps.metricsTable ?? noMetrics,
+        sources.get(source.table) ?? emptyTable,
         {
+          table: source.table,
           signal: query?.signal ?? clientSignal,
           maxRowsScanned: deps.metricsMaxRowsScanned ?? 2_000_000_000,
+          match:
+            source.tenantColumn === undefined
+              ? []
+              : [{ column: source.tenantColumn, values: [session.tenant] }],
         },
       );
     } finally {
@@ -213,7 +232,7 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
       const stmt = single(sql);
       if (stmt === undefined) return { fields: [], rows: [], command: '' };
       const devices = await backend.devices(session.tenant);
-      const tables = tenantTables(devices, session);
+      const tables = tenantTables(devices, session, storeTables);
       const compat = answerCompat(stmt.stmt, {
         session,
         tables,
@@ -235,8 +254,8 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
       let stats: Omit<QueryStats, 'elapsedMs'>;
       if (planned.plan.source.kind === 'flows') {
         ({ rows, stats } = await runFlows(planned, session, devices, signal));
-      } else if (planned.plan.source.kind === 'metrics') {
-        ({ rows, stats } = await runMetrics(planned, session, signal));
+      } else if (planned.plan.source.kind === 'table') {
+        ({ rows, stats } = await runTable(planned, planned.plan.source, session, signal));
       } else {
         rows = runLocal(planned, devices);
         stats = { jobs: 0, memoHits: 0, rowsScanned: 0, resolution: 'none' };
@@ -272,7 +291,7 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
         const stmt = single(sql);
         if (stmt === undefined) return { fields: [], paramTypes: [] };
         const devices = await backend.devices(session.tenant);
-        const tables = tenantTables(devices, session);
+        const tables = tenantTables(devices, session, storeTables);
         const compat = describeCompat(stmt.stmt, { session, tables, sql: stmt.text });
         if (compat !== undefined) return compat;
         const planned = m.validate.time(() =>

@@ -27,6 +27,7 @@ const valueFlags = {
   'metrics-interval-ms': 'metricsIntervalMs',
   'metrics-store-interval-ms': 'metricsStoreIntervalMs',
   'metrics-retention-days': 'metricsRetentionDays',
+  'synth-retention-days': 'synthRetentionDays',
   'log-level': 'logLevel',
   'log-format': 'logFormat',
 } as const satisfies Record<string, keyof ServerConfig>;
@@ -48,6 +49,7 @@ const numericKeys = new Set<keyof ServerConfig>([
   'metricsIntervalMs',
   'metricsStoreIntervalMs',
   'metricsRetentionDays',
+  'synthRetentionDays',
 ]);
 
 export interface ServerArgs {
@@ -162,6 +164,10 @@ Metrics options (GET /metrics on the HTTP port serves Prometheus; see docs/metri
                           only; default 10000; 0 = never) [metricsStoreIntervalMs]
   --metrics-retention-days N
                           days the metrics table keeps (default 30) [metricsRetentionDays]
+
+Synthetic monitoring (docs/synth.md; agents' pre-shared tokens: "synthTokens" in the config file):
+  --synth-retention-days N
+                          days the synth_* result tables keep (default 30) [synthRetentionDays]
 
 Log options (stderr; see docs/operations.md "Logs"):
   --log-level LEVEL       error, warn, info (the default) or debug [logLevel]

@@ -81,6 +81,10 @@ export interface ServerConfig {
   metricsStoreIntervalMs: number;
   /** Days the `metrics` table keeps. */
   metricsRetentionDays: number;
+  /** Synthetic agents whose registration token is one of these are approved at once (docs/synth.md). */
+  synthTokens: string[];
+  /** Days the synth_* result tables keep. */
+  synthRetentionDays: number;
   /** Least severe level logged: error, warn, info or debug. */
   logLevel: LogLevel;
   /** `json` (one object per line) or `text` (one readable line); unset: text on a terminal, else JSON. */
@@ -142,6 +146,8 @@ export const defaultServerConfig: Omit<ServerConfig, 'data'> & { data: string | 
   metricsIntervalMs: 10_000,
   metricsStoreIntervalMs: 10_000,
   metricsRetentionDays: 30,
+  synthTokens: [],
+  synthRetentionDays: 30,
   logLevel: 'info',
   logFormat: undefined,
 };
@@ -293,6 +299,12 @@ const tokens: Check = (v, where) => {
   return list;
 };
 
+const synthTokens: Check = (v, where) => {
+  if (!Array.isArray(v) || !v.every((t) => typeof t === 'string' && t.length >= 16 && t.length <= 512))
+    throw new ConfigError(`${where}: expected an array of agent tokens of 16-512 characters, got ${show(v)}`);
+  return v;
+};
+
 const positiveNumber: Check = (v, where) => {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
     throw new ConfigError(`${where}: expected a positive number, got ${show(v)}`);
@@ -339,6 +351,8 @@ const serverChecks: Record<keyof ServerConfig, Check> = {
   metricsIntervalMs: positive(DAY_MS),
   metricsStoreIntervalMs: nonNegative(DAY_MS),
   metricsRetentionDays: positive(36_500),
+  synthTokens,
+  synthRetentionDays: positive(36_500),
   logLevel,
   logFormat,
 };

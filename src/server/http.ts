@@ -9,8 +9,8 @@ import { HttpError, sendError } from './http/respond.js';
 import type { Mount, Route } from './http/routes.js';
 
 /**
- * The HTTP API server: node:http and a table of exact-path routes (src/server/http/routes.ts), no
- * framework. Every error answers `{"error": {"code", "message"}}`; a handler that throws something
+ * The HTTP API server: node:http and a table of routes (src/server/http/routes.ts), exact paths
+ * or templates with `{name}` segments (their values in `req.params`), no framework. Every error answers `{"error": {"code", "message"}}`; a handler that throws something
  * other than an HttpError gets a 500 and a rate-limited log line, and the server keeps serving.
  */
 
@@ -35,6 +35,11 @@ export interface HttpDeps {
 export class HttpServer {
   private readonly server: Server;
   private readonly byPath = new Map<string, Route[]>();
+  private readonly templates: {
+    readonly pattern: RegExp;
+    readonly names: string[];
+    readonly routes: Route[];
+  }[] = [];
   private readonly errorLog: RateLimitedErrorLog;
   private closing = false;
   private readonly mounts: readonly Mount[];
@@ -46,6 +51,11 @@ export class HttpServer {
   ) {
     for (const route of deps.routes)
       this.byPath.set(route.path, [...(this.byPath.get(route.path) ?? []), route]);
+    for (const [path, routes] of this.byPath) {
+      if (!path.includes('{')) continue;
+      this.byPath.delete(path);
+      this.templates.push({ ...pathTemplate(path), routes });
+    }
     this.errorLog = new RateLimitedErrorLog(deps.log);
     this.mounts = deps.mounts ?? [];
     this.metrics = new HttpMetrics(deps.metrics ?? new Registry(), deps.routes, this.mounts);
@@ -89,7 +99,9 @@ export class HttpServer {
     if (this.closing) res.setHeader('connection', 'close');
     try {
       const url = new URL(raw.url ?? '/', 'http://localhost');
-      const routes = this.byPath.get(url.pathname);
+      let params: Record<string, string> = {};
+      let routes = this.byPath.get(url.pathname);
+      if (routes === undefined) [routes, params] = this.templateOf(url.pathname);
       if (routes === undefined) {
         const mount = this.mountOf(url.pathname);
         if (mount === undefined) throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
@@ -103,10 +115,26 @@ export class HttpServer {
         throw new HttpError(405, 'method_not_allowed', `${url.pathname} accepts ${allow}`, {}, { allow });
       }
       metrics = this.metrics.route(route);
-      await route.handler({ raw, url, receivedAt }, res);
+      await route.handler({ raw, url, receivedAt, params }, res);
     } catch (err) {
       this.fail(raw, res, err, metrics);
     }
+  }
+
+  private templateOf(path: string): [Route[] | undefined, Record<string, string>] {
+    for (const t of this.templates) {
+      const m = t.pattern.exec(path);
+      if (m === null) continue;
+      try {
+        return [
+          t.routes,
+          Object.fromEntries(t.names.map((name, i) => [name, decodeURIComponent(m[i + 1]!)])),
+        ];
+      } catch {
+        throw new HttpError(400, 'bad_path', `${path}: a path segment is not valid percent-encoding`);
+      }
+    }
+    return [undefined, {}];
   }
 
   private mountOf(path: string): Mount | undefined {
@@ -140,6 +168,21 @@ export class HttpServer {
     }
     sendError(res, error);
   }
+}
+
+/** `/a/{id}/b` → a pattern matching one non-empty segment per `{name}`. */
+function pathTemplate(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const m = /^\{(\w+)\}$/.exec(segment);
+      if (m === null) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(m[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), names };
 }
 
 export function createHttpServer(deps: HttpDeps, config: Partial<HttpConfig> = {}): HttpServer {

@@ -2,7 +2,7 @@ import { type LogTarget, loggerOf, logSink } from '../log/sink.js';
 import { metricsTableSchema } from '../metrics/metrics-table.js';
 import { defaultMetricsTableWriterConfig, MetricsTableWriter } from '../metrics/metrics-table-writer.js';
 import type { Registry } from '../metrics/registry.js';
-import type { MetricsSource } from '../query/metrics-table.js';
+import type { TableSource } from '../query/table-query.js';
 import { openTable, type ScanRequest, type Table } from '../store/table/index.js';
 
 export interface MetricsStoreConfig {
@@ -24,7 +24,7 @@ export class MetricsStore {
   /** Torn tails, damaged blocks, failed snapshots and their recovery: all worth an operator's look. */
   private readonly log: (line: string) => void;
 
-  readonly source: MetricsSource = {
+  readonly source: TableSource = {
     scan: (request: ScanRequest) => this.table?.scan(request) ?? emptyScan(),
   };
 

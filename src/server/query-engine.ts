@@ -1,8 +1,8 @@
 import { Registry } from '../metrics/registry.js';
 import type { QueryEngine } from '../query/api.js';
-import { createQueryEngine, type EngineStats } from '../query/engine.js';
-import type { MetricsSource } from '../query/metrics-table.js';
+import { createQueryEngine, type EngineStats, type EngineTable } from '../query/engine.js';
 import { createQueryRuntime } from '../query/runtime/index.js';
+import type { TableSource } from '../query/table-query.js';
 import type { StorageBackend } from '../store/backend.js';
 import { defaultServerConfig, type ServerConfig } from './config.js';
 
@@ -13,7 +13,9 @@ export interface ServerQueryEngineDeps {
   /** The process's metrics registry (docs/metrics.md); a throwaway one if absent. */
   readonly metrics?: Registry | undefined;
   /** The `metrics` table's rows (src/server/metrics-store.ts); an empty table if absent. */
-  readonly metricsTable?: MetricsSource | undefined;
+  readonly metricsTable?: TableSource | undefined;
+  /** More table-store tables (the synth_* results, src/synth/tables.ts). */
+  readonly tables?: readonly EngineTable[] | undefined;
 }
 
 /** The engine's and its runtime's counters, for the status endpoint. */
@@ -64,6 +66,7 @@ export function serverQueryEngine(deps: ServerQueryEngineDeps): ServerQueryEngin
     queryTimeoutMs: c.queryTimeoutMs,
     metrics,
     metricsTable: deps.metricsTable,
+    tables: deps.tables,
     metricsMaxRowsScanned: c.maxRowsScanned,
   });
   const { pool, memo, limits } = runtime;

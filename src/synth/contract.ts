@@ -29,6 +29,8 @@ export interface PingSpec extends TestBase {
   readonly packetIntervalMs: number;
   /** ICMP payload bytes. */
   readonly size: number;
+  /** How long each request waits for its reply (default: until the run's deadline `timeoutMs`). */
+  readonly probeTimeoutMs?: number;
 }
 
 export interface TraceSpec extends TestBase {
@@ -38,6 +40,8 @@ export interface TraceSpec extends TestBase {
   readonly probesPerHop: number;
   /** UDP: the first destination port (traceroute's 33434), incremented per probe. */
   readonly port: number;
+  /** How long each probe waits for its answer (default 5000, traceroute's -w); never past `timeoutMs`. */
+  readonly probeTimeoutMs?: number;
 }
 
 export interface HttpSpec extends TestBase {

@@ -20,12 +20,22 @@ export const peerPackages: Record<string, string> = {
   pgbench: 'postgresql-15',
   prometheus: 'prometheus',
   'victoria-metrics': 'victoria-metrics',
+  'prometheus-blackbox-exporter': 'prometheus-blackbox-exporter',
   nc: 'netcat-openbsd',
   dnsmasq: 'dnsmasq',
   dig: 'bind9-dnsutils',
   nft: 'nftables',
   curl: 'curl',
   openssl: 'openssl',
+  traceroute: 'traceroute',
+  fping: 'fping',
+  ethtool: 'ethtool',
+  python3: 'python3',
+  sysctl: 'procps',
+  setcap: 'libcap2-bin',
+  setpriv: 'util-linux',
+  udhcpc: 'udhcpc',
+  ip: 'iproute2',
 };
 
 const searchPath = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin'];

@@ -25,6 +25,10 @@ export interface PosterConfig {
   /** PEM certificate(s) to trust for an https URL (a private CA); default the system's. */
   ca?: string | Buffer | undefined;
   rejectUnauthorized?: boolean | undefined;
+  /** Another endpoint than api/v1/flows?device=… (the synthetic agent's results): a path under the base URL and its query. */
+  endpoint?: { readonly path: string; readonly query: Readonly<Record<string, string>> } | undefined;
+  /** Headers of every request besides (or instead of) the defaults, e.g. another content-type. */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 const maxAnswerBytes = 64 << 10;
@@ -43,8 +47,9 @@ export class BatchPoster {
     if (base.protocol !== 'http:' && base.protocol !== 'https:')
       throw new Error(`server URL ${config.url}: expected http:// or https://`);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
-    this.target = new URL('api/v1/flows', base);
-    this.target.searchParams.set('device', config.device);
+    this.target = new URL(config.endpoint?.path ?? 'api/v1/flows', base);
+    for (const [key, value] of Object.entries(config.endpoint?.query ?? { device: config.device }))
+      this.target.searchParams.set(key, value);
     const tls = base.protocol === 'https:';
     const options = { keepAlive: true, maxSockets: 1 };
     this.agent = tls
@@ -94,6 +99,7 @@ export class BatchPoster {
         'content-type': MEDIA_TYPE,
         'content-length': body.length,
         accept: 'application/json',
+        ...this.config.headers,
       };
       if (this.config.authorization !== undefined) headers.authorization = this.config.authorization;
       const req = this.request(this.target, { method: 'POST', agent: this.agent, headers, signal }, (res) => {

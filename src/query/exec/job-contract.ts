@@ -21,8 +21,8 @@ export interface JobSpec {
   readonly key: string;
   /** The columns to read from storage. */
   readonly columns: readonly string[];
-  /** What the columns are read from: flow minutes or rollups, the devices or metrics table, or nothing. */
-  readonly source: 'flows' | 'devices' | 'metrics' | 'none';
+  /** What the columns are read from: flow minutes or rollups, the devices table, a table-store table, or nothing. */
+  readonly source: 'flows' | 'devices' | 'table' | 'none';
   readonly resolution: Resolution;
   /** How each column is held in JobColumns (decides the kernel's array accesses). */
   readonly physical: Readonly<Record<string, PhysicalType>>;

@@ -1,7 +1,7 @@
 import { type ColumnType, flowColumns, rollupColumns } from '../../flow/schema.js';
 import type { Resolution } from '../../store/backend.js';
+import type { Field } from '../api.js';
 import type { Expr, QueryPlan } from '../plan/plan.js';
-import { metricsTableFields } from '../tables.js';
 import { columnsOf } from './expr-analysis.js';
 import type { JobSpec, KernelAggregate, PhysicalType } from './job-contract.js';
 
@@ -30,10 +30,10 @@ export const devicesPhysical: Readonly<Record<string, PhysicalType>> = {
   last_seen: 'f64',
 };
 
-/** The metrics table's columns (src/query/tables.ts): numbers as float64, text as codes. */
-export const metricsPhysical: Readonly<Record<string, PhysicalType>> = Object.fromEntries(
-  metricsTableFields.map((f) => [f.name, f.type === 'text' ? 'string' : 'f64']),
-);
+/** A table-store table's columns (src/store/table): numbers as float64, text as codes. */
+function tablePhysical(fields: readonly Field[]): Record<string, PhysicalType> {
+  return Object.fromEntries(fields.map((f) => [f.name, f.type === 'text' ? 'string' : 'f64']));
+}
 
 /** The rollup column that counts the flows summed into a rollup row. */
 export const FLOW_COUNT = 'flow_count';
@@ -76,7 +76,11 @@ export function specFromPlan(plan: QueryPlan, resolution: Resolution): JobSpec {
     columns.push(FLOW_COUNT);
   const physical: Record<string, PhysicalType> = {};
   const known =
-    source === 'devices' ? devicesPhysical : source === 'metrics' ? metricsPhysical : flowPhysical;
+    plan.source.kind === 'devices'
+      ? devicesPhysical
+      : plan.source.kind === 'table'
+        ? tablePhysical(plan.source.columns)
+        : flowPhysical;
   for (const name of columns) {
     const p = known[name];
     if (p === undefined) throw new Error(`no physical type for column ${name}`);

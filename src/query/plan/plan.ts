@@ -1,3 +1,4 @@
+import type { Field } from '../api.js';
 import type { SqlType } from '../sql-types.js';
 
 /**
@@ -189,8 +190,16 @@ export type PlanSource =
   | { readonly kind: 'flows'; readonly devices: readonly number[] | undefined }
   /** The `devices` table: one row per device (columns: devicesTableColumns). */
   | { readonly kind: 'devices' }
-  /** The server's own metrics (admins only; columns: metricsTableFields in src/query/tables.ts). */
-  | { readonly kind: 'metrics' }
+  /**
+   * A table of the table store (the admins' `metrics`, the `synth_*` results): its SQL columns,
+   * and the column restricted to the session's tenant (none for `metrics`).
+   */
+  | {
+      readonly kind: 'table';
+      readonly table: string;
+      readonly columns: readonly Field[];
+      readonly tenantColumn: string | undefined;
+    }
   /** No FROM clause: one row with no columns. */
   | { readonly kind: 'none' };
 

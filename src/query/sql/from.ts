@@ -73,9 +73,15 @@ function rangeVar(rv: Fields, tables: readonly TableInfo[], site: ErrorSite): Re
       };
     case 'devices':
       return { scope, source: { kind: 'devices' } };
-    case 'metrics':
-      return { scope, source: { kind: 'metrics' } };
-    default:
-      throw site.at(SqlState.featureNotSupported, `querying table "${table.name}" is not supported yet`, loc);
+    case 'table':
+      return {
+        scope,
+        source: {
+          kind: 'table',
+          table: table.name,
+          columns: table.columns,
+          tenantColumn: table.tenantColumn,
+        },
+      };
   }
 }

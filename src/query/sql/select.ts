@@ -20,7 +20,8 @@ import { checkSelectClauses, unsupportedStatement } from './statement.js';
 import { analyzeTargets, groupItem, orderItem, type Target } from './targets.js';
 
 /** The metrics table's `time`: whole milliseconds (src/metrics/metrics-table-writer.ts). */
-const metricsTime: TimeColumn = { column: 'time', stepMs: 1 };
+/** Every table-store table SQL reads has its time in `time` (ms). */
+const tableTime: TimeColumn = { column: 'time', stepMs: 1 };
 
 interface OrderIr {
   readonly expr: Ir;
@@ -96,8 +97,8 @@ export function planSelectStatement(stmt: unknown, context: PlanContext): Planne
   const ranges =
     source.kind === 'flows'
       ? deriveRanges(plan.where)
-      : source.kind === 'metrics'
-        ? { ...deriveRanges(plan.where, metricsTime), ranges: [] }
+      : source.kind === 'table'
+        ? { ...deriveRanges(plan.where, tableTime), ranges: [] }
         : { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY, ranges: [] };
   const columns = readColumns(plan, scope.table?.columns.map((c) => c.name) ?? []);
   const full: QueryPlan = { ...plan, ...ranges, columns, rollupEligible: isRollupEligible(plan) };

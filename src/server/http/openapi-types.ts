@@ -4,7 +4,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 
 export interface ParameterDoc {
   readonly name: string;
-  readonly in: 'query';
+  readonly in: 'query' | 'path';
   readonly description: string;
   readonly required?: boolean;
   readonly schema: JsonSchema;

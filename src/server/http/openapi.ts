@@ -13,7 +13,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
     const { operationId, summary, description, tags, parameters, requestBody, responses } = route.doc;
     const authed = route.auth === 'user';
     const all: Record<string, ResponseDoc> = { ...responses };
-    if (authed) {
+    if (authed || route.auth === 'agent') {
       all['401'] ??= {
         ...errorResponse('No credentials (28000) or wrong ones (28P01)'),
         headers: {
@@ -36,7 +36,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       ...(parameters === undefined ? {} : { parameters }),
       ...(requestBody === undefined ? {} : { requestBody }),
       responses: Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b))),
-      security: authed ? [{ basic: [] }, { bearer: [] }] : [],
+      security: authed ? [{ basic: [] }, { bearer: [] }] : route.auth === 'agent' ? [{ synthAgent: [] }] : [],
     };
   }
   return {
@@ -53,11 +53,21 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       { name: 'query', description: 'SQL over the stored flows' },
       { name: 'flows', description: 'Flow ingest and raw export' },
       { name: 'server', description: 'Status and API description' },
+      {
+        name: 'synth',
+        description: 'Synthetic monitoring: tests, agents, their tasks and results (docs/synth.md)',
+      },
     ],
     components: {
       securitySchemes: {
         basic: { type: 'http', scheme: 'basic', description: 'A configured user name and password' },
         bearer: { type: 'http', scheme: 'bearer', description: 'A configured token (config key "tokens")' },
+        synthAgent: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A synthetic agent\'s token (config key "synthTokens", or one an admin approved) with ?agent=ID from its registration',
+        },
       },
       schemas,
     },

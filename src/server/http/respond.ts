@@ -40,6 +40,8 @@ export interface HttpRequest {
   readonly url: URL;
   /** When the request arrived (ms since the epoch). */
   readonly receivedAt: number;
+  /** The values of a templated route's `{name}` segments (routes.ts), decoded. */
+  readonly params?: Readonly<Record<string, string>> | undefined;
   /** Who sent it: set on every route that requires authentication (routes.ts). */
   readonly principal?: Principal | undefined;
 }

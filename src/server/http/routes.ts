@@ -1,5 +1,7 @@
 import type { Registry } from '../../metrics/registry.js';
 import type { StorageBackend } from '../../store/backend.js';
+import { synthRoutes } from '../../synth/server/routes.js';
+import type { SynthService } from '../../synth/server/synth-service.js';
 import type { Users } from '../auth/users.js';
 import { authenticate } from './auth.js';
 import { exportFlows } from './export.js';
@@ -18,8 +20,11 @@ export interface Route {
   readonly method: Method;
   /** Exact path, e.g. /api/v1/flows. */
   readonly path: string;
-  /** 'user': the request must carry a configured user's credentials (HTTP Basic or Bearer). */
-  readonly auth: 'user' | 'none';
+  /**
+   * 'user': the request must carry a configured user's credentials (HTTP Basic or Bearer);
+   * 'agent': a synthetic agent's token, checked by the handler (src/synth/server/agent-auth.ts).
+   */
+  readonly auth: 'user' | 'agent' | 'none';
   /** Its OpenAPI description (GET /api/v1/openapi.json is built from these). */
   readonly doc: RouteDoc;
   readonly handler: Handler;
@@ -45,6 +50,8 @@ export interface ApiContext {
   readonly metrics: Registry;
   /** The server's version, in the OpenAPI document. */
   readonly version: string;
+  /** Synthetic monitoring's tests, agents and results (docs/synth.md); its routes are left out without it. */
+  readonly synth?: SynthService | undefined;
 }
 
 /** Every route of the HTTP API: one line each. */
@@ -61,6 +68,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route('GET', '/api/v1/flows', 'user', exportDoc, whenReady(ctx, exportFlows(ctx.store))),
     route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status)),
     route('GET', '/metrics', 'none', metricsDoc, serveMetrics(ctx.metrics)),
+    ...(ctx.synth === undefined ? [] : synthRoutes({ service: ctx.synth, users: ctx.users })),
     route(
       'GET',
       '/api/v1/openapi.json',

@@ -8,35 +8,39 @@ import type { Expr, QueryPlan } from './plan/plan.js';
 import { conjuncts } from './sql/ranges.js';
 import type { SqlType } from './sql-types.js';
 
-/** Where the metrics table's rows come from: the server's table store (src/store/table). */
-export interface MetricsSource {
+/** Where a table-store table's rows come from (src/store/table): the `metrics` and `synth_*` tables. */
+export interface TableSource {
   scan(request: ScanRequest): AsyncIterable<ScanChunk>;
 }
 
-/** No metrics stored (an engine without a table store): the table is empty. */
-export const noMetrics: MetricsSource = {
+/** A table that is not there (not opened, or no table store): it has no rows. */
+export const emptyTable: TableSource = {
   async *scan() {},
 };
 
-export interface MetricsQueryOptions {
+export interface TableQueryOptions {
+  /** The table's name, for errors. */
+  readonly table: string;
   readonly signal: AbortSignal | undefined;
   /** Rows a query may decode (selected or not) before it is refused with 53400. */
   readonly maxRowsScanned: number;
   /** Rows handed to the kernel at once (memory held per step). */
   readonly chunkRows?: number | undefined;
+  /** Matches every row must pass besides the WHERE's (the tenant's rows only). */
+  readonly match?: readonly StringMatch[] | undefined;
 }
 
 /**
- * A query over the metrics table, on the coordinator: the rows of the plan's `time` range (and of
- * the names, fields or tags its WHERE pins down) are read chunk by chunk and each chunk runs
+ * A query over a table of the table store, on the coordinator: the rows of the plan's `time`
+ * range (and of the text values its WHERE pins down) are read chunk by chunk and each chunk runs
  * through the same kernel the flow jobs use, its partial merged like a job's. A plain LIMIT stops
  * reading once it has its rows.
  */
-export async function runMetricsQuery(
+export async function runTableQuery(
   plan: QueryPlan,
   types: readonly SqlType[],
-  source: MetricsSource,
-  options: MetricsQueryOptions,
+  source: TableSource,
+  options: TableQueryOptions,
 ): Promise<{ rows: Value[][]; stats: Omit<QueryStats, 'elapsedMs'> }> {
   const spec = specFromPlan(plan, 'minute');
   const collector = new ResultCollector(plan, spec);
@@ -48,7 +52,7 @@ export async function runMetricsQuery(
     from: plan.from,
     to: plan.to,
     columns: spec.columns,
-    match: stringMatches(plan.where),
+    match: [...stringMatches(plan.where), ...(options.match ?? [])],
     chunkRows: options.chunkRows,
     signal: options.signal,
     newestFirst: latest !== undefined,
@@ -58,8 +62,10 @@ export async function runMetricsQuery(
     if (scanned > options.maxRowsScanned) {
       throw new QueryError(
         SqlState.configurationLimitExceeded,
-        `query would scan more than ${options.maxRowsScanned} rows of the metrics table`,
-        { hint: "narrow the time range (WHERE time >= now() - interval '1 hour') or pick metrics by name" },
+        `query would scan more than ${options.maxRowsScanned} rows of the ${options.table} table`,
+        {
+          hint: "narrow the time range (WHERE time >= now() - interval '1 hour') or pick rows by a text column",
+        },
       );
     }
     chunks++;
