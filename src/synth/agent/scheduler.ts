@@ -241,18 +241,18 @@ export class Scheduler {
     this.runningCount++;
     let settled = false;
     const { clock } = this.deps;
-    const cancelAbort = clock.setTimer(spec.timeoutMs + this.config.graceMs, () =>
-      abort.abort(new Error('run past its deadline')),
-    );
-    const cancelGiveUp = clock.setTimer(spec.timeoutMs + 2 * this.config.graceMs, () => {
-      this.stats.stuckRuns++;
-      finish(failureResult(spec, due, 'timeout'));
+    // One timer per run (thousands of runs a second): the abort, which then arms the give-up.
+    let cancelTimer = clock.setTimer(spec.timeoutMs + this.config.graceMs, () => {
+      cancelTimer = clock.setTimer(this.config.graceMs, () => {
+        this.stats.stuckRuns++;
+        finish(failureResult(spec, due, 'timeout'));
+      });
+      abort.abort(new Error('run past its deadline'));
     });
     const finish = (result: TestResult) => {
       if (settled) return;
       settled = true;
-      cancelAbort();
-      cancelGiveUp();
+      cancelTimer();
       this.runningCount--;
       if (task.abort === abort) {
         task.state = 'idle';

@@ -95,9 +95,14 @@ export class ProbeTable implements TimerTarget {
     this.inFlight--;
   }
 
-  onTimer(arg: number): void {
+  isStale(arg: number): boolean {
     const slot = arg % slotCount;
-    if (this.busy[slot] === 0 || this.gen[slot] !== (arg - slot) / slotCount) return;
+    return this.busy[slot] === 0 || this.gen[slot] !== (arg - slot) / slotCount;
+  }
+
+  onTimer(arg: number): void {
+    if (this.isStale(arg)) return;
+    const slot = arg % slotCount;
     const owner = this.owners[slot]!;
     const cookie = this.cookies[slot]!;
     this.release(slot);

@@ -73,3 +73,31 @@ test('the one real timer wakes each deadline, re-armed for an earlier one', asyn
   assert.equal(heap.size, 0);
   heap.close();
 });
+
+test('stale entries reaching the top are dropped instead of arming the timer; live ones still fire', async () => {
+  const heap = new TimerHeap();
+  const fired: number[] = [];
+  const stale = new Set([1, 3]);
+  const done = new Promise<void>((resolve) => {
+    const target: TimerTarget = {
+      isStale: (arg) => stale.has(arg),
+      onTimer(arg) {
+        // As the probe table does: an entry that went stale after it was armed does nothing.
+        if (stale.has(arg)) return;
+        fired.push(arg);
+        if (arg === 4) resolve();
+      },
+    };
+    const t0 = performance.now();
+    heap.add(t0 + 1, target, 1);
+    // Dropped at once: it was the only entry, so nothing is left to arm for.
+    assert.equal(heap.size, 0);
+    heap.add(t0 + 2, target, 2);
+    heap.add(t0 + 3, target, 3);
+    heap.add(t0 + 4, target, 4);
+  });
+  await done;
+  assert.deepEqual(fired, [2, 4]);
+  assert.equal(heap.size, 0);
+  heap.close();
+});

@@ -7,6 +7,11 @@
 
 export interface TimerTarget {
   onTimer(arg: number): void;
+  /**
+   * Whether `onTimer(arg)` would do nothing (a probe answered before its timeout): such entries
+   * are dropped when they reach the top instead of arming the timer for them.
+   */
+  isStale?(arg: number): boolean;
 }
 
 export type Clock = () => number;
@@ -67,6 +72,8 @@ export class TimerHeap {
   }
 
   private arm(): void {
+    // Thousands of answered probes a second would otherwise each wake the event loop for nothing.
+    while (this.n > 0 && this.targets[0]!.isStale?.(this.args[0]!) === true) this.pop();
     if (this.closed || this.n === 0) return;
     const head = this.at[0]!;
     if (this.timer !== undefined) {
