@@ -46,6 +46,7 @@ declare -A files=(
 if [ "${1:-}" = bench ]; then
   peers[clickhouse-server]=clickhouse-server
   peers[nfcapd]=nfdump
+  peers[nfpcapd]=nfdump # bench:agent runs it on the same capture
 fi
 
 missing=()

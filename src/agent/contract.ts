@@ -97,7 +97,12 @@ export interface AppDecoder<S> {
   /** Whether a flow with these ports (either side) is this protocol. */
   matchesPorts(clientPort: number, serverPort: number, transport: 'tcp' | 'udp'): boolean;
   newState(): S;
-  payload(state: S, p: AppPayload, out: AppFieldSink): void;
+  /**
+   * Decodes one payload. Returning `false` says the flow has nothing more for this decoder until
+   * its record is exported (a TLS flow whose hellos were read): the flow table then skips its
+   * payloads until after the next `exported`. Any other return keeps them coming.
+   */
+  payload(state: S, p: AppPayload, out: AppFieldSink): unknown;
   /**
    * Content detection where the ports matched no decoder: the flow table offers a TCP or UDP
    * flow's first client payload to each decoder that has this, in order; the first to return true

@@ -26,11 +26,15 @@ export interface AgentPipeline {
   /**
    * Moves the flow clock without a packet (a live capture calls this every second or so, so
    * that quiet flows time out and minutes close): to `nowMs`, by default the wall clock when
-   * timing as received; with capture timestamps the clock only moves with packets.
+   * timing as received; with capture timestamps the clock only moves with packets. Then hands
+   * the records waiting in a part-filled batch to the sink, so that they leave without waiting
+   * for the batch to fill.
    */
   tick(nowMs?: number): void;
   /** Exports every flow's pending record to the sink (at the end of a capture, or on stop). */
   finish(): void;
+  /** Flows in the table now (at most config.maxFlows). */
+  activeFlows(): number;
 }
 
 /** Wires a packet source's packets through the flow table into a record sink. Does no I/O. */
@@ -70,10 +74,12 @@ export function createAgentPipeline(
     tick(nowMs) {
       const now = nowMs ?? (received ? wallClock() : undefined);
       if (now !== undefined) tracker.advance(now);
+      tracker.handOver();
     },
     finish() {
       tracker.flush();
     },
+    activeFlows: () => tracker.table.size,
   };
 }
 

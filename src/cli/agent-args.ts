@@ -1,8 +1,21 @@
 import { parseArgs } from 'node:util';
 import type { AgentConfig } from '../agent/config.js';
 import { defaultAgentConfig } from '../agent/config.js';
+import {
+  type AgentExportValues,
+  agentExportOptions,
+  agentExportUsage,
+} from '../agent/export/agent-export.js';
+import { type LiveSourceOptions, liveOptions, liveUsage, parseLiveFlags } from '../agent/live/live-flags.js';
+import {
+  type AgentOpsConfig,
+  agentOpsOptions,
+  agentOpsUsage,
+  parseAgentOpsFlags,
+} from '../agent/ops/agent-ops-flags.js';
 
 export const agentUsage = `Usage: flowlens agent --read FILE [options]
+       flowlens agent --interface IF [--filter BPF] [--run-as USER] [options]
 
 Turns the packets of a capture into flow records with TCP metrics and DNS, HTTP, DHCP and TLS
 fields, and prints them, one per line. FILE may be pcap or pcapng; '-' reads standard input.
@@ -23,15 +36,28 @@ Options:
                                  recently seen flow is exported and evicted (counted)
   -h, --help                     print this help
 
+${liveUsage}
+Sending the records (docs/agent-export.md); records are then not printed unless --format is given:
+${agentExportUsage}
+Operations (docs/agent.md "Operations"):
+${agentOpsUsage}
 A summary (packets, flows, records, skipped packets by reason, evictions, capture and decoder
 errors) goes to standard error as its last line, in JSON. Exit status: 0 when the capture was
-read (even with bad packets), 1 when it could not be opened or is not a capture, 2 on bad usage.
+read (even with bad packets), 1 when it could not be opened or is not a capture, or when records
+sent to a server were refused or lost, 2 on bad usage.
 `;
 
 export interface AgentOptions {
-  readonly read: string;
+  /** The capture file (or '-'); undefined for a live capture. */
+  readonly read: string | undefined;
+  /** The live capture (--interface); undefined when reading a file. */
+  readonly live: LiveSourceOptions | undefined;
   readonly format: 'json' | 'text';
   readonly config: Partial<AgentConfig>;
+  /** Whether records are printed: always, unless sent (--server, --ipfix) without --format. */
+  readonly print: boolean;
+  readonly export: AgentExportValues;
+  readonly ops: AgentOpsConfig;
 }
 
 function seconds(name: string, text: string | undefined): number | string | undefined {
@@ -72,8 +98,22 @@ export function parseAgentArgs(args: string[]): AgentOptions | string | undefine
       return `--max-flows must be an integer from 1 to ${1 << 26}, not '${values['max-flows']}'`;
     config.maxFlows = n;
   }
-  if (values.read === undefined) return '--read FILE is required';
-  return { read: values.read, format, config };
+  let ops: AgentOpsConfig;
+  try {
+    ops = parseAgentOpsFlags(values);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const print = values.format !== undefined || (values.server === undefined && values.ipfix === undefined);
+  let live: LiveSourceOptions | undefined;
+  try {
+    live = parseLiveFlags(values);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (live !== undefined && values.read !== undefined) return '--read and --interface exclude each other';
+  if (values.read === undefined && live === undefined) return '--read FILE or --interface IF is required';
+  return { read: values.read, live, format, config, print, export: values, ops };
 }
 
 function parse(args: string[]) {
@@ -89,6 +129,9 @@ function parse(args: string[]) {
       'closed-timeout': { type: 'string' },
       'max-flows': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...agentExportOptions,
+      ...agentOpsOptions,
+      ...liveOptions,
     },
   });
 }

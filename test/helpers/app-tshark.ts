@@ -53,7 +53,14 @@ async function tsharkRows(
   ];
   for (const d of decodeAs) args.push('-d', d);
   for (const f of [...addressFields, ...fields]) args.push('-e', f);
-  const { stdout } = await run(requirePeer('tshark'), args, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  // tshark exits 2 on a capture file cut short, after printing the packets before the cut.
+  const { stdout } = await run(requirePeer('tshark'), args, { encoding: 'utf8', maxBuffer: 256 << 20 }).catch(
+    (err: { code?: number; stdout?: string; stderr?: string }) => {
+      if (err.code === 2 && typeof err.stdout === 'string' && /cut short/.test(err.stderr ?? ''))
+        return { stdout: err.stdout };
+      throw err;
+    },
+  );
   return stdout
     .split('\n')
     .filter((line) => line !== '')

@@ -95,7 +95,9 @@ function handshake(stream: readonly TsharkTcpFrame[], flow: ExpectedTcpFlow): vo
   let syn = -1;
   for (let i = at - 1; i >= 0 && syn < 0; i--) {
     const f = stream[i]!;
-    if ((f.flags & (SYN | ACK)) === SYN && Math.abs(f.timeMs - synTime) < 0.001) syn = i;
+    // Frame times are whole µs and tshark rounds the irtt it prints: allow a few µs. Two SYNs of
+    // one stream are at least an RTO (≥ 200 ms) apart, so this cannot pick the wrong one.
+    if ((f.flags & (SYN | ACK)) === SYN && Math.abs(f.timeMs - synTime) < 0.005) syn = i;
   }
   if (syn < 0)
     throw new Error(`stream ${ackFrame.stream}: no SYN ${ackFrame.irttMs} ms before frame ${ackFrame.frame}`);

@@ -50,8 +50,7 @@ const fields = [
  * tunnelled in UDP (L2TP, …) or quoted in ICMP errors are left out: the agent does not look inside.
  */
 export async function tsharkTcpFrames(file: string): Promise<TsharkTcpFrame[]> {
-  const { stdout } = await run(
-    'tshark',
+  const { stdout } = await runTshark(
     [
       '-r',
       file,
@@ -65,7 +64,6 @@ export async function tsharkTcpFrames(file: string): Promise<TsharkTcpFrame[]> {
       '-E',
       'separator=\t',
     ].concat(fields.flatMap((f) => ['-e', f])),
-    { encoding: 'utf8', maxBuffer: 512 << 20 },
   );
   return stdout
     .split('\n')
@@ -89,4 +87,16 @@ export async function tsharkTcpFrames(file: string): Promise<TsharkTcpFrame[]> {
         keepAlive: v[17] !== '',
       };
     });
+}
+
+/** tshark's output; a capture cut short makes it exit 2 after printing the packets before the cut. */
+async function runTshark(args: string[]): Promise<{ stdout: string }> {
+  try {
+    return await run('tshark', args, { encoding: 'utf8', maxBuffer: 512 << 20 });
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    if (e.code === 2 && typeof e.stdout === 'string' && /cut short/.test(e.stderr ?? ''))
+      return { stdout: e.stdout };
+    throw err;
+  }
 }

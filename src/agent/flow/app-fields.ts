@@ -2,8 +2,6 @@ import type { FlowBatch } from '../../flow/batch.js';
 import { type ColumnType, flowColumns } from '../../flow/schema.js';
 import type { AppFieldSink } from '../contract.js';
 
-type FieldValue = string | number | Uint8Array;
-
 /** The host-agent columns a decoder may write, by name: index and type. */
 const hostColumns = new Map<string, { index: number; type: ColumnType }>(
   flowColumns.flatMap((col, index) => (col.source === 'host' ? [[col.name, { index, type: col.type }]] : [])),
@@ -17,25 +15,53 @@ const maxOf: Partial<Record<ColumnType, number>> = {
   mac: 2 ** 48 - 1,
 };
 
+const NONE = -1;
+const NUMBER = 0;
+const TEXT = 1;
+const ADDRESS = 2;
 /**
- * Application fields waiting for their flow's next record, per flow slot. Only flows whose
- * decoder found something hold a map; values are what the decoders copied out (strings) or small
- * copies (addresses). `slot` is the flow the decoder currently writes for.
+ * An entry is 16 bytes of `AppFields.cells`, read together: int32 words `column | kind << 16`
+ * and `next`, then the number as a float64.
+ */
+const CELL_WORDS = 4;
+const KIND_SHIFT = 16;
+const COLUMN_MASK = 0xffff;
+
+/**
+ * Application fields waiting for their flow's next record, per flow slot: values are what the
+ * decoders copied out (strings), numbers, or small copies (addresses). `slot` is the flow the
+ * decoder currently writes for. A slot's fields are a short list of entries in one pool shared
+ * by every slot (grown when full, entries reused once written), so a flow costs one list head and
+ * no object of its own; an entry's column, kind, link and number sit together in 16 bytes,
+ * strings and addresses beside them in `objects`.
  */
 export class AppFields implements AppFieldSink {
   slot = 0;
   /** Fields refused: not a host-agent column, wrong type, or out of range. */
   errors = 0;
-  private readonly pending: (Map<number, FieldValue> | undefined)[];
+  /** Per slot: its first entry, or -1. */
+  private readonly head: Int32Array;
+  private words: Int32Array;
+  private numbers: Float64Array;
+  private objects: (string | Uint8Array | undefined)[];
+  private freeList = NONE;
+  private used = 0;
 
-  constructor(capacity: number) {
-    this.pending = new Array<Map<number, FieldValue> | undefined>(capacity);
+  constructor(capacity: number, entries = 1024) {
+    this.head = new Int32Array(capacity).fill(NONE);
+    const cells = new ArrayBuffer(entries * CELL_WORDS * 4);
+    this.words = new Int32Array(cells);
+    this.numbers = new Float64Array(cells);
+    this.objects = new Array<string | Uint8Array | undefined>(entries).fill(undefined);
   }
 
   setString(column: string, value: string): void {
     const col = hostColumns.get(column);
     if (col === undefined || col.type !== 'string') this.errors++;
-    else this.put(col.index, value);
+    else {
+      const e = this.entry(col.index, TEXT);
+      this.objects[e] = value;
+    }
   }
 
   setNumber(column: string, value: number): void {
@@ -43,7 +69,10 @@ export class AppFields implements AppFieldSink {
     const max = col === undefined ? undefined : maxOf[col.type];
     if (col === undefined || max === undefined || !Number.isInteger(value) || value < 0 || value > max)
       this.errors++;
-    else this.put(col.index, value);
+    else {
+      const e = this.entry(col.index, NUMBER); // before reading `numbers`: it may grow the pool
+      this.numbers[e * 2 + 1] = value;
+    }
   }
 
   setAddress(column: string, buf: Uint8Array, offset: number, length: 4 | 16): void {
@@ -57,43 +86,84 @@ export class AppFields implements AppFieldSink {
       addr[10] = addr[11] = 0xff;
       addr.set(buf.subarray(offset, offset + 4), 12);
     } else addr.set(buf.subarray(offset, offset + 16));
-    this.put(col.index, addr);
+    const e = this.entry(col.index, ADDRESS);
+    this.objects[e] = addr;
   }
 
   /** Whether the slot's next record has `column` (an index into the flow schema) set. */
   has(slot: number, column: number): boolean {
-    return this.pending[slot]?.has(column) ?? false;
+    const w = this.words;
+    for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!)
+      if ((w[e * CELL_WORDS]! & COLUMN_MASK) === column) return true;
+    return false;
   }
 
   hasAny(slot: number): boolean {
-    return (this.pending[slot]?.size ?? 0) > 0;
+    return this.head[slot] !== NONE;
   }
 
   /** Writes the slot's fields into row `row` of `batch` and forgets them. */
   write(slot: number, batch: FlowBatch, row: number): void {
-    const fields = this.pending[slot];
-    if (fields === undefined || fields.size === 0) return;
-    for (const [i, value] of fields) {
+    const w = this.words;
+    for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!) {
+      const i = w[e * CELL_WORDS]! & COLUMN_MASK;
+      const kind = w[e * CELL_WORDS]! >> KIND_SHIFT;
       batch.touch(i);
       const arr = batch.arrays[i]!;
-      if (typeof value === 'string') arr[row] = batch.dicts[i]!.code(value);
-      else if (typeof value === 'number') arr[row] = value;
-      else (arr as Uint8Array).set(value, row * 16);
+      if (kind === NUMBER) arr[row] = this.numbers[e * 2 + 1]!;
+      else if (kind === TEXT) arr[row] = batch.dicts[i]!.code(this.objects[e] as string);
+      else (arr as Uint8Array).set(this.objects[e] as Uint8Array, row * 16);
     }
-    fields.clear();
+    this.drop(slot);
   }
 
-  /** Forgets the slot's fields (its flow is gone). */
+  /** Forgets the slot's fields (its flow is gone, or they were written). */
   drop(slot: number): void {
-    this.pending[slot]?.clear();
+    let e = this.head[slot]!;
+    if (e === NONE) return;
+    const w = this.words;
+    for (;;) {
+      if (w[e * CELL_WORDS]! >> KIND_SHIFT !== NUMBER) this.objects[e] = undefined;
+      const n = w[e * CELL_WORDS + 1]!;
+      if (n === NONE) break;
+      e = n;
+    }
+    w[e * CELL_WORDS + 1] = this.freeList;
+    this.freeList = this.head[slot]!;
+    this.head[slot] = NONE;
   }
 
-  private put(column: number, value: FieldValue): void {
-    let fields = this.pending[this.slot];
-    if (fields === undefined) {
-      fields = new Map();
-      this.pending[this.slot] = fields;
+  /** The current slot's entry for `column` (found, or added), its kind set. */
+  private entry(column: number, kind: number): number {
+    const slot = this.slot;
+    let w = this.words;
+    for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!) {
+      if ((w[e * CELL_WORDS]! & COLUMN_MASK) === column) {
+        w[e * CELL_WORDS] = column | (kind << KIND_SHIFT);
+        return e;
+      }
     }
-    fields.set(column, value);
+    let e = this.freeList;
+    if (e !== NONE) this.freeList = w[e * CELL_WORDS + 1]!;
+    else {
+      if (this.used === this.objects.length) w = this.grow();
+      e = this.used++;
+    }
+    w[e * CELL_WORDS] = column | (kind << KIND_SHIFT);
+    w[e * CELL_WORDS + 1] = this.head[slot]!;
+    this.head[slot] = e;
+    return e;
+  }
+
+  /** Half as large again: a pool of a million fields grows by 16 MB, not 32. */
+  private grow(): Int32Array {
+    const n = this.objects.length + (this.objects.length >> 1) + 16;
+    const cells = new ArrayBuffer(n * CELL_WORDS * 4);
+    const words = new Int32Array(cells);
+    words.set(this.words);
+    this.words = words;
+    this.numbers = new Float64Array(cells);
+    for (let i = this.objects.length; i < n; i++) this.objects.push(undefined);
+    return words;
   }
 }

@@ -19,6 +19,7 @@ export class PacketKey {
   srcPort = 0;
   dstPort = 0;
   meta = 0;
+  /** int32 (kept a small integer: never a boxed number). */
   hash = 0;
   /** ICMP: type * 256 + code of the client's message, the record's l4_dst_port. */
   icmpPort = 0;
@@ -29,8 +30,9 @@ export class PacketKey {
   opener = 0;
 }
 
+/** A big-endian word as int32 (a small integer in V8; stored into a Uint32Array it is the same bits). */
 const word = (b: Uint8Array, o: number): number =>
-  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
 
 export function fmix(h: number): number {
   h ^= h >>> 16;
@@ -108,8 +110,7 @@ export function readPacketKey(buf: Uint8Array, info: PacketInfo, key: PacketKey)
     }
   }
   key.meta = meta;
-  key.hash =
-    fmix((endpointHash(w, 0, key.srcPort, v6) + endpointHash(w, 4, key.dstPort, v6) + meta) | 0) >>> 0;
+  key.hash = fmix((endpointHash(w, 0, key.srcPort, v6) + endpointHash(w, 4, key.dstPort, v6) + meta) | 0);
   return true;
 }
 

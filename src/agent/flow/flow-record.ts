@@ -103,8 +103,9 @@ export function writeFlowRecord(
   const start = state.hot[h + H_START]!;
   a[F.i_start_time]![row] = Math.floor(start / MINUTE_MS) * MINUTE_MS;
   a[F.sample_rate]![row] = 1;
-  a[F.flow_start_time]![row] = start;
-  a[F.flow_end_time]![row] = state.hot[h + H_END]!;
+  // Whole milliseconds, as the schema's times are (capture timestamps have microseconds).
+  a[F.flow_start_time]![row] = Math.floor(start);
+  a[F.flow_end_time]![row] = Math.floor(state.hot[h + H_END]!);
   writeAddr(a[F.src_addr] as Uint8Array, row, table.keys, s * KEY_WORDS + K_CLIENT, v6);
   writeAddr(a[F.dst_addr] as Uint8Array, row, table.keys, s * KEY_WORDS + K_SERVER, v6);
   if (protocol === IpProtocol.ICMP || protocol === IpProtocol.ICMPV6) {

@@ -6,8 +6,12 @@ export const List = { free: 0, open: 1, closed: 2 } as const;
 const NONE = -1;
 const MIN_INDEX = 64;
 
-/** Words of a slot's key record in `FlowTable.keys` (one record per slot, read together). */
-export const KEY_WORDS = 12;
+/**
+ * Words (32-bit) of a slot's record in `FlowTable.slots`: 128 bytes that every packet of the flow
+ * touches together, so they come from memory as one adjacent pair of cache lines: the key (words
+ * 0-11), the slot's list links (12-15), then FlowState's hot record (16-31, as float64).
+ */
+export const KEY_WORDS = 32;
 export const K_META = 0;
 /** clientPort << 16 | serverPort. */
 export const K_PORTS = 1;
@@ -17,6 +21,14 @@ export const K_SERVER = 6;
 const K_HASH = 10;
 /** Bumped each time a slot takes a new flow, so stale references (fragments) can tell. */
 export const K_GENERATION = 11;
+/** Previous and next slot on the slot's list, and the list. */
+const L_PREV = 12;
+const L_NEXT = 13;
+const L_LIST = 14;
+/** FlowState's word of the slot: the flow's decoder index (read with every packet). */
+export const SLOT_APP_WORD = 15;
+/** The first word of FlowState's hot record in a slot. */
+export const SLOT_HOT_WORD = 16;
 
 /**
  * The flow table's keys: `capacity` slots, found through an open-addressing index (linear
@@ -28,7 +40,9 @@ export const K_GENERATION = 11;
  */
 export class FlowTable {
   readonly capacity: number;
-  /** KEY_WORDS per slot: meta, ports, client and server addresses, hash, generation. */
+  /** KEY_WORDS per slot: the slot records (FlowState views the same memory for its hot records). */
+  readonly slots: ArrayBuffer;
+  /** The slot records as words: meta, ports, client and server addresses, hash, generation, links. */
   readonly keys: Uint32Array;
   size = 0;
   /**
@@ -37,18 +51,23 @@ export class FlowTable {
    */
   private index: Int32Array;
   private mask: number;
-  /** Per slot: previous and next slot on its list, and the list (one 16-byte record). */
+  /** The slot records as signed words (the list links). */
   private readonly links: Int32Array;
   private readonly heads = new Int32Array([NONE, NONE, NONE]);
   private readonly tails = new Int32Array([NONE, NONE, NONE]);
+  /**
+   * Slots from here on were never used (the free list holds the freed ones), so a new table
+   * writes nothing into its records and the memory behind them is touched only as flows arrive.
+   */
+  private fresh = 0;
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, capacity);
     this.mask = MIN_INDEX - 1;
     this.index = new Int32Array(MIN_INDEX * 2);
-    this.keys = new Uint32Array(this.capacity * KEY_WORDS);
-    this.links = new Int32Array(this.capacity * 4);
-    for (let s = 0; s < this.capacity; s++) this.append(List.free, s);
+    this.slots = new ArrayBuffer(this.capacity * KEY_WORDS * 4);
+    this.keys = new Uint32Array(this.slots);
+    this.links = new Int32Array(this.slots);
   }
 
   meta(s: number): number {
@@ -108,9 +127,10 @@ export class FlowTable {
 
   /** Adds the packet's flow (not present); the table must not be full. Returns its slot. */
   insert(k: PacketKey, senderIsClient: boolean): number {
-    const s = this.heads[List.free]!;
-    if (s === NONE) throw new Error('flow table full');
-    this.unlink(s);
+    let s = this.heads[List.free]!;
+    if (s !== NONE) this.unlink(s);
+    else if (this.fresh < this.capacity) s = this.fresh++;
+    else throw new Error('flow table full');
     this.append(List.open, s);
     const w = k.words;
     const a = this.keys;
@@ -143,7 +163,7 @@ export class FlowTable {
     this.mask = entries - 1;
     this.index = new Int32Array(entries * 2);
     for (const list of [List.open, List.closed]) {
-      for (let s = this.heads[list]!; s !== NONE; s = this.links[s * 4 + 1]!)
+      for (let s = this.heads[list]!; s !== NONE; s = this.links[s * KEY_WORDS + L_NEXT]!)
         this.place(s, this.keys[s * KEY_WORDS + K_HASH]!);
     }
   }
@@ -183,44 +203,47 @@ export class FlowTable {
 
   /** The slot after `s` on its list, or -1. */
   after(s: number): number {
-    return this.links[s * 4 + 1]!;
+    return this.links[s * KEY_WORDS + L_NEXT]!;
   }
 
   /** The list a slot is on (List.free when it holds no flow). */
   listOf(s: number): number {
-    return this.links[s * 4 + 2]!;
+    return this.links[s * KEY_WORDS + L_LIST]!; // 0, List.free, in a never used slot
   }
 
   private append(list: number, s: number): void {
     const tail = this.tails[list]!;
     const l = this.links;
-    l[s * 4] = tail;
-    l[s * 4 + 1] = NONE;
-    l[s * 4 + 2] = list;
+    const o = s * KEY_WORDS;
+    l[o + L_PREV] = tail;
+    l[o + L_NEXT] = NONE;
+    l[o + L_LIST] = list;
     if (tail === NONE) this.heads[list] = s;
-    else l[tail * 4 + 1] = s;
+    else l[tail * KEY_WORDS + L_NEXT] = s;
     this.tails[list] = s;
   }
 
   private prepend(list: number, s: number): void {
     const head = this.heads[list]!;
     const l = this.links;
-    l[s * 4] = NONE;
-    l[s * 4 + 1] = head;
-    l[s * 4 + 2] = list;
+    const o = s * KEY_WORDS;
+    l[o + L_PREV] = NONE;
+    l[o + L_NEXT] = head;
+    l[o + L_LIST] = list;
     if (head === NONE) this.tails[list] = s;
-    else l[head * 4] = s;
+    else l[head * KEY_WORDS + L_PREV] = s;
     this.heads[list] = s;
   }
 
   private unlink(s: number): void {
     const l = this.links;
-    const list = l[s * 4 + 2]!;
-    const p = l[s * 4]!;
-    const n = l[s * 4 + 1]!;
+    const o = s * KEY_WORDS;
+    const list = l[o + L_LIST]!;
+    const p = l[o + L_PREV]!;
+    const n = l[o + L_NEXT]!;
     if (p === NONE) this.heads[list] = n;
-    else l[p * 4 + 1] = n;
+    else l[p * KEY_WORDS + L_NEXT] = n;
     if (n === NONE) this.tails[list] = p;
-    else l[n * 4] = p;
+    else l[n * KEY_WORDS + L_PREV] = p;
   }
 }

@@ -53,7 +53,7 @@ export class FlowTracker {
     private readonly stats: AgentStats,
   ) {
     this.table = new FlowTable(config.maxFlows);
-    this.state = new FlowState(this.table.capacity);
+    this.state = new FlowState(this.table.capacity, this.table.slots);
     this.fragments = new FragmentTable(config.maxFragments, this.table);
     this.appFields = new AppFields(this.table.capacity);
     this.apps = deps.apps ?? [];
@@ -124,8 +124,8 @@ export class FlowTracker {
       if (this.tcp !== undefined) this.handoff.tcp(this.tcp, buf, info, s, dir, ipLength, captureMs);
     }
     this.table.touch(s, list);
-    const app = this.state.app[s]!;
-    if (app !== -1) this.handoff.app(buf, info, s, dir, app, ipLength, captureMs);
+    const app = this.state.appOf(s);
+    if (app !== -1 && !this.state.appPaused(s)) this.handoff.app(buf, info, s, dir, app, ipLength, captureMs);
   }
 
   /** A later fragment: counted in its first fragment's flow. */
@@ -146,6 +146,11 @@ export class FlowTracker {
   /** Exports every pending record and hands the last batch over; flows stay in the table. */
   flush(): void {
     this.exportAll(false);
+    this.emit();
+  }
+
+  /** Hands the records waiting in a part-filled batch to the sink (a live capture, every tick). */
+  handOver(): void {
     this.emit();
   }
 
@@ -243,7 +248,7 @@ export class FlowTracker {
     const protocol = metaProtocol(this.table.meta(s));
     const tcp = protocol === IpProtocol.TCP && this.tcp !== undefined ? this.metrics : undefined;
     if (tcp !== undefined) this.tcp!.read(s, tcp);
-    const app = st.app[s]!;
+    const app = st.appOf(s);
     if (app >= 0 && st.appFound(s) && !this.appFields.has(s, F.app_protocol)) {
       this.appFields.slot = s;
       this.appFields.setString('app_protocol', this.apps[app]!.protocol);

@@ -99,7 +99,7 @@ export class PacketHandoff {
     fields.slot = s;
     const before = fields.errors;
     try {
-      this.apps[app]!.payload(this.state.appState[s], p, fields);
+      if (this.apps[app]!.payload(this.state.appState[s], p, fields) === false) this.state.setAppPaused(s);
     } catch {
       // The contract says decoders never throw; one that does loses this payload, not the agent.
       this.stats.appDecoderThrew++;
@@ -118,7 +118,7 @@ export class PacketHandoff {
         this.stats.appDecoderThrew++;
       }
     }
-    this.state.app[s] = app;
+    this.state.setApp(s, app);
     if (app >= 0) this.state.appState[s] = this.apps[app]!.newState();
     return app;
   }

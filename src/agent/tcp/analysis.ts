@@ -1,4 +1,4 @@
-import { seqAdd, seqGt, seqLe, seqLt } from './seq.js';
+import { seqAddSigned as seqAdd, seqGt, seqLe, seqLt } from './seq.js';
 import {
   BASE_SEQ,
   DirBit,
@@ -46,16 +46,15 @@ function elapsedUs(now: number, then: number): number {
 /**
  * Wireshark's tcp_analyze_sequence_number (epan/dissectors/packet-tcp.c, 4.0), reduced to what
  * decides the retransmission, out-of-order and zero-window flags and the state they depend on:
- * `f` and `r` are the word offsets of the segment's direction block and the reverse one, `t` its
- * time in ms. Returns the `Found` bits. Wireshark's quirks are kept on purpose, as tshark is the
- * reference: 0 stands for "not seen yet" in nextseq/lastack/maxseqtobeacked, and the ack field
- * counts even without the ACK flag.
+ * `f` and `r` are the word offsets of the segment's direction block and the reverse one; the
+ * segment's time (ms) is `st.now`; `seq` and `ack` are int32 (seq.ts). Returns the `Found` bits.
+ * Wireshark's quirks are kept on purpose, as tshark is the reference: 0 stands for "not seen
+ * yet" in nextseq/lastack/maxseqtobeacked, and the ack field counts even without the ACK flag.
  */
 export function analyzeSegment(
   st: TcpState,
   f: number,
   r: number,
-  t: number,
   firstRttUs: number,
   seq: number,
   ack: number,
@@ -63,45 +62,47 @@ export function analyzeSegment(
   flags: number,
   window: number,
 ): number {
-  const u32 = st.u32;
+  const i32 = st.i32;
   const u8 = st.u8;
   const fSmall = (f + SMALL) * 4;
   if ((u8[fSmall]! & DirBit.baseSet) === 0) {
-    u32[f + BASE_SEQ] = flags & SYN ? seq : seqAdd(seq, -1);
+    i32[f + BASE_SEQ] = flags & SYN ? seq : seqAdd(seq, -1);
     u8[fSmall]! |= DirBit.baseSet;
   }
   const rSmall = (r + SMALL) * 4;
   if ((u8[rSmall]! & DirBit.baseSet) === 0 && flags & ACK) {
-    u32[r + BASE_SEQ] = seqAdd(ack, -1);
+    i32[r + BASE_SEQ] = seqAdd(ack, -1);
     u8[rSmall]! |= DirBit.baseSet;
   }
-  const nextSeq = u32[f + NEXT_SEQ]!;
-  const lastAck = u32[f + LAST_ACK]!;
+  const nextSeq = i32[f + NEXT_SEQ]!;
+  const lastAck = i32[f + LAST_ACK]!;
   let found = classifyForward(st, f, r, seq, ack, seglen, flags, window, nextSeq, lastAck);
-  if (ack !== lastAck) st.i32[f + DUP_ACKS] = 0;
+  if (ack !== lastAck) i32[f + DUP_ACKS] = 0;
 
   // An ACK beyond what the reverse direction was seen sending: a segment was not captured.
-  const maxToAck = u32[r + MAX_SEQ_TO_BE_ACKED]!;
+  const maxToAck = i32[r + MAX_SEQ_TO_BE_ACKED]!;
   if (maxToAck !== 0 && seqGt(ack, maxToAck) && flags & ACK) {
-    if (maxToAck > u32[r + NEXT_SEQ]!) u32[r + MAX_SEQ_TO_BE_ACKED] = u32[r + NEXT_SEQ]!;
-    else st.i32[r + DUP_ACKS] = -1;
+    // Compared as plain unsigned numbers, as Wireshark does here.
+    if (maxToAck >>> 0 > i32[r + NEXT_SEQ]! >>> 0) i32[r + MAX_SEQ_TO_BE_ACKED] = i32[r + NEXT_SEQ]!;
+    else i32[r + DUP_ACKS] = -1;
   }
 
   if ((seglen > 0 || flags & (SYN | FIN)) && (found & Found.keepAlive) === 0) {
-    found |= classifyOld(st, f, r, t, firstRttUs, seq, seglen, flags, nextSeq);
+    found |= classifyOld(st, f, r, firstRttUs, seq, seglen, flags, nextSeq);
   }
 
   let next = seqAdd(seq, seglen);
   if (flags & (SYN | FIN)) next = seqAdd(next, 1);
   const probe = found & Found.zeroWindowProbe;
+  const t = st.now;
   if ((seqGt(next, nextSeq) || nextSeq === 0) && probe === 0) {
-    u32[f + NEXT_SEQ] = next;
+    i32[f + NEXT_SEQ] = next;
     st.f64[(f + NEXT_SEQ_TIME) >> 1] = t;
   }
-  const maxSeq = u32[f + MAX_SEQ_TO_BE_ACKED]!;
-  if ((seq === maxSeq || maxSeq === 0) && probe === 0) u32[f + MAX_SEQ_TO_BE_ACKED] = u32[f + NEXT_SEQ]!;
-  u32[f + WINDOW] = window;
-  u32[f + LAST_ACK] = ack;
+  const maxSeq = i32[f + MAX_SEQ_TO_BE_ACKED]!;
+  if ((seq === maxSeq || maxSeq === 0) && probe === 0) i32[f + MAX_SEQ_TO_BE_ACKED] = i32[f + NEXT_SEQ]!;
+  i32[f + WINDOW] = window;
+  i32[f + LAST_ACK] = ack;
   st.f64[(f + LAST_ACK_TIME) >> 1] = t;
   u8[fSmall] =
     (u8[fSmall]! & DirBit.baseSet) |
@@ -123,15 +124,15 @@ function classifyForward(
   nextSeq: number,
   lastAck: number,
 ): number {
-  const u32 = st.u32;
-  if (seglen === 1 && seq === nextSeq && u32[r + WINDOW] === 0) return Found.zeroWindowProbe;
+  const i32 = st.i32;
+  if (seglen === 1 && seq === nextSeq && i32[r + WINDOW] === 0) return Found.zeroWindowProbe;
   const control = flags & (SYN | FIN | RST);
   let found = 0;
   if (window === 0 && control === 0) found |= Found.zeroWindow;
   if (seglen <= 1 && seq === seqAdd(nextSeq, -1) && control === 0) found |= Found.keepAlive;
   if (seglen !== 0 || seq !== nextSeq || ack !== lastAck || control !== 0) return found;
   // A pure ACK repeating the last one: a keep-alive's or a probe's ACK, else a duplicate ACK.
-  const lastWindow = u32[f + WINDOW]!;
+  const lastWindow = i32[f + WINDOW]!;
   const reverseFlags = st.u8[(r + SMALL) * 4]!;
   if (window !== 0 && window === lastWindow && reverseFlags & DirBit.lastKeepAlive) return found;
   if (window === 0 && lastWindow === 0 && reverseFlags & DirBit.lastZeroWindowProbe) return found;
@@ -148,7 +149,6 @@ function classifyOld(
   st: TcpState,
   f: number,
   r: number,
-  t: number,
   firstRttUs: number,
   seq: number,
   seglen: number,
@@ -158,7 +158,8 @@ function classifyOld(
   let notAdvanced = nextSeq !== 0 && seqLt(seq, nextSeq);
   // More than one byte starting just before nextseq (after a zero-window probe): new data.
   if (seglen > 1 && seqAdd(nextSeq, -1) === seq) notAdvanced = false;
-  const reverseAck = st.u32[r + LAST_ACK]!;
+  const reverseAck = st.i32[r + LAST_ACK]!;
+  const t = st.now;
   if (seglen > 0 && reverseAck !== 0 && seqLe(seqAdd(seq, seglen), reverseAck)) {
     return Found.spuriousRetransmission;
   }

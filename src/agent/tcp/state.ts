@@ -1,10 +1,13 @@
 /**
  * The TCP tracker's state, one fixed block of SLOT_WORDS 32-bit words per flow slot in one
- * ArrayBuffer (viewed as uint32, int32, float64 and bytes), so a packet touches a few adjacent
- * cache lines of its own flow. Each direction has a block of 16 words (the client's at word 0 of
- * the slot, the server's at 16), the flow's own fields follow at 32, and each direction's ring of
- * recently retransmitted sequence numbers at 48 and 56. Names mirror Wireshark's
- * tcp_analyze_seq_flow_info_t where the fields do.
+ * ArrayBuffer (viewed as uint32, int32, float64 and bytes). Each direction has a block of 16 words
+ * (the client's at word 0 of the slot, the server's at 16); the two flow fields every segment
+ * reads sit in their last words, so an established connection's segment touches only the slot's
+ * first 128 bytes (one adjacent pair of cache lines). The handshake and latency fields follow at
+ * 32, and each direction's ring of recently retransmitted sequence numbers at 48 and 56.
+ * Sequence numbers are stored and compared as int32 (the same 32 bits read signed: see seq.ts),
+ * which keeps them small integers in V8. Names mirror Wireshark's tcp_analyze_seq_flow_info_t
+ * where the fields do.
  */
 export const SLOT_WORDS = 64;
 export const DIR_WORDS = 16;
@@ -33,16 +36,21 @@ export const ZERO_WINDOW = 13;
 export const SMALL = 14;
 
 // Flow fields, word offsets in the slot.
+/** FlowBit flags (the client block's last word). */
+export const FLOW_FLAGS = 15;
+/**
+ * Wireshark's ts_first_rtt in whole microseconds, int32 (0: not known; clamped to ±2^31 µs, about
+ * 36 minutes, where any threshold it sets is already beyond every capture's gaps). The server
+ * block's last word.
+ */
+export const FIRST_RTT_US = 31;
 export const MRU_SYN_TIME = 32;
 export const SYN_ACK_TIME = 34;
-/** Wireshark's ts_first_rtt in whole microseconds (0: not known). */
-export const FIRST_RTT_US = 36;
-export const LAST_CLIENT_DATA_TIME = 38;
-export const FLOW_FLAGS = 40;
-export const REPEATED_RETRANSMITS = 41;
-export const CLIENT_LATENCY_MS = 42;
-export const SERVER_LATENCY_MS = 43;
-export const APPL_LATENCY_MS = 44;
+export const LAST_CLIENT_DATA_TIME = 36;
+export const REPEATED_RETRANSMITS = 38;
+export const CLIENT_LATENCY_MS = 39;
+export const SERVER_LATENCY_MS = 40;
+export const APPL_LATENCY_MS = 41;
 /** Ring of a direction's last RETRANSMIT_MEMORY retransmitted sequence numbers: 48 + 8 * dir. */
 export const RING = 48;
 export const RETRANSMIT_MEMORY = 8;
@@ -75,6 +83,8 @@ export const FlowBit = {
 } as const;
 
 export class TcpState {
+  /** The capture time (ms) of the segment being analyzed (a field, not an argument: no boxing). */
+  now = 0;
   readonly u32: Uint32Array;
   readonly i32: Int32Array;
   readonly f64: Float64Array;
@@ -110,7 +120,8 @@ export class TcpState {
       this.u32[d + SMALL] = 0;
       this.i8[(d + SMALL) * 4 + 1] = -1;
     }
-    this.u32.fill(0, base + MRU_SYN_TIME, base + FLOW_FLAGS);
+    this.u32.fill(0, base + MRU_SYN_TIME, base + REPEATED_RETRANSMITS);
+    this.u32[base + FIRST_RTT_US] = 0;
     this.u32[base + FLOW_FLAGS]! &= FlowBit.handshakePending | FlowBit.applPending;
   }
 }

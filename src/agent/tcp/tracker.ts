@@ -74,12 +74,13 @@ export function createTcpTracker(capacity: number): TcpTracker {
 
 function segment(st: TcpState, slot: number, s: TcpSegment): void {
   const u32 = st.u32;
+  const i32 = st.i32;
   const dir = s.dir === Dir.FromServer ? Dir.FromServer : Dir.FromClient;
   const base = slot * SLOT_WORDS;
   const f = base + dir * DIR_WORDS;
   const r = base + (1 - dir) * DIR_WORDS;
-  const t = s.timeMs;
-  const seq = s.seq >>> 0;
+  st.now = s.timeMs;
+  const seq = s.seq | 0;
   const flags = s.flags & 0xff;
   const window = s.window & 0xffff;
   const len = s.payloadLength;
@@ -90,24 +91,24 @@ function segment(st: TcpState, slot: number, s: TcpSegment): void {
   // again restores nextseq (a RST may have moved it).
   const baseSet = st.u8[(f + SMALL) * 4]! & DirBit.baseSet;
   if (synAck === SYN && baseSet) {
-    if (seq !== u32[f + BASE_SEQ]) st.restartConnection(slot);
-    else u32[f + NEXT_SEQ] = u32[f + MAX_SEQ_TO_BE_ACKED]!;
-  } else if (synAck === (SYN | ACK) && baseSet && seq !== u32[f + BASE_SEQ]) {
-    u32[f + BASE_SEQ] = seq;
+    if (seq !== i32[f + BASE_SEQ]) st.restartConnection(slot);
+    else i32[f + NEXT_SEQ] = i32[f + MAX_SEQ_TO_BE_ACKED]!;
+  } else if (synAck === (SYN | ACK) && baseSet && seq !== i32[f + BASE_SEQ]) {
+    i32[f + BASE_SEQ] = seq;
   }
 
-  const firstRttUs = st.f64[(base + FIRST_RTT_US) >> 1]!;
-  const found = analyzeSegment(st, f, r, t, firstRttUs, seq, s.ack >>> 0, seglen, flags, window);
+  const found = analyzeSegment(st, f, r, i32[base + FIRST_RTT_US]!, seq, s.ack | 0, seglen, flags, window);
   if (found & anyRetransmission) retransmitted(st, base, f, dir, seq);
   else if (found & Found.outOfOrder) u32[f + OUT_OF_ORDER]!++;
   if (found & Found.zeroWindow) u32[f + ZERO_WINDOW]!++;
 
   const scaleAt = (f + SMALL) * 4 + 1;
   const scale = st.i8[scaleAt]!;
-  u32[f + RECEIVE_WINDOW] = flags & SYN || scale < 0 ? window : window * 2 ** scale;
+  // scale is at most 14: 0xffff << 14 stays below 2^31.
+  u32[f + RECEIVE_WINDOW] = flags & SYN || scale < 0 ? window : window << scale;
 
-  handshake(st, base, dir, t, synAck);
-  if (seglen > 0 && (found & Found.keepAlive) === 0) payload(st, base, dir, t);
+  handshake(st, base, dir, synAck);
+  if (seglen > 0 && (found & Found.keepAlive) === 0) payload(st, base, dir);
 
   if (flags & SYN) {
     if (s.windowScale >= 0) st.i8[scaleAt] = Math.min(s.windowScale, 14);
@@ -129,19 +130,20 @@ function retransmitted(st: TcpState, base: number, f: number, dir: Dir, seq: num
   const countAt = (f + SMALL) * 4 + 2;
   const count = st.u8[countAt]!;
   for (let k = 0; k < count; k++) {
-    if (u32[ring + k] === seq) {
+    if (st.i32[ring + k] === seq) {
       u32[base + REPEATED_RETRANSMITS]!++;
       return;
     }
   }
   const next = st.u8[countAt + 1]!;
-  u32[ring + next] = seq;
+  st.i32[ring + next] = seq;
   st.u8[countAt + 1] = (next + 1) % RETRANSMIT_MEMORY;
   if (count < RETRANSMIT_MEMORY) st.u8[countAt] = count + 1;
 }
 
-function handshake(st: TcpState, base: number, dir: Dir, t: number, synAck: number): void {
+function handshake(st: TcpState, base: number, dir: Dir, synAck: number): void {
   const f64 = st.f64;
+  const t = st.now;
   const flags = st.u32[base + FLOW_FLAGS]!;
   if (synAck === SYN) {
     f64[(base + MRU_SYN_TIME) >> 1] = t;
@@ -159,7 +161,7 @@ function handshake(st: TcpState, base: number, dir: Dir, t: number, synAck: numb
   const rttUs = Math.round((t - synTime) * 1000);
   // Like Wireshark's nstime_is_zero: an RTT of 0 leaves it unknown, the next ACK tries again.
   if (rttUs === 0 || Number.isNaN(rttUs)) return;
-  f64[(base + FIRST_RTT_US) >> 1] = rttUs;
+  st.i32[base + FIRST_RTT_US] = Math.max(-INT32_MAX, Math.min(rttUs, INT32_MAX));
   let next = flags | FlowBit.firstRtt;
   if (flags & FlowBit.synAckSeen && dir === Dir.FromClient) {
     const synAckTime = f64[(base + SYN_ACK_TIME) >> 1]!;
@@ -170,9 +172,10 @@ function handshake(st: TcpState, base: number, dir: Dir, t: number, synAck: numb
   st.u32[base + FLOW_FLAGS] = next;
 }
 
-function payload(st: TcpState, base: number, dir: Dir, t: number): void {
+function payload(st: TcpState, base: number, dir: Dir): void {
   const flags = st.u32[base + FLOW_FLAGS]!;
   if (flags & FlowBit.applDone) return;
+  const t = st.now;
   if (dir === Dir.FromClient) {
     st.f64[(base + LAST_CLIENT_DATA_TIME) >> 1] = t;
     st.u32[base + FLOW_FLAGS] = flags | FlowBit.clientData;

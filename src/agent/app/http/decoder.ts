@@ -55,7 +55,17 @@ export class HttpDecoder implements AppDecoder<HttpState>, HttpRun {
     state.reportedMask = 0;
   }
 
-  payload(state: HttpState, p: AppPayload, out: AppFieldSink): void {
+  /**
+   * Returns false once neither direction can be read any more (after 101 Switching Protocols, a
+   * CONNECT tunnel, HTTP/2, a body that runs to the close): the flow table stops offering its
+   * payloads until the next record (where this answers false again at once).
+   */
+  payload(state: HttpState, p: AppPayload, out: AppFieldSink): boolean {
+    this.decode(state, p, out);
+    return !(finished(state.client.mode) && finished(state.server.mode));
+  }
+
+  private decode(state: HttpState, p: AppPayload, out: AppFieldSink): void {
     if (p.transport !== 'tcp') return;
     const client = p.dir === Dir.FromClient;
     const side = client ? state.client : state.server;
@@ -74,6 +84,10 @@ export class HttpDecoder implements AppDecoder<HttpState>, HttpRun {
     const missing = p.wireLength - Math.max(skip, captured);
     if (missing > 0) lose(this, side, missing);
   }
+}
+
+function finished(mode: number): boolean {
+  return mode === Mode.stopped || mode === Mode.untilClose;
 }
 
 export function createHttpDecoder(config?: HttpDecoderConfig): HttpDecoder {

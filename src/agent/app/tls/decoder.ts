@@ -46,7 +46,16 @@ export class TlsDecoder implements AppDecoder<TlsState>, RecordRun {
     state.emitAgain = state.helloSeen;
   }
 
-  payload(state: TlsState, p: AppPayload, out: AppFieldSink): void {
+  /**
+   * Returns false once both hellos are read (or given up on): the flow table then skips the flow's
+   * payloads until its next record, whose first payload emits the fields again.
+   */
+  payload(state: TlsState, p: AppPayload, out: AppFieldSink): boolean {
+    this.decode(state, p, out);
+    return state.client.phase !== Phase.done || state.server.phase !== Phase.done;
+  }
+
+  private decode(state: TlsState, p: AppPayload, out: AppFieldSink): void {
     if (state.emitAgain) {
       state.emitAgain = false;
       emit(state, out, true, state.version !== 0);
