@@ -119,7 +119,12 @@ test('flowlens server over pmacctd NetFlow v9: the seed query through psql as nf
 
   await t.test('psql \\dt, \\d and \\d all_devices list the tenant tables and the flow columns', async () => {
     // The exporter registered itself as a device named by its address; its table is named so too.
-    const expected = ['127.0.0.1', 'all_devices', 'devices'].map((name) => `public,${name},table,flowlens`);
+    // The device pmacctd exported as, all_devices, devices, and the tenant's synthetic results
+    // tables (src/synth/tables.ts), sorted by name as psql lists them.
+    const synth = ['synth_dns', 'synth_http', 'synth_ping', 'synth_tcp', 'synth_trace'];
+    const expected = ['127.0.0.1', 'all_devices', 'devices', ...synth].map(
+      (name) => `public,${name},table,flowlens`,
+    );
     for (const command of ['\\dt', '\\d']) {
       const r = await psqlAt(pgPort, command);
       assert.equal(r.code, 0, r.stderr);
