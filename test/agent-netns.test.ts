@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  clearOfMinuteBoundary,
   recordConversations,
   startAgent,
   tcpdumpCounts,
@@ -146,6 +147,7 @@ test('end to end: two namespaces, real HTTP, DNS and DHCP with 5% TCP loss, the 
 
   // The capture beside the agent, then the agent, live on the server's veth, sending to the server.
   const file = join(dir, 'beside.pcap');
+  const seen = join(dir, 'agent.pcap'); // the agent's own capture, saved by --write
   const beside = net.start(net.server, 'tcpdump', [
     '-i',
     net.serverIf,
@@ -177,6 +179,8 @@ test('end to end: two namespaces, real HTTP, DNS and DHCP with 5% TCP loss, the 
       '300',
       '--health-port',
       '0',
+      '--write',
+      seen,
     ],
     ['ip', 'netns', 'exec', net.server],
     { FLOWLENS_PASSWORD: 'flowlens' },
@@ -252,6 +256,9 @@ test('end to end: two namespaces, real HTTP, DNS and DHCP with 5% TCP loss, the 
     () => agent.records().some((r) => r.protocol === 6 && r.l4_src_port === lastPort),
     60_000,
   );
+  // The wire goes quiet before the agent stops (a late retransmission would otherwise reach only
+  // the capture beside it).
+  execFileSync(requirePeer('ip'), ['-n', net.client, 'link', 'set', net.clientIf, 'down']);
   process.kill(agent.pid, 'SIGTERM');
   assert.equal(await agent.exited, 0, agent.stderr());
   const summary = agent.summary();
@@ -298,15 +305,17 @@ test('end to end: two namespaces, real HTTP, DNS and DHCP with 5% TCP loss, the 
   assert.deepEqual(plain(ours, 'packets'), plain(oracle.frames, 'packets'));
   assert.deepEqual(plain(ours, 'bytes'), plain(oracle.ipBytes, 'bytes'));
 
-  // TCP per connection, against tshark's analysis of the capture beside the agent. Two packet
-  // sockets stamp the same packet a few microseconds apart (the kernel reads the clock for each),
-  // so what depends on a time threshold is compared as far as that jitter allows: a segment that
-  // does not advance its sequence is a retransmission or out-of-order by how soon it follows the
-  // highest one (tshark: within the initial RTT, tens of microseconds here), so each direction's
-  // sum of the two must be equal; latencies, rounded to whole ms, may fall on either side of a
-  // rounding boundary. The exact split and exact latencies are tested on shared captures
-  // (agent-tcp-loss, agent-tcp-captures).
-  const expected = expectedTcpFlows(await tsharkTcpFrames(file));
+  // TCP per connection, against tshark's analysis of the capture the agent saved (--write): the
+  // same packets with the same timestamps, so every count and latency must be equal. (The capture
+  // beside the agent has the same packets but not the same times: the kernel stamps a received
+  // TCP segment separately for each packet socket, and on a loaded machine the two stamps of one
+  // segment were measured up to 27 ms apart.)
+  assert.equal(
+    (await tsharkTcpFrames(seen)).length,
+    (await tsharkTcpFrames(file)).length,
+    'the saved capture has the TCP segments tcpdump beside the agent wrote',
+  );
+  const expected = expectedTcpFlows(await tsharkTcpFrames(seen));
   let retransmissions = 0;
   for (const [conn, want] of expected) {
     const recs = rows.filter(
@@ -319,33 +328,29 @@ test('end to end: two namespaces, real HTTP, DNS and DHCP with 5% TCP loss, the 
     );
     const sum = (c: string) => recs.reduce((n, r) => n + Number(r[c]), 0);
     const max = (c: string) => recs.reduce((n, r) => Math.max(n, Number(r[c])), 0);
-    const got = {
-      client: endpoint(String(recs[0]!.src_addr), Number(recs[0]!.l4_src_port)),
-      notAdvancing: [
-        sum('retransmitted_in_pkts') + sum('ooorder_in_pkts'),
-        sum('retransmitted_out_pkts') + sum('ooorder_out_pkts'),
-      ],
-      zeroWindow: sum('zero_window'),
-    };
     assert.deepEqual(
-      got,
+      {
+        client: endpoint(String(recs[0]!.src_addr), Number(recs[0]!.l4_src_port)),
+        retransmits: [sum('retransmitted_in_pkts'), sum('retransmitted_out_pkts')],
+        outOfOrder: [sum('ooorder_in_pkts'), sum('ooorder_out_pkts')],
+        zeroWindow: sum('zero_window'),
+        repeatedRetransmits: sum('repeated_retransmits'),
+        clientNwLatencyMs: max('client_nw_latency_ms'),
+        serverNwLatencyMs: max('server_nw_latency_ms'),
+        applLatencyMs: max('appl_latency_ms'),
+      },
       {
         client: want.client,
-        notAdvancing: [want.retransmits[0] + want.outOfOrder[0], want.retransmits[1] + want.outOfOrder[1]],
+        retransmits: want.retransmits,
+        outOfOrder: want.outOfOrder,
         zeroWindow: want.zeroWindow,
+        repeatedRetransmits: want.repeatedRetransmits,
+        clientNwLatencyMs: want.clientNwLatencyMs,
+        serverNwLatencyMs: want.serverNwLatencyMs,
+        applLatencyMs: want.applLatencyMs,
       },
       conn,
     );
-    assert.ok(
-      sum('repeated_retransmits') <= sum('retransmitted_in_pkts') + sum('retransmitted_out_pkts'),
-      conn,
-    );
-    for (const [column, ms] of [
-      ['client_nw_latency_ms', want.clientNwLatencyMs],
-      ['server_nw_latency_ms', want.serverNwLatencyMs],
-      ['appl_latency_ms', want.applLatencyMs],
-    ] as const)
-      assert.ok(Math.abs(max(column) - ms) <= 1, `${conn} ${column}: ${max(column)}, tshark ${ms}`);
     retransmissions += want.retransmits[0] + want.retransmits[1] + want.outOfOrder[0] + want.outOfOrder[1];
   }
   assert.ok(retransmissions > 0, 'the loss was real: tshark flags retransmitted or out-of-order segments');
@@ -369,7 +374,8 @@ test('end to end: two namespaces, real HTTP, DNS and DHCP with 5% TCP loss, the 
   const keys = frameKeys(file);
   const lastRecord = (conn: string) => rows.filter((r) => key(r) === conn).pop()!;
   const dns = lastDnsPerFlow(file, keys);
-  assert.equal(dns.size, 7);
+  // One flow per query, and another whenever dig gave up on a lossy TCP connection and opened a new one.
+  assert.ok(dns.size >= 7, `${dns.size} DNS flows`);
   for (const [conn, m] of dns) {
     const r = lastRecord(conn);
     assert.deepEqual(
@@ -413,8 +419,10 @@ test('tcpdump failing mid-capture (the interface is deleted): the flows so far a
   await agent.waitFor('capturing', () =>
     agent.stderr().includes(`flowlens agent: capturing on ${net.clientIf}`),
   );
-  // A DNS query nobody answers (its flow stays open: idle timeout 300 s), then a refused TCP
-  // connection, whose closed flow is exported a second later: the agent has seen both.
+  // A DNS query nobody answers (its flow stays open: idle timeout 300 s, and no minute boundary
+  // for the next 20 s), then a refused TCP connection, whose closed flow is exported a second
+  // later: the agent has seen both.
+  await clearOfMinuteBoundary(20_000);
   assert.throws(() =>
     net.run(net.client, 'dig', ['+tries=1', '+time=1', `@${net.serverAddr}`, 'x.flows.test']),
   );

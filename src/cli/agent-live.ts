@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import type { PacketSource } from '../agent/contract.js';
 import { LiveCapture } from '../agent/live/live-capture.js';
 import type { LiveSourceOptions } from '../agent/live/live-flags.js';
@@ -46,6 +47,22 @@ export async function openLiveSource(o: LiveSourceOptions, say: (line: string) =
       );
     user = lookupUser(name);
   }
+  // Opened now, while this process may still write where its user can.
+  let saveFd: number | undefined;
+  if (o.write !== undefined) {
+    try {
+      saveFd = openSync(o.write, 'w', 0o640);
+    } catch (err) {
+      throw new Error(`--write ${o.write}: ${(err as Error).message}`);
+    }
+  }
+  const save =
+    saveFd === undefined
+      ? undefined
+      : {
+          fd: saveFd,
+          onError: (err: Error) => say(`flowlens agent: --write ${o.write}: ${err.message}; saving stopped`),
+        };
   // A signal while tcpdump starts stops it as soon as it runs (the default action would leave it
   // orphaned, capturing until its next write fails).
   let capture: LiveCapture | undefined;
@@ -61,9 +78,10 @@ export async function openLiveSource(o: LiveSourceOptions, say: (line: string) =
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    capture = await LiveCapture.start(o, user?.name, { message: say });
+    capture = await LiveCapture.start(o, user?.name, { message: say }, save);
   } catch (err) {
     release();
+    if (saveFd !== undefined) closeSync(saveFd);
     throw err;
   }
   const running = capture;

@@ -125,6 +125,16 @@ export function tcpdumpCounts(output: string): { captured: number; droppedByKern
 }
 
 /**
+ * Returns once the wall clock is at least `marginMs` away from the next minute boundary (waiting
+ * for the next minute to begin when it is closer): the agent ends every record at a minute
+ * boundary of its clock, so a test that needs a flow to stay open for a few seconds starts here.
+ */
+export async function clearOfMinuteBoundary(marginMs: number): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 10));
+}
+
+/**
  * Waits until a running tcpdump says (asked with SIGUSR1, tcpdump's "print the counts" signal)
  * that it has written at least `packets` packets: its file then holds everything the agent saw.
  */

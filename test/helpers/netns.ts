@@ -72,10 +72,14 @@ export function createNetnsPair(t: TestContext): NetnsPair {
 /**
  * Drops `percent`% of the IPv4 TCP packets crossing `dev` in either direction, as a lossy wire
  * would: on the device's ingress and egress hooks (after the sender's TCP stack counted them as
- * sent, before the receiver's saw them).
+ * sent, before the receiver's saw them). So that even a short exchange surely loses data, the
+ * first and then every 20th segment carrying at least 50 bytes of data in each direction are
+ * dropped as well.
  */
 export function lossyInterface(pair: NetnsPair, ns: string, dev: string, percent: number): void {
-  const rule = `ip protocol tcp numgen random mod 100 < ${percent} counter drop;`;
+  const rule =
+    `ip protocol tcp numgen random mod 100 < ${percent} counter drop; ` +
+    'ip protocol tcp ip length > 100 numgen inc mod 20 == 0 counter drop;';
   pair.run(
     ns,
     'nft',

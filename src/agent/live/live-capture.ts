@@ -2,7 +2,8 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { CaptureStats } from '../../capture/errors.js';
 import { CaptureReader, type CaptureSummary, type PacketHandler } from '../../capture/reader.js';
-import { StreamSource } from '../../capture/source.js';
+import { type ByteSource, StreamSource } from '../../capture/source.js';
+import { TeeSource } from '../../capture/tee-source.js';
 import type { PacketSource } from '../contract.js';
 import { type LiveCaptureOptions, tcpdumpArgs } from './tcpdump-command.js';
 import { newTcpdumpCounts, readTcpdumpCounts, type TcpdumpCounts } from './tcpdump-counts.js';
@@ -13,6 +14,12 @@ const STOP_GRACE_MS = 5000;
 export interface LiveCaptureHooks {
   /** tcpdump's own messages ("listening on …", warnings, errors), line by line. */
   message?(line: string): void;
+}
+
+/** Where the capture is also saved (--write): an open file, and who hears that saving failed. */
+export interface CaptureSave {
+  readonly fd: number;
+  onError(err: Error): void;
 }
 
 /**
@@ -28,6 +35,7 @@ export class LiveCapture implements PacketSource {
   /** Resolves when tcpdump has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly reader: CaptureReader;
+  private readonly source: ByteSource;
   private readonly lines: string[] = [];
   private stopRequested = false;
   private running = true;
@@ -36,8 +44,11 @@ export class LiveCapture implements PacketSource {
   private constructor(
     private readonly child: ChildProcessByStdio<null, Readable, Readable>,
     private readonly hooks: LiveCaptureHooks,
+    save: CaptureSave | undefined,
   ) {
-    this.reader = new CaptureReader(new StreamSource(child.stdout));
+    const stream = new StreamSource(child.stdout);
+    this.source = save === undefined ? stream : new TeeSource(stream, save.fd, save.onError);
+    this.reader = new CaptureReader(this.source);
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
         this.running = false;
@@ -61,6 +72,7 @@ export class LiveCapture implements PacketSource {
     options: LiveCaptureOptions,
     switchTo: string | undefined,
     hooks: LiveCaptureHooks = {},
+    save?: CaptureSave,
   ): Promise<LiveCapture> {
     return new Promise((resolve, reject) => {
       const child = spawn(options.command, tcpdumpArgs(options, switchTo), {
@@ -78,15 +90,19 @@ export class LiveCapture implements PacketSource {
           ),
         );
       });
-      const capture = new LiveCapture(child, {
-        message(line) {
-          hooks.message?.(line);
-          if (!settled && line.includes('listening on')) {
-            settled = true;
-            resolve(capture);
-          }
+      const capture = new LiveCapture(
+        child,
+        {
+          message(line) {
+            hooks.message?.(line);
+            if (!settled && line.includes('listening on')) {
+              settled = true;
+              resolve(capture);
+            }
+          },
         },
-      });
+        save,
+      );
       void capture.exited.then(({ code, signal }) => {
         if (settled) return;
         settled = true;
@@ -109,6 +125,7 @@ export class LiveCapture implements PacketSource {
       }
     }
     await this.exited;
+    await this.source.close(); // and with it the --write file
     return summary;
   }
 

@@ -13,6 +13,7 @@ test('defaults and values', () => {
     interface: 'veth0',
     filter: undefined,
     runAs: undefined,
+    write: undefined,
     snaplen: 4096,
     bufferKiB: 65536,
     promiscuous: false,
@@ -26,11 +27,13 @@ test('defaults and values', () => {
     'buffer-size': '1024',
     promiscuous: true,
     tcpdump: '/opt/tcpdump',
+    write: '/var/tmp/seen.pcap',
   });
   assert.deepEqual(o, {
     interface: 'any',
     filter: 'port 53',
     runAs: 'flowlens',
+    write: '/var/tmp/seen.pcap',
     snaplen: 0,
     bufferKiB: 1024,
     promiscuous: true,

@@ -9,6 +9,7 @@ export const liveOptions = {
   'buffer-size': { type: 'string' },
   promiscuous: { type: 'boolean' },
   tcpdump: { type: 'string' },
+  write: { type: 'string', short: 'w' },
 } as const;
 
 export const liveUsage = `Live capture (docs/agent.md, "Live capture"):
@@ -23,6 +24,8 @@ export const liveUsage = `Live capture (docs/agent.md, "Live capture"):
                                  (or lower --snaplen) when the summary shows kernel drops
       --promiscuous              put the interface in promiscuous mode (a mirror port)
       --tcpdump PATH             the tcpdump binary (default: tcpdump on the PATH)
+  -w, --write FILE               also save the packets as pcap, exactly as the agent analysed them
+                                 (same timestamps), for a later --read or for tshark
 `;
 
 export type LiveValues = {
@@ -33,11 +36,14 @@ export type LiveValues = {
   'buffer-size'?: string | undefined;
   promiscuous?: boolean | undefined;
   tcpdump?: string | undefined;
+  write?: string | undefined;
 };
 
 export interface LiveSourceOptions extends LiveCaptureOptions {
   /** Who to become after tcpdump has opened the interface; undefined: nobody when root. */
   readonly runAs?: string | undefined;
+  /** A file to save the capture in as well (opened before privileges are given up). */
+  readonly write?: string | undefined;
 }
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -67,6 +73,7 @@ export function parseLiveFlags(values: LiveValues): LiveSourceOptions | undefine
     interface: values.interface,
     filter: values.filter,
     runAs: user,
+    write: values.write,
     snaplen: values.snaplen === '0' ? 0 : (integer('snaplen', values.snaplen, 64, 262_144) ?? defaultSnaplen),
     bufferKiB: integer('buffer-size', values['buffer-size'], 256, 4_194_304) ?? defaultBufferKiB,
     promiscuous: values.promiscuous === true,
