@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   childPids,
+  clearOfMinuteBoundary,
   processIdentity,
   recordConversations,
   startAgent,
@@ -68,6 +69,8 @@ test('live on lo: every packet of an HTTP and UDP exchange is in the flows, as t
   assert.ok(tcpdumpPid !== undefined, 'tcpdump runs as the agent child');
   assert.deepEqual(processIdentity(tcpdumpPid), { uids: [NOBODY, NOBODY, NOBODY, NOBODY], capEff: 0n });
 
+  // The UDP flow must stay open until the stop: no minute boundary (which ends every record) on the way.
+  await clearOfMinuteBoundary(30_000);
   const wallStart = Date.now();
   const udpClientPort = await udpExchange(udpPort, UDP_COUNT, UDP_SIZE);
   const exchanges = [
