@@ -36,6 +36,7 @@ export const peerPackages: Record<string, string> = {
   setpriv: 'util-linux',
   udhcpc: 'udhcpc',
   ip: 'iproute2',
+  chromium: 'chromium',
 };
 
 const searchPath = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin'];
@@ -156,7 +157,20 @@ export async function runPeer(
 /** A fresh temporary directory, removed when the test ends. */
 export function tempDir(t: TestContext, prefix = 'flowlens-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // After hooks run in the order they were added, so a peer started after this directory may still
+  // be writing into it (ENOTEMPTY): then the removal is tried again when the test process exits,
+  // after every peer was stopped. A failed removal must not throw: the later hooks stop the peers.
+  const remove = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  t.after(() => {
+    if (!remove()) process.once('exit', remove);
+  });
   return dir;
 }
 

@@ -12,6 +12,8 @@ export interface RuntimeOptions {
 export interface RuntimeMetrics {
   /** Stops the event-loop delay monitor and the GC observer. */
   stop(): void;
+  /** Delays the monitor has recorded in the current window (it records one per run after its first). */
+  lagSamples(): number;
 }
 
 const gcKinds: ReadonlyMap<number, string> = new Map([
@@ -83,5 +85,6 @@ export function registerRuntimeMetrics(registry: Registry, options: RuntimeOptio
       observer.disconnect();
       monitor.disable();
     },
+    lagSamples: () => monitor.count,
   };
 }
