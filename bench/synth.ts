@@ -132,7 +132,7 @@ try {
         warmup_s: warmupS,
         flowlens: {
           targets,
-          spec: 'ping count 1, 56 bytes, every 1 s, timeout 1000 ms; default scheduler (concurrency 500, late after 1 s)',
+          spec: 'ping count 1, 56 bytes, every 1 s, timeout 1000 ms; default scheduler (concurrency 500, late after 1 s, ticks on 10 ms), ping fast path',
           ...ourUsage,
           runs,
           runs_per_s: round(runs / (warmupS + seconds + 1), 1),

@@ -30,6 +30,8 @@ declare -A peers=(
   [fping]=fping
   [ethtool]=ethtool
   [python3]=python3
+  [make]=make # with python3 and g++: node-gyp builds the synthetic agent's addon (binding.gyp)
+  [g++]=g++
   [sysctl]=procps
   [ip]=iproute2
   [udhcpc]=udhcpc
@@ -37,6 +39,7 @@ declare -A peers=(
   [prometheus]=prometheus
   [victoria-metrics]=victoria-metrics
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
+  [chromium]=chromium # the portal's end-to-end tests (issue 8) drive it through playwright-core
 )
 # file -> Debian package: captures other projects ship, read by the host agent's tests (issue 6)
 declare -A files=(

@@ -93,15 +93,15 @@ test('delay: with a 10 ms relay each way, ours and fping (run at the same time) 
     ]);
     const what = `IPv${family}`;
     // The relay holds each frame at least 10 ms in each direction and drops nothing; both tools
-    // stamp a probe before its sendto and its reply after recvfrom, so neither can measure less.
+    // stamp a probe before its sendto and its reply on arrival, so neither can measure less.
     assert.equal(ours.received, n, what);
     assert.equal(lost(theirs), 0, what);
     assert.ok(ours.rttMinMs >= 2 * oneWayMs, `${what}: our min ${ours.rttMinMs}`);
     assert.ok(Math.min(...theirs) >= 2 * oneWayMs, `${what}: fping's min ${Math.min(...theirs)}`);
     // Both sample the same path at the same time, so their means differ by sampling noise — sd
-    // sqrt(s1²/n + s2²/n) from the samples themselves — plus how each stamps its packets: fping
-    // in C around sendto/recvfrom, we after sendto returns and when the event loop reads the
-    // reply (tenths of a millisecond on an idle loop); 5 sd + 1 ms bounds the difference.
+    // sqrt(s1²/n + s2²/n) from the samples themselves. Both stamp a request right before its
+    // sendto and its reply with the kernel's receive time (SO_TIMESTAMPNS), so the event loop
+    // adds nothing; 5 sd + 1 ms bounds the difference.
     const a = meanSd(ours.rttsMs as number[]);
     const b = meanSd(theirs);
     assert.ok(Math.abs(a.mean - ours.rttAvgMs) < 1e-9, what);

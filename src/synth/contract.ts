@@ -151,7 +151,18 @@ export interface TcpResult extends ResultBase {
 
 export type TestResult = PingResult | TraceResult | HttpResult | DnsResult | TcpResult;
 
+/** A run started by `Probe.start`: `abort()` ends it early (its result then says 'aborted'). */
+export interface RunHandle {
+  abort(): void;
+}
+
 /** Runs one test once. Never rejects: failures are results with ok false and an error code. */
 export interface Probe<S extends TestSpec, R extends TestResult> {
   run(spec: S, signal: AbortSignal): Promise<R>;
+  /**
+   * The same run without a promise or an AbortSignal, for the scheduler's thousands of runs a
+   * second (ping has it): `done` is called exactly once, possibly before `start` returns, with a
+   * result whose `time` is the `time` given.
+   */
+  start?(spec: S, time: number, done: (result: R) => void): RunHandle;
 }

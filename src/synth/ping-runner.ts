@@ -1,7 +1,7 @@
 /** `flowlens synth run ping TARGET`: options, and text output in the manner of `fping -c`. */
 import type { PingResult, PingSpec } from './contract.js';
 import { maxEchoPayload } from './icmp/packet.js';
-import { createPingProbe, maxPingCount } from './ping.js';
+import { createPingProbe, maxPingCount, startPing } from './ping.js';
 import { intOption, ms, type Runner } from './runners.js';
 
 export const pingDefaults = { count: 5, intervalMs: 1000, size: 56, timeoutMs: 1000 } as const;
@@ -53,5 +53,6 @@ export const runner: Runner = {
     } satisfies PingSpec;
   },
   run: (spec, context, signal) => createPingProbe(context.icmp()).run(spec as PingSpec, signal),
+  start: (spec, context, time, done) => startPing(context.icmp(), spec as PingSpec, time, done),
   text: (result, spec) => pingText(result as PingResult, spec as PingSpec),
 };

@@ -1,32 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buf, echo, ipv4 } from '../../test/helpers/icmp-craft.js';
-import type { PingSpec } from './contract.js';
+import { echo, ipv4 } from '../../test/helpers/icmp-craft.js';
+import { fakeSockets } from '../../test/helpers/synth-fake-socket.js';
+import type { PingResult, PingSpec } from './contract.js';
 import { IcmpEngine } from './icmp/engine.js';
-import type { MessageHandler, SocketOpener } from './icmp/raw-socket.js';
-import { createPingProbe } from './ping.js';
+import { createPingProbe, startPing } from './ping.js';
 
 /** An engine on a manual clock whose IPv4 socket records requests and lets the test answer them. */
 function setup(t: { after(fn: () => void): void }) {
   let now = 0;
-  const sent: Buffer[] = [];
-  let deliver: MessageHandler | undefined;
-  const opener: SocketOpener = (_family, onMessage) => {
-    deliver = onMessage;
-    return { send: (b, len) => sent.push(Buffer.from(b.subarray(0, len))), setTtl() {}, close() {} };
-  };
-  const engine = IcmpEngine.open({ families: [4] }, opener, () => now);
+  const fake = fakeSockets(() => now * 1e6);
+  const engine = IcmpEngine.open({ families: [4] }, fake.opener, () => now);
   t.after(() => engine.close());
   return {
     engine,
-    sent,
+    sent: fake.sent,
     at(ms: number) {
       now = ms;
       engine.timers.runDue(now);
     },
     reply(i: number) {
-      const r = sent[i]!;
-      const b = buf(
+      const r = fake.sent[i]!.bytes;
+      fake.receive(
+        4,
         ipv4(
           1,
           '203.0.113.2',
@@ -34,8 +30,8 @@ function setup(t: { after(fn: () => void): void }) {
           60,
           echo(0, r.readUInt16BE(4), r.readUInt16BE(6), [...r.subarray(8)]),
         ),
+        '203.0.113.2',
       );
-      deliver!(b, b.length, '203.0.113.2');
     },
   };
 }
@@ -69,7 +65,7 @@ test('requests go out every interval from the start; each waits until the run’
   at(250);
   const r = await running;
   assert.deepEqual([r.sent, r.received, r.lossPct, r.ok, r.error], [3, 1, (2 / 3) * 100, true, '']);
-  assert.ok(r.rttsMs[0]! >= 0);
+  assert.equal(r.rttsMs[0], 240, 'sent at 0 ms, received at 240 ms');
   assert.ok(Number.isNaN(r.rttsMs[1]!) && Number.isNaN(r.rttsMs[2]!));
 });
 
@@ -106,4 +102,22 @@ test('a deadline that cannot fit every request, and other bad specs, are bad_spe
   const r = await running;
   assert.deepEqual([r.sent, r.received, r.error], [2, 0, 'aborted']);
   assert.equal(engine.table.inFlight, 0, 'its outstanding requests are released');
+});
+
+test('startPing: no promise; done gets the time given, once, and abort after the end changes nothing', (t) => {
+  const { engine, at, reply } = setup(t);
+  const results: PingResult[] = [];
+  const run = startPing(engine, { ...base, count: 2 }, 12345, (r) => results.push(r));
+  at(100);
+  reply(0);
+  reply(1);
+  assert.equal(results.length, 1);
+  assert.deepEqual(
+    [results[0]!.time, results[0]!.sent, results[0]!.received, results[0]!.rttsMs],
+    [12345, 2, 2, [100, 0]],
+  );
+  run.abort();
+  assert.equal(results.length, 1);
+  startPing(engine, { ...base, count: 0 }, 1, (r) => results.push(r));
+  assert.equal(results[1]!.error, 'bad_spec', 'a bad spec ends before start returns');
 });

@@ -6,14 +6,14 @@
  * later reply counts as lost. No timer of its own: pacing and timeouts go through the engine's
  * single timer heap.
  */
-import type { PingResult, PingSpec, Probe } from './contract.js';
+import type { PingResult, PingSpec, Probe, RunHandle } from './contract.js';
 import { type Family, type IcmpEngine, SendError } from './icmp/engine.js';
 import { maxEchoPayload } from './icmp/packet.js';
 import { Outcome, type ProbeListener } from './icmp/probe-table.js';
 import type { TimerTarget } from './icmp/timer-heap.js';
 import { icmpErrors } from './icmp-errors.js';
 import { pingStats } from './ping-stats.js';
-import { resolveIp } from './resolve-ip.js';
+import { literalIp, type ResolvedIp, resolveIp } from './resolve-ip.js';
 
 export const maxPingCount = 100_000;
 
@@ -30,39 +30,78 @@ export function pingSpecError(spec: PingSpec): string {
   return '';
 }
 
-class PingRun implements ProbeListener, TimerTarget {
-  readonly rtts: Float64Array;
-  private readonly slots: Int32Array;
-  private readonly start: number;
-  private readonly deadline: number;
+/** What a spec's validation and (for an address) resolution found: the same for each of its runs. */
+interface Prepared {
+  readonly error: string;
+  /** The address, when the target is one; undefined: a name to look up at each run. */
+  readonly literal: ResolvedIp | { error: string } | undefined;
+}
+const prepared = new WeakMap<PingSpec, Prepared>();
+
+function prepare(spec: PingSpec): Prepared {
+  let p = prepared.get(spec);
+  if (p === undefined) {
+    const error = pingSpecError(spec) === '' ? '' : icmpErrors.badSpec;
+    p = { error, literal: error === '' ? literalIp(spec.target, spec.family) : undefined };
+    prepared.set(spec, p);
+  }
+  return p;
+}
+
+class PingRun implements ProbeListener, TimerTarget, RunHandle {
+  readonly wantsAddress = false;
+  /** Each request's RTT (NaN: none yet), handed over as the result's rttsMs. */
+  private rtts: number[] = [];
+  private slots: number[] = [];
+  private start = 0;
+  private deadline = 0;
+  private family: Family = 4;
+  private address = '';
   private next = 0;
   private pending = 0;
   private sent = 0;
   private unreachable = 0;
   private sendError = '';
   private done = false;
-  private resolve!: (error: string) => void;
-  readonly finished = new Promise<string>((resolve) => {
-    this.resolve = resolve;
-  });
 
   constructor(
     private readonly engine: IcmpEngine,
     private readonly spec: PingSpec,
-    private readonly family: Family,
-    private readonly address: string,
-  ) {
-    this.rtts = new Float64Array(spec.count).fill(Number.NaN);
-    this.slots = new Int32Array(spec.count).fill(-1);
-    this.start = engine.now();
-    this.deadline = this.start + spec.timeoutMs;
-  }
+    private readonly time: number,
+    private readonly onDone: (result: PingResult) => void,
+  ) {}
 
-  get sentCount(): number {
-    return this.sent;
-  }
-
+  /** Resolves the target (at once for an address), then sends the first request. */
   begin(): void {
+    const { spec } = this;
+    const { error, literal } = prepare(spec);
+    if (error !== '') {
+      this.finish(error);
+      return;
+    }
+    if (literal !== undefined) this.resolved(literal);
+    else
+      void resolveIp(spec.target, spec.family).then((r) => {
+        if (!this.done) this.resolved(r);
+      });
+  }
+
+  private resolved(r: ResolvedIp | { error: string }): void {
+    if ('error' in r) {
+      this.finish(r.error);
+      return;
+    }
+    this.address = r.address;
+    this.family = r.family;
+    if (!this.engine.available(r.family)) {
+      this.finish(icmpErrors.noSocket);
+      return;
+    }
+    const { count } = this.spec;
+    this.rtts = new Array<number>(count).fill(Number.NaN);
+    this.slots = new Array<number>(count).fill(-1);
+    this.start = this.engine.now();
+    this.deadline = this.start + this.spec.timeoutMs;
     this.onTimer();
   }
 
@@ -116,19 +155,19 @@ class PingRun implements ProbeListener, TimerTarget {
 
   private finish(error: string): void {
     this.done = true;
-    this.resolve(error);
+    this.onDone(pingResult(this.spec, this.time, this.address, error, this.sent, this.rtts));
   }
 }
 
-function result(
+export function pingResult(
   spec: PingSpec,
   time: number,
   address: string,
   error: string,
   sent: number,
-  rtts: ArrayLike<number>,
+  rttsMs: number[],
 ): PingResult {
-  const stats = pingStats(rtts);
+  const s = pingStats(rttsMs);
   return {
     testId: spec.id,
     type: 'ping',
@@ -138,33 +177,47 @@ function result(
     ok: error === '',
     error,
     sent,
-    lossPct: sent === 0 ? 100 : ((sent - stats.received) / sent) * 100,
-    ...stats,
-    rttsMs: Array.from(rtts),
+    received: s.received,
+    lossPct: sent === 0 ? 100 : ((sent - s.received) / sent) * 100,
+    rttMinMs: s.rttMinMs,
+    rttAvgMs: s.rttAvgMs,
+    rttMaxMs: s.rttMaxMs,
+    rttStddevMs: s.rttStddevMs,
+    jitterMs: s.jitterMs,
+    rttsMs,
   };
 }
 
-/** The ping probe over an opened engine (whose raw sockets it shares with every other task). */
+/**
+ * Starts a ping over an opened engine (whose raw sockets it shares with every other task): the
+ * scheduler's fast path, with no promise, AbortSignal or timer of its own (Probe.start).
+ */
+export function startPing(
+  engine: IcmpEngine,
+  spec: PingSpec,
+  time: number,
+  done: (result: PingResult) => void,
+): RunHandle {
+  const run = new PingRun(engine, spec, time, done);
+  run.begin();
+  return run;
+}
+
+/** The ping probe over an opened engine. */
 export function createPingProbe(engine: IcmpEngine): Probe<PingSpec, PingResult> {
+  const start = (spec: PingSpec, time: number, done: (result: PingResult) => void): RunHandle =>
+    startPing(engine, spec, time, done);
   return {
-    async run(spec, signal) {
-      const time = Date.now();
-      const nothing: number[] = [];
-      const invalid = pingSpecError(spec);
-      if (invalid !== '') return result(spec, time, '', icmpErrors.badSpec, 0, nothing);
-      if (signal.aborted) return result(spec, time, '', icmpErrors.aborted, 0, nothing);
-      const resolved = await resolveIp(spec.target, spec.family);
-      if ('error' in resolved) return result(spec, time, '', resolved.error, 0, nothing);
-      if (signal.aborted) return result(spec, time, resolved.address, icmpErrors.aborted, 0, nothing);
-      if (!engine.available(resolved.family))
-        return result(spec, time, resolved.address, icmpErrors.noSocket, 0, nothing);
-      const run = new PingRun(engine, spec, resolved.family, resolved.address);
-      const onAbort = () => run.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      run.begin();
-      const error = await run.finished;
-      signal.removeEventListener('abort', onAbort);
-      return result(spec, time, resolved.address, error, run.sentCount, run.rtts);
-    },
+    start,
+    run: (spec, signal) =>
+      new Promise((resolve) => {
+        if (signal.aborted) return resolve(pingResult(spec, Date.now(), '', icmpErrors.aborted, 0, []));
+        const onAbort = () => run.abort();
+        const run = start(spec, Date.now(), (result) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        });
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
   };
 }

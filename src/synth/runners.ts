@@ -4,7 +4,7 @@
  * add one line to `runners` pointing at a module that exports `runner`.
  */
 import type { ParseArgsConfig } from 'node:util';
-import type { TestResult, TestSpec } from './contract.js';
+import type { RunHandle, TestResult, TestSpec } from './contract.js';
 import type { IcmpEngine } from './icmp/engine.js';
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -30,6 +30,8 @@ export interface Runner {
   /** The spec, or an error message for the user. */
   spec(common: CommonOptions, values: OptionValues): TestSpec | string;
   run(spec: TestSpec, context: RunContext, signal: AbortSignal): Promise<TestResult>;
+  /** The same without a promise or signal (Probe.start), where the type has such a fast path. */
+  start?(spec: TestSpec, context: RunContext, time: number, done: (result: TestResult) => void): RunHandle;
   /** The result for a terminal (--format text), ending with a newline. */
   text(result: TestResult, spec: TestSpec): string;
 }

@@ -5,8 +5,8 @@
  * and pings 127.0.0.1 and ::1 through the engine's sockets. Prints a JSON report.
  */
 import { IcmpEngine } from '../../src/synth/icmp/engine.js';
+import { openNativeIcmpSocket } from '../../src/synth/icmp/native-socket.js';
 import { dropPrivileges } from '../../src/synth/icmp/privileges.js';
-import { openRawIcmpSocket } from '../../src/synth/icmp/raw-socket.js';
 import { createPingProbe } from '../../src/synth/ping.js';
 
 const [mode, user] = process.argv.slice(2);
@@ -25,7 +25,7 @@ report.euid = process.geteuid!();
 report.egid = process.getegid!();
 report.groups = process.getgroups!();
 try {
-  openRawIcmpSocket(
+  openNativeIcmpSocket(
     4,
     () => {},
     () => {},

@@ -77,7 +77,7 @@ function harness(
         }),
       onResult: (r) => results.push(r),
     },
-    { concurrency: 1000, lateMs: 100, graceMs: 1000, ...config },
+    { concurrency: 1000, lateMs: 100, graceMs: 1000, tickGrainMs: 1, ...config },
   );
   return {
     clock,
@@ -157,7 +157,7 @@ describe('the scheduler', () => {
     const results: TestResult[] = [];
     const scheduler = new Scheduler(
       { clock, random: () => 0, run: () => new Promise(() => {}), onResult: (r) => results.push(r) },
-      { concurrency: 1, lateMs: 100, graceMs: 1000 },
+      { concurrency: 1, lateMs: 100, graceMs: 1000, tickGrainMs: 1 },
     );
     scheduler.set([spec('stuck', 10, 500)]);
     clock.advance(0);
@@ -217,7 +217,7 @@ describe('the scheduler', () => {
         },
         onResult: () => {},
       },
-      { concurrency: 10, lateMs: 100, graceMs: 1000 },
+      { concurrency: 10, lateMs: 100, graceMs: 1000, tickGrainMs: 1 },
     );
     scheduler.set([spec('m', 1)]);
     manual.advance(0);

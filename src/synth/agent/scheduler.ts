@@ -1,67 +1,28 @@
-import type { TimerClock } from '../../metrics/clock.js';
-import type { TestResult, TestSpec, TestType } from '../contract.js';
+import type { RunHandle, TestResult, TestSpec, TestType } from '../contract.js';
+import { DueHeap } from './due-heap.js';
 import { failureResult } from './failure-result.js';
-import { TickHeap } from './tick-heap.js';
+import {
+  defaultSchedulerConfig,
+  type SchedulerConfig,
+  type SchedulerDeps,
+  type SchedulerStats,
+  type Task,
+} from './scheduler-types.js';
 
-export interface SchedulerConfig {
-  /** Runs at once; ticks past it wait their turn, oldest first. */
-  readonly concurrency: number;
-  /** A run that starts more than this after its tick is counted late. */
-  readonly lateMs: number;
-  /**
-   * A run still going this long after its test's timeoutMs is aborted; twice this long after, it
-   * is given up: recorded as error 'timeout', its slot freed (counted as stuck).
-   */
-  readonly graceMs: number;
-}
+export { defaultSchedulerConfig, type SchedulerConfig, type SchedulerDeps, type SchedulerStats };
 
-export const defaultSchedulerConfig: SchedulerConfig = { concurrency: 500, lateMs: 1_000, graceMs: 2_000 };
-
-export interface SchedulerDeps {
-  readonly clock: TimerClock;
-  /** Uniform in [0, 1): each task's start offset within its interval. */
-  readonly random?: () => number;
-  /** Runs a test once (a probe never rejects; a rejection is recorded as error 'failed'). */
-  readonly run: (spec: TestSpec, signal: AbortSignal) => Promise<TestResult>;
-  /** Each finished run's result, its `time` the tick's (the scheduled start). */
-  readonly onResult: (result: TestResult) => void;
-}
-
-export interface SchedulerStats {
-  /** Ticks that came due. */
-  ticks: number;
-  /** Runs finished (results delivered). */
-  runs: number;
-  /** Runs that started more than lateMs after their tick (waiting for a slot, or a late timer). */
-  lateTicks: number;
-  /** Ticks passed over because the scheduler woke after a later tick of the task was due. */
-  missedTicks: number;
-  /** Ticks passed over because the task's previous run had not finished (a run never overlaps itself). */
-  overrunTicks: number;
-  /** Runs given up after their deadline and grace. */
-  stuckRuns: number;
-  /** Runs whose runner threw. */
-  failedRuns: number;
-}
-
-interface Task {
-  spec: TestSpec;
-  intervalMs: number;
-  /** When tick 0 is due: tick k is due at first + k × interval, whenever runs end. */
-  first: number;
-  /** The index of the next tick. */
-  next: number;
-  state: 'idle' | 'queued' | 'running';
-  removed: boolean;
-  abort: AbortController | undefined;
-}
+/** Deadline entries' tags: run × 2 + phase. */
+const abortPhase = 0;
+const giveUpPhase = 1;
 
 /**
  * Runs each task on its own interval (docs/synth.md "Scheduler"): a random start offset within
  * the interval, then tick k at first + k × interval — computed, never measured from a run's end,
  * so nothing drifts. Runs are not awaited by the scheduler: a slow run holds one of `concurrency`
  * slots and nothing else; ticks beyond the bound wait in a queue, oldest first. A task's run never
- * overlaps its previous one (the tick is counted as an overrun). One timer, for the earliest tick.
+ * overlaps its previous one (the tick is counted as an overrun). One timer, for the earliest tick
+ * or run deadline (both in heaps); a probe with a fast path (`deps.start`) costs no promise,
+ * AbortController or timer per run.
  */
 export class Scheduler {
   readonly stats: SchedulerStats = {
@@ -74,7 +35,8 @@ export class Scheduler {
     failedRuns: 0,
   };
   private readonly tasks = new Map<string, Task>();
-  private readonly heap = new TickHeap<Task>();
+  private readonly ticks = new DueHeap<Task>();
+  private readonly deadlines = new DueHeap<Task>();
   private waiting: { task: Task; due: number }[] = [];
   private waitingHead = 0;
   private timer: { at: number; cancel: () => void } | undefined;
@@ -82,6 +44,22 @@ export class Scheduler {
   private stopping = false;
   private idle: (() => void) | undefined;
   private readonly random: () => number;
+  private readonly wake = (): void => {
+    this.timer = undefined;
+    const now = this.deps.clock.now();
+    while (this.liveDeadline() && this.deadlines.topAt <= now) {
+      const task = this.deadlines.topItem;
+      const tag = this.deadlines.topTag;
+      this.deadlines.pop();
+      this.deadline(task, tag, now);
+    }
+    while (this.liveTick() && this.ticks.topAt <= now) {
+      const task = this.ticks.topItem;
+      this.ticks.pop();
+      this.tick(task, now);
+    }
+    this.arm();
+  };
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -117,9 +95,12 @@ export class Scheduler {
       intervalMs,
       first: 0,
       next: 0,
+      schedule: 0,
       state: 'idle',
       removed: false,
-      abort: undefined,
+      run: 0,
+      due: 0,
+      handle: undefined,
     };
     this.tasks.set(spec.id, added);
     this.schedule(added);
@@ -131,8 +112,8 @@ export class Scheduler {
     if (task === undefined) return;
     this.tasks.delete(id);
     task.removed = true;
-    this.heap.forget(task);
-    task.abort?.abort(new Error('task removed'));
+    task.schedule++;
+    task.handle?.abort();
     this.arm();
   }
 
@@ -163,7 +144,7 @@ export class Scheduler {
     this.stopping = true;
     this.timer?.cancel();
     this.timer = undefined;
-    for (const t of this.tasks.values()) t.abort?.abort(new Error('agent stopping'));
+    for (const t of this.tasks.values()) t.handle?.abort();
     if (this.runningCount === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const cancel = this.deps.clock.setTimer(this.config.graceMs, () => resolve());
@@ -175,38 +156,45 @@ export class Scheduler {
   }
 
   private schedule(task: Task): void {
-    task.first = this.deps.clock.now() + Math.floor(this.random() * task.intervalMs);
+    const grain = Math.max(1, this.config.tickGrainMs);
+    const offset = Math.floor(this.random() * task.intervalMs);
+    task.first = Math.ceil((this.deps.clock.now() + offset) / grain) * grain;
     task.next = 0;
-    this.heap.push(task.first, task);
+    task.schedule++;
+    this.ticks.push(task.first, task, task.schedule);
     this.arm();
   }
 
-  /** One timer, at the earliest tick. */
+  /** Whether the heap's top is a live tick (void ones are dropped on the way). */
+  private liveTick(): boolean {
+    const h = this.ticks;
+    while (h.size > 0 && h.topTag !== h.topItem.schedule) h.pop();
+    return h.size > 0;
+  }
+
+  private liveDeadline(): boolean {
+    const h = this.deadlines;
+    while (h.size > 0) {
+      const task = h.topItem;
+      if (task.state === 'running' && Math.floor(h.topTag / 2) === task.run) return true;
+      h.pop();
+    }
+    return false;
+  }
+
+  /** One timer, at the earliest tick or deadline. */
   private arm(): void {
-    const due = this.heap.peek();
-    if (due === undefined || this.stopping) {
+    const tick = this.liveTick() ? this.ticks.topAt : Number.POSITIVE_INFINITY;
+    const deadline = this.liveDeadline() ? this.deadlines.topAt : Number.POSITIVE_INFINITY;
+    const at = Math.min(tick, deadline);
+    if (at === Number.POSITIVE_INFINITY || this.stopping) {
       this.timer?.cancel();
       this.timer = undefined;
       return;
     }
-    if (this.timer !== undefined && this.timer.at <= due) return;
+    if (this.timer !== undefined && this.timer.at <= at) return;
     this.timer?.cancel();
-    const at = due;
-    this.timer = {
-      at,
-      cancel: this.deps.clock.setTimer(Math.max(0, at - this.deps.clock.now()), () => this.wake()),
-    };
-  }
-
-  private wake(): void {
-    this.timer = undefined;
-    const now = this.deps.clock.now();
-    for (;;) {
-      const due = this.heap.peek();
-      if (due === undefined || due > now) break;
-      this.tick(this.heap.pop()!, now);
-    }
-    this.arm();
+    this.timer = { at, cancel: this.deps.clock.setTimer(Math.max(0, at - this.deps.clock.now()), this.wake) };
   }
 
   private tick(task: Task, now: number): void {
@@ -219,7 +207,7 @@ export class Scheduler {
     }
     const due = task.first + k * task.intervalMs;
     task.next = k + 1;
-    this.heap.push(task.first + task.next * task.intervalMs, task);
+    this.ticks.push(task.first + task.next * task.intervalMs, task, task.schedule);
     this.stats.ticks++;
     if (task.state !== 'idle') {
       this.stats.overrunTicks++;
@@ -235,54 +223,75 @@ export class Scheduler {
   private start(task: Task, due: number, now: number): void {
     if (now - due > this.config.lateMs) this.stats.lateTicks++;
     const spec = task.spec;
-    const abort = new AbortController();
+    const run = ++task.run;
     task.state = 'running';
-    task.abort = abort;
+    task.due = due;
+    task.handle = undefined;
     this.runningCount++;
-    let settled = false;
-    const { clock } = this.deps;
-    // One timer per run (thousands of runs a second): the abort, which then arms the give-up.
-    let cancelTimer = clock.setTimer(spec.timeoutMs + this.config.graceMs, () => {
-      cancelTimer = clock.setTimer(this.config.graceMs, () => {
-        this.stats.stuckRuns++;
-        finish(failureResult(spec, due, 'timeout'));
-      });
-      abort.abort(new Error('run past its deadline'));
-    });
-    const finish = (result: TestResult) => {
-      if (settled) return;
-      settled = true;
-      cancelTimer();
-      this.runningCount--;
-      if (task.abort === abort) {
-        task.state = 'idle';
-        task.abort = undefined;
-      }
-      if (!task.removed && !this.stopping) {
-        this.stats.runs++;
-        this.deps.onResult(result.time === due ? result : { ...result, time: due });
-      }
-      this.drain();
-    };
+    // Aborted this long after its start, then given up a grace later (deadline()).
+    this.deadlines.push(now + spec.timeoutMs + this.config.graceMs, task, run * 2 + abortPhase);
+    const done = (result: TestResult) => this.finish(task, run, result);
+    let handle: RunHandle | undefined;
+    try {
+      handle = this.deps.start?.(spec, due, done) ?? this.startPromise(spec, due, done);
+    } catch {
+      this.stats.failedRuns++;
+      done(failureResult(spec, due, 'failed'));
+    }
+    if (task.run === run && task.state === 'running') task.handle = handle;
+  }
+
+  /** A run through `deps.run`: a promise and an AbortController of its own. */
+  private startPromise(spec: TestSpec, due: number, done: (result: TestResult) => void): RunHandle {
+    const abort = new AbortController();
     let running: Promise<TestResult>;
     try {
       running = this.deps.run(spec, abort.signal);
     } catch (err) {
       running = Promise.reject(err);
     }
-    running.then(finish, () => {
+    running.then(done, () => {
       this.stats.failedRuns++;
-      finish(failureResult(spec, due, 'failed'));
+      done(failureResult(spec, due, 'failed'));
     });
+    return { abort: () => abort.abort(new Error('run stopped')) };
+  }
+
+  private deadline(task: Task, tag: number, now: number): void {
+    const run = Math.floor(tag / 2);
+    if (tag - run * 2 === abortPhase) {
+      this.deadlines.push(now + this.config.graceMs, task, run * 2 + giveUpPhase);
+      task.handle?.abort();
+      return;
+    }
+    this.stats.stuckRuns++;
+    this.finish(task, run, failureResult(task.spec, task.due, 'timeout'));
+  }
+
+  /** A run ended (or was given up): its slot is freed, its result delivered with its tick's time. */
+  private finish(task: Task, run: number, result: TestResult): void {
+    if (task.run !== run || task.state !== 'running') return;
+    task.state = 'idle';
+    task.handle = undefined;
+    this.runningCount--;
+    if (!task.removed && !this.stopping) {
+      this.stats.runs++;
+      this.deps.onResult(result.time === task.due ? result : { ...result, time: task.due });
+    }
+    this.drain();
   }
 
   /** Starts queued ticks while slots are free. */
   private drain(): void {
+    let started = false;
     while (this.runningCount < this.config.concurrency && this.waitingHead < this.waiting.length) {
       const { task, due } = this.waiting[this.waitingHead++]!;
       if (task.removed || this.stopping) continue;
       this.start(task, due, this.deps.clock.now());
+      started = true;
     }
+    // Their deadlines may come before the armed timer (not from inside wake(), which arms after).
+    if (started && this.timer !== undefined) this.arm();
     if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.waitingHead);
       this.waitingHead = 0;

@@ -1,6 +1,6 @@
 import type { Logger } from '../../log/logger.js';
 import { systemTimerClock, type TimerClock } from '../../metrics/clock.js';
-import type { TestResult, TestSpec } from '../contract.js';
+import type { RunHandle, TestResult, TestSpec } from '../contract.js';
 import { ResultSender } from './result-sender.js';
 import { defaultSchedulerConfig, Scheduler, type SchedulerConfig } from './scheduler.js';
 import { ServerClient, ServerError } from './server-client.js';
@@ -49,6 +49,12 @@ export const defaultSynthAgentConfig: Omit<SynthAgentConfig, 'server' | 'token' 
 export interface SynthAgentDeps {
   /** Runs one test once (the per-type runners, src/synth/runners.ts). */
   readonly run: (spec: TestSpec, signal: AbortSignal) => Promise<TestResult>;
+  /** The runners' fast path where a type has one (SchedulerDeps.start). */
+  readonly start?: (
+    spec: TestSpec,
+    time: number,
+    done: (result: TestResult) => void,
+  ) => RunHandle | undefined;
   readonly log: Logger;
   /** The build, reported at registration and in status reports. */
   readonly version: string;
@@ -114,7 +120,12 @@ export class SynthAgent {
       rejectUnauthorized: config.rejectUnauthorized,
     });
     this.scheduler = new Scheduler(
-      { clock: deps.clock ?? systemTimerClock, run: deps.run, onResult: (r) => this.collect(r) },
+      {
+        clock: deps.clock ?? systemTimerClock,
+        run: deps.run,
+        start: deps.start,
+        onResult: (r) => this.collect(r),
+      },
       config.scheduler,
     );
   }

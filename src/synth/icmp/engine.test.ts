@@ -1,48 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buf, echo, icmpError, ipv4, ipv6, udp } from '../../../test/helpers/icmp-craft.js';
+import { echo, icmpError, ipv4, ipv6, udp } from '../../../test/helpers/icmp-craft.js';
+import { fakeSockets } from '../../../test/helpers/synth-fake-socket.js';
 import { IcmpEngine, SendError } from './engine.js';
 import { Outcome, type ProbeListener } from './probe-table.js';
-import type { IcmpSocket, MessageHandler, SocketOpener } from './raw-socket.js';
-
-/** Raw sockets that record what is sent and let the test deliver what "arrives". */
-function fakeSockets() {
-  const sent: { family: 4 | 6; bytes: Buffer; address: string; ttl: number }[] = [];
-  const ttlCalls: number[] = [];
-  const deliver: Partial<Record<4 | 6, MessageHandler>> = {};
-  let failNext = false;
-  const opener: SocketOpener = (family, onMessage) => {
-    deliver[family] = onMessage;
-    let ttl = 0;
-    const socket: IcmpSocket = {
-      send(b, len, address) {
-        if (failNext) {
-          failNext = false;
-          throw new Error('Network is unreachable');
-        }
-        sent.push({ family, bytes: Buffer.from(b.subarray(0, len)), address, ttl });
-      },
-      setTtl(value) {
-        ttl = value;
-        ttlCalls.push(value);
-      },
-      close() {},
-    };
-    return socket;
-  };
-  return {
-    opener,
-    sent,
-    ttlCalls,
-    failNextSend: () => {
-      failNext = true;
-    },
-    receive(family: 4 | 6, bytes: number[], from: string) {
-      const b = buf(bytes);
-      deliver[family]!(b, b.length, from);
-    },
-  };
-}
 
 interface Done {
   cookie: number;
@@ -50,12 +11,14 @@ interface Done {
   code: number;
   from: string;
   rttMs: number;
+  ttl: number;
 }
 function recorder(): ProbeListener & { done: Done[] } {
   const done: Done[] = [];
   return {
     done,
-    probeDone: (cookie, outcome, code, from, rttMs) => done.push({ cookie, outcome, code, from, rttMs }),
+    probeDone: (cookie, outcome, code, from, rttMs, ttl) =>
+      done.push({ cookie, outcome, code, from, rttMs, ttl }),
   };
 }
 
@@ -84,7 +47,7 @@ function setup(t: { after(fn: () => void): void }) {
   return { fake, engine, advance };
 }
 
-test('an echo reply with our id, the probe’s sequence and token completes it; its RTT is positive', (t) => {
+test('an echo reply with our id, the probe’s sequence and token completes it; RTT = kernel receive time − send time', (t) => {
   const { fake, engine } = setup(t);
   const l = recorder();
   const slot = engine.sendEcho(4, '203.0.113.2', 56, 0, 1000, l, 7);
@@ -94,13 +57,14 @@ test('an echo reply with our id, the probe’s sequence and token completes it; 
   assert.equal(request!.bytes.length, 64);
   assert.equal(request!.bytes.readUInt16BE(4), 0x4242);
   assert.equal(request!.bytes.readUInt16BE(6), slot);
-  fake.receive(4, replyTo(request!.bytes, 4), '203.0.113.2');
+  // Stamped by the "kernel" 1.234567 ms after the send time the socket returned.
+  fake.receive(4, replyTo(request!.bytes, 4), '203.0.113.2', request!.atNs + 1_234_567);
   assert.equal(l.done.length, 1);
   assert.deepEqual(
-    [l.done[0]!.cookie, l.done[0]!.outcome, l.done[0]!.from],
-    [7, Outcome.reply, '203.0.113.2'],
+    [l.done[0]!.cookie, l.done[0]!.outcome, l.done[0]!.from, l.done[0]!.ttl],
+    [7, Outcome.reply, '203.0.113.2', 60],
   );
-  assert.ok(l.done[0]!.rttMs >= 0);
+  assert.equal(l.done[0]!.rttMs, 1_234_567 / 1e6);
   assert.deepEqual([engine.stats.sent, engine.stats.matched, engine.stats.unmatched], [1, 1, 0]);
   // A duplicate of the same reply matches nothing any more.
   fake.receive(4, replyTo(request!.bytes, 4), '203.0.113.2');
@@ -146,11 +110,10 @@ test('time exceeded quoting our echo request ends that probe with the router’s
   );
 });
 
-test('the TTL is set only when it changes, 0 meaning the default', (t) => {
+test('each request goes out with the TTL asked for, 0 meaning the default', (t) => {
   const { fake, engine } = setup(t);
   const l = recorder();
   for (const ttl of [0, 0, 3, 3, 4, 0, 0]) engine.sendEcho(4, '203.0.113.2', 8, ttl, 1000, l, 0);
-  assert.deepEqual(fake.ttlCalls, [3, 4, 0]);
   assert.deepEqual(
     fake.sent.map((s) => s.ttl),
     [0, 0, 3, 3, 4, 0, 0],
@@ -199,10 +162,11 @@ test('IPv6 UDP errors match too', (t) => {
   const channel = engine.udpChannel(6, '2001:db8:3::2', 50000, 33434, 3, l);
   channel.track(2, 1000);
   const quoted = ipv6(17, '2001:db8:1::2', '2001:db8:3::2', 1, udp(50000, 33436, new Array(32).fill(0)));
-  fake.receive(6, icmpError(1, 4, quoted), '2001:db8:3::2');
+  // The hop limit comes beside the message (IPV6_HOPLIMIT), not in it.
+  fake.receive(6, icmpError(1, 4, quoted), '2001:db8:3::2', undefined, 62);
   assert.deepEqual(
-    l.done.map((d) => [d.cookie, d.outcome, d.code, d.from]),
-    [[2, Outcome.unreachable, 4, '2001:db8:3::2']],
+    l.done.map((d) => [d.cookie, d.outcome, d.code, d.from, d.ttl]),
+    [[2, Outcome.unreachable, 4, '2001:db8:3::2', 62]],
   );
   channel.close();
 });

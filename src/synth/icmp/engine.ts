@@ -5,6 +5,8 @@
  * pacing of a ping's packets). Open it while privileged; it keeps working after the process drops
  * its privileges (see privileges.ts).
  */
+
+import { errnoMessage, openNativeIcmpSocket } from './native-socket.js';
 import {
   echoHeaderBytes,
   fillPattern,
@@ -15,7 +17,7 @@ import {
 } from './packet.js';
 import { IcmpMessage, MessageKind, parseIcmp4, parseIcmp6 } from './parse.js';
 import { Outcome, type ProbeListener, ProbeTable } from './probe-table.js';
-import { type IcmpSocket, openRawIcmpSocket, type SocketOpener } from './raw-socket.js';
+import { type IcmpSocket, monotonicNs, type ReceiveBatch, type SocketOpener, sourceText } from './socket.js';
 import { type Clock, monotonicMs, TimerHeap } from './timer-heap.js';
 import { UdpChannel } from './udp-channel.js';
 
@@ -48,7 +50,6 @@ export class IcmpEngine {
   readonly table: ProbeTable;
   private readonly sockets: [IcmpSocket | undefined, IcmpSocket | undefined] = [undefined, undefined];
   private readonly openErrors: [string, string] = ['not opened', 'not opened'];
-  private readonly ttls = [0, 0];
   private readonly sendBuf = Buffer.alloc(echoHeaderBytes + maxEchoPayload);
   private readonly msg = new IcmpMessage();
   private readonly udp = new Map<number, UdpChannel>();
@@ -57,7 +58,7 @@ export class IcmpEngine {
   /** Opens the sockets: call while privileged (root or CAP_NET_RAW). */
   static open(
     config: IcmpEngineConfig = {},
-    opener: SocketOpener = openRawIcmpSocket,
+    opener: SocketOpener = openNativeIcmpSocket,
     clock?: Clock,
   ): IcmpEngine {
     const engine = new IcmpEngine(config.id ?? Math.floor(Math.random() * 0x10000), clock);
@@ -83,8 +84,9 @@ export class IcmpEngine {
     try {
       this.sockets[i] = opener(
         family,
-        (buf, len, from) => {
-          if (parse(buf, len, this.msg)) this.dispatch(family, buf, from);
+        (batch, count) => {
+          for (let i = 0; i < count; i++)
+            if (parse(batch.messages[i]!, batch.lengths[i]!, this.msg)) this.dispatch(family, batch, i);
         },
         () => this.stats.receiveErrors++,
       );
@@ -121,28 +123,25 @@ export class IcmpEngine {
     if (socket === undefined) return SendError.noSocket;
     const slot = this.table.acquire(owner, cookie, timeoutMs);
     if (slot < 0) return SendError.tableFull;
-    try {
-      this.setTtl(family, socket, ttl);
-      const len = writeEchoRequest(
-        this.sendBuf,
-        family,
-        this.id,
-        slot,
-        this.table.token(slot),
-        process.hrtime.bigint(),
-        size,
-      );
-      // Stamped right before sendto, as ping and fping do: a measured RTT is never shorter than
-      // the real one (stamping after sendto returns would lose any time the thread sits
-      // descheduled between the two, while the packet is already on its way).
-      this.table.markSent(slot, process.hrtime.bigint());
-      socket.send(this.sendBuf, len, address);
-    } catch (err) {
+    const len = writeEchoRequest(
+      this.sendBuf,
+      family,
+      this.id,
+      slot,
+      this.table.token(slot),
+      monotonicNs(),
+      size,
+    );
+    // The socket reads the send time right before sendto, as ping and fping do: a measured RTT
+    // is never shorter than the real one.
+    const sentNs = socket.send(this.sendBuf, len, address, ttl);
+    if (sentNs < 0) {
       this.table.release(slot);
       this.stats.sendErrors++;
-      this.lastSendError = err instanceof Error ? err.message : String(err);
+      this.lastSendError = errnoMessage(sentNs);
       return SendError.sendFailed;
     }
+    this.table.markSent(slot, sentNs);
     this.stats.sent++;
     return slot;
   }
@@ -179,25 +178,20 @@ export class IcmpEngine {
     this.openErrors[0] = this.openErrors[1] = 'closed';
   }
 
-  private setTtl(family: Family, socket: IcmpSocket, ttl: number): void {
-    const i = family === 4 ? 0 : 1;
-    if (this.ttls[i] === ttl) return;
-    socket.setTtl(ttl);
-    this.ttls[i] = ttl;
-  }
-
-  private dispatch(family: Family, buf: Buffer, from: string): void {
+  /** Entry `i` of `batch`, just parsed into this.msg. */
+  private dispatch(family: Family, batch: ReceiveBatch, i: number): void {
     const m = this.msg;
-    const nowNs = process.hrtime.bigint();
+    const rxNs = batch.stamps[i]!;
+    const ttl = family === 4 ? m.ttl : batch.hopLimits[i]!;
     if (m.kind === MessageKind.errorUdp) {
       const channel = this.udp.get(family * 0x10000 + m.srcPort);
-      const slot = channel?.slotFor(m.dstPort, buf, m.quotedDst) ?? -1;
+      const slot = channel?.slotFor(m.dstPort, batch.messages[i]!, m.quotedDst) ?? -1;
       if (slot < 0) {
         this.stats.unmatched++;
         return;
       }
       this.stats.matched++;
-      this.table.complete(slot, this.errorOutcome(), m.code, from, nowNs, m.ttl);
+      this.table.complete(slot, this.errorOutcome(), m.code, this.from(slot, batch, i, family), rxNs, ttl);
       return;
     }
     // Echo replies and errors quoting an echo request: identifier, sequence (= slot), token.
@@ -207,7 +201,11 @@ export class IcmpEngine {
     }
     this.stats.matched++;
     const outcome = m.kind === MessageKind.echoReply ? Outcome.reply : this.errorOutcome();
-    this.table.complete(m.seq, outcome, m.code, from, nowNs, m.ttl);
+    this.table.complete(m.seq, outcome, m.code, this.from(m.seq, batch, i, family), rxNs, ttl);
+  }
+
+  private from(slot: number, batch: ReceiveBatch, i: number, family: Family): string {
+    return this.table.wantsAddress(slot) ? sourceText(batch, i, family) : '';
   }
 
   private errorOutcome(): number {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { referenceChecksum } from '../../../test/helpers/icmp-craft.js';
 import { fillPattern, internetChecksum, writeEchoRequest } from './packet.js';
@@ -10,22 +9,20 @@ test('the checksum of RFC 1071 section 3 example bytes is the complement of 0xdd
   assert.equal(internetChecksum(bytes, 0, bytes.length), ~0xddf2 & 0xffff);
 });
 
-test('the checksum agrees with a reference and with raw-socket’s native one on random data, odd lengths too', () => {
-  const raw = createRequire(import.meta.url)('raw-socket') as { createChecksum(b: Buffer): number };
+test('the checksum agrees with a reference on random data, odd lengths too', () => {
   for (let n = 0; n < 300; n++) {
-    const len = 1 + Math.floor(Math.random() * 200); // raw-socket refuses an empty buffer
+    const len = Math.floor(Math.random() * 200);
     const bytes = Buffer.alloc(len);
     for (let i = 0; i < len; i++) bytes[i] = Math.floor(Math.random() * 256);
     const ours = internetChecksum(bytes, 0, len);
     assert.equal(ours, referenceChecksum(bytes), `length ${len}`);
-    assert.equal(ours, raw.createChecksum(bytes), `length ${len} (raw-socket)`);
   }
 });
 
 test('an IPv4 echo request carries id, sequence, token and send time, and its checksum verifies', () => {
   const buf = Buffer.alloc(200);
   fillPattern(buf);
-  const len = writeEchoRequest(buf, 4, 0xbeef, 0x1234, 0xdeadbeef, 123456789012345n, 56);
+  const len = writeEchoRequest(buf, 4, 0xbeef, 0x1234, 0xdeadbeef, 123456789012345, 56);
   assert.equal(len, 64);
   assert.deepEqual([buf[0], buf[1]], [8, 0]);
   assert.equal(buf.readUInt16BE(4), 0xbeef);
@@ -41,17 +38,17 @@ test('an IPv4 echo request carries id, sequence, token and send time, and its ch
 test('an ICMPv6 echo request leaves the checksum to the kernel, and short payloads drop the time, then the token', () => {
   const buf = Buffer.alloc(100);
   fillPattern(buf);
-  assert.equal(writeEchoRequest(buf, 6, 7, 9, 0x01020304, 5n, 16), 24);
+  assert.equal(writeEchoRequest(buf, 6, 7, 9, 0x01020304, 5, 16), 24);
   assert.deepEqual([buf[0], buf[2], buf[3]], [128, 0, 0]);
   assert.equal(buf.readUInt32BE(8), 0x01020304);
   const small = Buffer.alloc(100);
   fillPattern(small);
-  assert.equal(writeEchoRequest(small, 4, 7, 9, 0x01020304, 5n, 6), 14);
+  assert.equal(writeEchoRequest(small, 4, 7, 9, 0x01020304, 5, 6), 14);
   assert.equal(small.readUInt32BE(8), 0x01020304);
   assert.deepEqual([small[12], small[13]], [12, 13], 'no room for the time: pattern bytes stay');
   assert.equal(referenceChecksum(small.subarray(0, 14)), 0);
   const empty = Buffer.alloc(100);
   fillPattern(empty);
-  assert.equal(writeEchoRequest(empty, 4, 7, 9, 0x01020304, 5n, 0), 8);
+  assert.equal(writeEchoRequest(empty, 4, 7, 9, 0x01020304, 5, 0), 8);
   assert.equal(referenceChecksum(empty.subarray(0, 8)), 0);
 });

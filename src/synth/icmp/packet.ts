@@ -1,8 +1,8 @@
 /**
  * ICMP / ICMPv6 echo requests, written into a reused buffer. The payload carries, when it has
  * room, a 32-bit token (so a late reply to an earlier use of the same sequence number is not
- * taken for the current probe) and the send time (process.hrtime.bigint, for anyone reading a
- * capture; RTTs come from the probe table, not from the packet).
+ * taken for the current probe) and about the send time (ns on process.hrtime's clock, for anyone
+ * reading a capture; RTTs come from the probe table, not from the packet).
  */
 
 export const IcmpType = {
@@ -55,7 +55,7 @@ export function writeEchoRequest(
   id: number,
   seq: number,
   token: number,
-  sentNs: bigint,
+  sentNs: number,
   size: number,
 ): number {
   buf[0] = family === 4 ? IcmpType.echoRequest : Icmp6Type.echoRequest;
@@ -65,7 +65,11 @@ export function writeEchoRequest(
   buf.writeUInt16BE(seq, 6);
   const p = echoHeaderBytes;
   if (size >= timeOffset) buf.writeUInt32BE(token >>> 0, p + tokenOffset);
-  if (size >= timeOffset + 8) buf.writeBigUInt64BE(sentNs, p + timeOffset);
+  if (size >= timeOffset + 8) {
+    const high = Math.floor(sentNs / 0x1_0000_0000);
+    buf.writeUInt32BE(high >>> 0, p + timeOffset);
+    buf.writeUInt32BE((sentNs - high * 0x1_0000_0000) >>> 0, p + timeOffset + 4);
+  }
   const length = echoHeaderBytes + size;
   if (family === 4) buf.writeUInt16BE(internetChecksum(buf, 0, length), 2);
   return length;

@@ -31,7 +31,7 @@ export class IcmpMessage {
   /** errorUdp: the quoted datagram's ports. */
   srcPort = 0;
   dstPort = 0;
-  /** IPv4: the TTL in the answer's IP header. IPv6: -1 (recvfrom gives no hop limit). */
+  /** IPv4: the TTL in the answer's IP header. IPv6: -1 (the socket reports the hop limit beside the message). */
   ttl = -1;
   /** Errors: offset in the buffer of the quoted destination address (4 or 16 bytes), else -1. */
   quotedDst = -1;

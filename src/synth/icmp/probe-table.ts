@@ -18,9 +18,11 @@ export const Outcome = {
 
 /** Whoever sent a probe hears how it ended, once. */
 export interface ProbeListener {
+  /** False when `from` is not used (ping): answers then skip formatting the address ('' instead). */
+  readonly wantsAddress?: boolean;
   /**
    * `from`: the address that answered ('' on timeout); `rttMs`: NaN on timeout; `code`: the ICMP
-   * code of an unreachable; `ttl`: the IPv4 TTL of the answer (-1 for IPv6 or timeout).
+   * code of an unreachable; `ttl`: the answer's TTL / hop limit (-1 on timeout or when unknown).
    */
   probeDone(cookie: number, outcome: number, code: number, from: string, rttMs: number, ttl: number): void;
 }
@@ -32,7 +34,8 @@ export class ProbeTable implements TimerTarget {
   private readonly gen = new Uint32Array(slotCount);
   private readonly tokens = new Uint32Array(slotCount);
   private readonly cookies = new Float64Array(slotCount);
-  private readonly sentNs = new BigInt64Array(slotCount);
+  /** Send times, ns on the sockets' clock (socket.ts). */
+  private readonly sentNs = new Float64Array(slotCount);
   private readonly owners: (ProbeListener | undefined)[] = new Array(slotCount).fill(undefined);
   private next = Math.floor(Math.random() * slotCount);
   inFlight = 0;
@@ -64,7 +67,7 @@ export class ProbeTable implements TimerTarget {
     return this.tokens[slot]!;
   }
 
-  markSent(slot: number, ns: bigint): void {
+  markSent(slot: number, ns: number): void {
     this.sentNs[slot] = ns;
   }
 
@@ -73,15 +76,20 @@ export class ProbeTable implements TimerTarget {
     return this.busy[slot] !== 0 && (!hasToken || this.tokens[slot] === token);
   }
 
+  /** Whether the owner of outstanding `slot` uses answers' addresses. */
+  wantsAddress(slot: number): boolean {
+    return this.owners[slot]?.wantsAddress !== false;
+  }
+
   heldBy(slot: number, owner: ProbeListener, cookie: number): boolean {
     return this.busy[slot] !== 0 && this.owners[slot] === owner && this.cookies[slot] === cookie;
   }
 
-  /** Ends an outstanding probe with an answer received at `nowNs`. */
-  complete(slot: number, outcome: number, code: number, from: string, nowNs: bigint, ttl: number): void {
+  /** Ends an outstanding probe with an answer the kernel received at `rxNs`. */
+  complete(slot: number, outcome: number, code: number, from: string, rxNs: number, ttl: number): void {
     const owner = this.owners[slot]!;
     const cookie = this.cookies[slot]!;
-    const rttMs = Number(nowNs - this.sentNs[slot]!) / 1e6;
+    const rttMs = (rxNs - this.sentNs[slot]!) / 1e6;
     this.release(slot);
     owner.probeDone(cookie, outcome, code, from, rttMs, ttl);
   }

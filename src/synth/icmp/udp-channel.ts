@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { addressBytes } from './address-bytes.js';
 import type { ProbeListener, ProbeTable } from './probe-table.js';
+import { monotonicNs } from './socket.js';
 
 export class UdpChannel {
   private readonly slots: Int32Array;
@@ -40,7 +41,7 @@ export class UdpChannel {
 
   /** Probe `index`'s send time: now (call it right before the send, like ping and fping). */
   stamp(index: number): void {
-    this.table.markSent(this.slots[index]!, process.hrtime.bigint());
+    this.table.markSent(this.slots[index]!, monotonicNs());
   }
 
   /** Gives up probe `index` (its send failed, or its answer no longer matters); whether it was outstanding. */
