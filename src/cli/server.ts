@@ -20,6 +20,7 @@ import { connectionHints } from '../server/connection-hints.js';
 import { demoDevices, demoTarget } from '../server/demo.js';
 import { newIngestStats } from '../server/http/ingest.js';
 import { instrumentIngest } from '../server/http/ingest-metrics.js';
+import { portalMount } from '../server/http/portal.js';
 import { newQueryStats } from '../server/http/query.js';
 import { apiRoutes } from '../server/http/routes.js';
 import { createHttpServer } from '../server/http.js';
@@ -176,7 +177,7 @@ export async function run(args: string[]): Promise<number> {
   const http = createHttpServer(
     {
       log: logger.child({ component: 'http' }),
-      mounts: ops.mounts,
+      mounts: [...ops.mounts, portalMount()],
       metrics,
       routes: apiRoutes({
         store,
@@ -184,6 +185,7 @@ export async function run(args: string[]): Promise<number> {
         metrics,
         version: version(),
         synth,
+        devices: () => collector.stats(),
         ingest: {
           phase: () => phase,
           append: (t, f) => store.append(t, f),

@@ -1,4 +1,6 @@
 import type { TestContext } from 'node:test';
+import type { DeviceSnapshot } from '../../src/ingest/collector-stats.js';
+import { DeviceStats } from '../../src/ingest/device.js';
 import { Registry } from '../../src/metrics/registry.js';
 import type { QueryEngine } from '../../src/query/api.js';
 import { Users } from '../../src/server/auth/users.js';
@@ -18,6 +20,32 @@ export const restUsers = {
   ],
   tokens: [{ token: 'tok-0123456789abcdef', user: 'noc' }],
 };
+
+/** What the collector reports to GET /api/v1/devices: a device of each tenant. */
+export const restDevices: DeviceSnapshot[] = [
+  {
+    ...new DeviceStats(),
+    address: '192.0.2.1',
+    id: 1,
+    name: 'edge1',
+    tenant: 'default',
+    configuredSampleRate: undefined,
+    flows: 1200,
+    decodeErrors: 3,
+    lostFlows: 7,
+    lastSeen: Date.UTC(2026, 0, 5, 10),
+    sampleRate: 512,
+  },
+  {
+    ...new DeviceStats(),
+    address: '198.51.100.7',
+    id: 2,
+    name: 'core1',
+    tenant: 'acme',
+    configuredSampleRate: 1000,
+    sampleRate: 1000,
+  },
+];
 
 export const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -57,6 +85,7 @@ export async function startRestServer(
     },
     query: { engine, maxBodyBytes: 1 << 20, stats: queryStats, log: (line) => log.push(line) },
     status: () => ({ phase: 'ready', query: queryStats }),
+    devices: () => ({ uptimeMs: 60_000, devices: restDevices }),
   });
   const port = await freeTcpPort();
   const http = createHttpServer({ routes, log: (line) => log.push(line) }, { port, listen: '127.0.0.1' });

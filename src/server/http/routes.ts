@@ -1,9 +1,11 @@
+import type { CollectorStats } from '../../ingest/collector-stats.js';
 import type { Registry } from '../../metrics/registry.js';
 import type { StorageBackend } from '../../store/backend.js';
 import { synthRoutes } from '../../synth/server/routes.js';
 import type { SynthService } from '../../synth/server/synth-service.js';
 import type { Users } from '../auth/users.js';
 import { authenticate } from './auth.js';
+import { devicesDoc, serveDevices } from './devices.js';
 import { exportFlows } from './export.js';
 import { type IngestContext, ingestFlows } from './ingest.js';
 import { metricsDoc, serveMetrics } from './metrics.js';
@@ -52,6 +54,8 @@ export interface ApiContext {
   readonly version: string;
   /** Synthetic monitoring's tests, agents and results (docs/synth.md); its routes are left out without it. */
   readonly synth?: SynthService | undefined;
+  /** The collector's per-device counters (GET /api/v1/devices); the route is left out without them. */
+  readonly devices?: (() => Pick<CollectorStats, 'devices' | 'uptimeMs'>) | undefined;
 }
 
 /** Every route of the HTTP API: one line each. */
@@ -69,6 +73,9 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status)),
     route('GET', '/metrics', 'none', metricsDoc, serveMetrics(ctx.metrics)),
     ...(ctx.synth === undefined ? [] : synthRoutes({ service: ctx.synth, users: ctx.users })),
+    ...(ctx.devices === undefined
+      ? []
+      : [route('GET', '/api/v1/devices', 'user', devicesDoc, serveDevices(ctx.devices))]),
     route(
       'GET',
       '/api/v1/openapi.json',
