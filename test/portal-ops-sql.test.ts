@@ -67,8 +67,9 @@ test('the ops panels over a real metrics table: rates, quantiles, gauges and the
     last = await snapshotsAfter();
   }
 
-  // Up to a snapshot already stored: the snapshots before it are all there, none comes later.
-  const w = { fromMs: first - 1000, toMs: last, live: false };
+  // Up to and including a snapshot taken after the queries (`last`; the one at `seen` may predate
+  // them when the loaded machine delayed snapshots): all rows up to it are stored, none comes later.
+  const w = { fromMs: first - 1000, toMs: last + 1, live: false };
   const data = opsData(await runStatement(server.url, auth, opsSql(opsPanels, w, 1)));
   const panel = (id: string) => panelSeries(opsPanels.find((p) => p.id === id)!, data);
 
