@@ -66,12 +66,18 @@ test('loss: ours equals the nftables drop count exactly, and agrees with fping w
   }
 });
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
 function meanSd(xs: number[]): { mean: number; sd: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   return { mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) };
 }
 
-test('delay: with a 10 ms relay each way, ours and fping (run at the same time) see RTT ≥ 20 ms and agree', async (t) => {
+test('delay: with a 10 ms relay each way, ours and fping (run at the same time) see RTT ≥ 20 ms and their medians agree', async (t) => {
   const topo = await createTopology(t);
   const oneWayMs = 10;
   await topo.addDelay(oneWayMs);
@@ -98,17 +104,19 @@ test('delay: with a 10 ms relay each way, ours and fping (run at the same time) 
     assert.equal(lost(theirs), 0, what);
     assert.ok(ours.rttMinMs >= 2 * oneWayMs, `${what}: our min ${ours.rttMinMs}`);
     assert.ok(Math.min(...theirs) >= 2 * oneWayMs, `${what}: fping's min ${Math.min(...theirs)}`);
-    // Both sample the same path at the same time, so their means differ by sampling noise — sd
-    // sqrt(s1²/n + s2²/n) from the samples themselves. Both stamp a request right before its
-    // sendto and its reply with the kernel's receive time (SO_TIMESTAMPNS), so the event loop
-    // adds nothing; 5 sd + 1 ms bounds the difference.
+    // Both sample the same path at the same time and stamp a request right before its sendto and
+    // its reply with the kernel's receive time (SO_TIMESTAMPNS). On a loaded machine either process
+    // can still be descheduled between its send stamp and sendto, and the userspace relay can be
+    // late: a heavy tail of tens of ms that hits the two tools unevenly and moves a mean by several
+    // ms (seen: 30.0 vs 22.7 at load 16). The median ignores that tail while under half the probes
+    // are hit, so the medians agree to within sampling noise of the relay's own jitter: 3 ms.
     const a = meanSd(ours.rttsMs as number[]);
-    const b = meanSd(theirs);
     assert.ok(Math.abs(a.mean - ours.rttAvgMs) < 1e-9, what);
-    const bound = 5 * Math.sqrt((a.sd ** 2 + b.sd ** 2) / n) + 1;
+    const ourMedian = median(ours.rttsMs as number[]);
+    const theirMedian = median(theirs);
     assert.ok(
-      Math.abs(a.mean - b.mean) <= bound,
-      `${what}: our mean ${a.mean} vs fping ${b.mean} (± ${bound})`,
+      Math.abs(ourMedian - theirMedian) <= 3,
+      `${what}: our median ${ourMedian} vs fping ${theirMedian} (means ${a.mean} vs ${meanSd(theirs).mean})`,
     );
   }
 });
