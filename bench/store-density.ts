@@ -7,6 +7,9 @@ import { standardColumnNames } from './store-columns.js';
  * What the store holds on disk, read from the segment files themselves: the compressed bytes of
  * each standard column (summed over every part of every flows segment), the segment files'
  * total size, and everything under the data directory (WAL leftovers, rollups, catalog state).
+ * The part-level blocks of format version 4 (the repeat map and the address dictionary src_addr
+ * and dst_addr share) hold standard-column data and count with the standard columns, as
+ * `(repeat map)` and `(shared address dictionary)`.
  */
 export interface StoreSize {
   segment_files: number;
@@ -35,7 +38,9 @@ export function listFiles(dir: string, out: string[] = []): string[] {
 }
 
 export function measureStore(dataDir: string): StoreSize {
-  const perColumn: Record<string, number> = Object.fromEntries(standardColumnNames.map((n) => [n, 0]));
+  const perColumn: Record<string, number> = Object.fromEntries(
+    [...standardColumnNames, '(repeat map)', '(shared address dictionary)'].map((n) => [n, 0]),
+  );
   const size: StoreSize = {
     segment_files: 0,
     rows: 0,
@@ -67,6 +72,8 @@ export function measureStore(dataDir: string): StoreSize {
         for (const col of part.columns) {
           if (col.name in perColumn) perColumn[col.name]! += col.bytes;
         }
+        perColumn['(repeat map)']! += part.partBlocks.repeats;
+        perColumn['(shared address dictionary)']! += part.partBlocks.addresses;
       }
     } finally {
       reader.close();

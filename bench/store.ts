@@ -24,6 +24,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(defaultDataSetConfig.seed) },
     rate: { type: 'string', default: String(defaultDataSetConfig.flowsPerSec) },
     batch: { type: 'string', default: '32768' },
+    'in-flight': { type: 'string', default: '1' },
+    'seal-workers': { type: 'string' },
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-clickhouse': { type: 'boolean', default: false },
@@ -48,11 +50,23 @@ async function flowlensPhase(dir: string, batchRows: number) {
   const clock: VirtualClock = { now: data.config.startMs };
   const store = createStore(
     { now: () => clock.now, log: (line) => log(line) },
-    { dataDir: dir, maintenanceIntervalMs: 0, retention: { ...defaultRetentionConfig, intervalMs: 0 } },
+    {
+      dataDir: dir,
+      maintenanceIntervalMs: 0,
+      retention: { ...defaultRetentionConfig, intervalMs: 0 },
+      write: values['seal-workers'] === undefined ? {} : { sealWorkers: Number(values['seal-workers']) },
+    },
   );
   await store.start();
   try {
-    const ingested = await ingest(store, data, clock, batchRows, (n) => log(`ingest: ${n} flows`));
+    const ingested = await ingest(
+      store,
+      data,
+      clock,
+      batchRows,
+      (n) => log(`ingest: ${n} flows`),
+      Number(values['in-flight']),
+    );
     log(`ingest: ${ingested.flows_per_sec} flows/s, final seal ${ingested.final_seal_seconds} s`);
     const size = measureStore(dir);
     const to = data.receiveTime(data.produced) + 60_000;

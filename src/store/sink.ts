@@ -1,6 +1,8 @@
-import { createFlowBatch, F, type FlowBatch } from '../flow/batch.js';
-import { defaultTenant } from '../ingest/devices.js';
+import { createFlowBatch, type FlowBatch } from '../flow/batch.js';
 import type { FlowStoreSink } from '../ingest/sink.js';
+import { type TenantOf, TenantSplitter } from './tenant-split.js';
+
+export type { TenantOf } from './tenant-split.js';
 
 /**
  * The collector → store adapter. The collector's batches mix devices, and devices belong to
@@ -24,27 +26,31 @@ export interface StoreSinkStats {
   errors: Record<string, number>;
 }
 
-/** Device id → tenant; undefined for a device the registry does not know (stored under 'default'). */
-export type TenantOf = (deviceId: number) => string | undefined;
-
 export class StoreSink implements FlowStoreSink {
   readonly stats: StoreSinkStats = { batches: 0, storedFlows: 0, lostFlows: 0, errors: {} };
   /** Spare per-tenant batches for splitting, returned once their append settles. */
   private readonly parts = new Map<string, FlowBatch>();
+  private readonly splitter: TenantSplitter;
 
   constructor(
     private readonly target: StoreSinkTarget,
-    private readonly tenantOf: TenantOf,
-  ) {}
+    tenantOf: TenantOf,
+  ) {
+    this.splitter = new TenantSplitter(tenantOf);
+  }
 
   async write(flows: FlowBatch): Promise<void> {
     if (flows.length === 0) return;
     this.stats.batches++;
-    const split = this.split(flows);
-    if (split === undefined) {
-      await this.append(this.tenantOf(flows.arrays[F.i_device_id]![0]!) ?? defaultTenant, flows);
+    if (this.splitter.resolve(flows) === 1) {
+      await this.append(this.splitter.tenants[0]!, flows);
       return;
     }
+    const split = this.splitter.split(flows, (tenant) => {
+      const part = this.parts.get(tenant) ?? createFlowBatch(flows.length);
+      this.parts.delete(tenant);
+      return part;
+    });
     const results = await Promise.allSettled(
       [...split].map(([tenant, part]) =>
         this.append(tenant, part).finally(() => {
@@ -72,60 +78,6 @@ export class StoreSink implements FlowStoreSink {
       throw err;
     }
   }
-
-  /** Undefined when every row belongs to one tenant; else one batch per tenant. */
-  private split(flows: FlowBatch): Map<string, FlowBatch> | undefined {
-    const devices = flows.arrays[F.i_device_id]!;
-    const tenants: string[] = new Array(flows.length);
-    let lastDevice = -1;
-    let lastTenant = '';
-    let mixed = false;
-    for (let row = 0; row < flows.length; row++) {
-      if (devices[row] !== lastDevice) {
-        lastDevice = devices[row]!;
-        lastTenant = this.tenantOf(lastDevice) ?? defaultTenant;
-      }
-      tenants[row] = lastTenant;
-      if (lastTenant !== tenants[0]) mixed = true;
-    }
-    if (!mixed) return undefined;
-    const out = new Map<string, FlowBatch>();
-    for (let row = 0; row < flows.length; row++) {
-      const tenant = tenants[row]!;
-      let part = out.get(tenant);
-      if (part === undefined) {
-        part = this.parts.get(tenant) ?? createFlowBatch(flows.length);
-        this.parts.delete(tenant);
-        out.set(tenant, part);
-      }
-      copyRow(flows, row, part);
-    }
-    return out;
-  }
-}
-
-/** Appends row `row` of `from` to `to` (strings re-coded in `to`'s dictionaries). */
-export function copyRow(from: FlowBatch, row: number, to: FlowBatch): void {
-  to.reserve(1);
-  const at = to.length;
-  for (let c = 0; c < from.schema.length; c++) {
-    const src = from.arrays[c]!;
-    const dst = to.arrays[c]!;
-    const type = from.schema[c]!.type;
-    if (type === 'addr') {
-      const o = row * 16;
-      let any = false;
-      for (let i = 0; i < 16; i++) any ||= src[o + i] !== 0;
-      if (!any) continue;
-      (dst as Uint8Array).set((src as Uint8Array).subarray(o, o + 16), at * 16);
-    } else {
-      const v = src[row]!;
-      if (v === 0) continue;
-      dst[at] = type === 'string' ? to.dicts[c]!.code(from.dicts[c]!.values[v]!) : v;
-    }
-    to.touch(c);
-  }
-  to.length = at + 1;
 }
 
 /**

@@ -83,6 +83,16 @@ export async function tenantUsage(dataDir: string, catalog: Catalog, tenant: str
         usage.bytes += col.bytes;
         usage.rawBytes += part.rows * rawWidth[types.get(col.name) ?? 'u32'];
       }
+      // Part-level blocks (format version 4) hold column data too: listed as their own lines.
+      for (const [name, bytes] of [
+        ['(repeat map)', part.partBlocks.repeats],
+        ['(shared address dictionary)', part.partBlocks.addresses],
+      ] as const) {
+        if (bytes === 0) continue;
+        const usage = columns.get(name) ?? { bytes: 0, rawBytes: 0 };
+        usage.bytes += bytes;
+        columns.set(name, usage);
+      }
     }
   }
   const rollupRows = { hour: 0, day: 0 };

@@ -18,7 +18,8 @@ export const ADDR_CONST = 0;
 export const ADDR_V4 = 1;
 export const ADDR_MIXED = 2;
 
-export const addrKindNames = ['const', 'v4', 'mixed'] as const;
+/** Kinds 3 and 4, `dict` and `shared`, are ADDR_DICT and ADDR_SHARED (addr-dict.ts, version 4). */
+export const addrKindNames = ['const', 'v4', 'mixed', 'dict', 'shared'] as const;
 
 /**
  * The IPv4 values as an integer block, with two options measured on the benchmark data (1 M
@@ -303,13 +304,13 @@ function scatterMapped(
   const full = n >> 3;
   for (let b = 0; b < full; b++) {
     const bits = bytes[bitmapAt + b]!;
-    let o = b * 32 + 3;
+    const o = b * 32 + 3;
     if (bits === 0) {
-      for (let j = 0; j < 8; j++, o += 4) out32[o] = v4[k4++]!;
+      for (let j = 0; j < 8; j++) out32[o + j * 4] = v4[k4++]!;
       continue;
     }
-    for (let j = 0; j < 8; j++, o += 4) {
-      out32[o] = v4[k4]!;
+    for (let j = 0; j < 8; j++) {
+      out32[o + j * 4] = v4[k4]!;
       k4 += 1 - ((bits >> j) & 1);
     }
   }

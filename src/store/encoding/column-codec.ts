@@ -1,12 +1,16 @@
-import { allocateColumn, type NumberArray, type StringDict } from '../../flow/batch.js';
+import type { NumberArray, StringDict } from '../../flow/batch.js';
 import type { ColumnType } from '../../flow/schema.js';
-import { addrKindNames, decodeAddrs, encodeAddrs } from './addr-codec.js';
-import { ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
-import { allocateUninitialized } from './column-alloc.js';
-import { decodeInts } from './int-decode.js';
+import { addrKindNames, encodeAddrs } from './addr-codec.js';
+import { ADDR_DICT, ADDR_SHARED, writeAddrDictHead, writeSharedHead } from './addr-dict.js';
+import type { AddrDict } from './addr-dict-build.js';
+import type { ByteWriter } from './byte-io.js';
+import { gather, gathered } from './gather-stats.js';
 import { type BlockStats, IntEncoder } from './int-encode.js';
 import { intKindNames } from './int-format.js';
-import { decodeStrings, encodeStrings } from './string-codec.js';
+import { writeStringHead } from './string-codec.js';
+
+export { allocateColumn } from '../../flow/batch.js';
+export { applyReference, type DecodeContext, type DecodedColumn, decodeColumn } from './column-decode.js';
 
 /**
  * One column of one part, encoded by its physical type: numbers (u8 … u64, time, mac) as an
@@ -24,8 +28,14 @@ export const ENCODING_ADDR = 0x10;
 export const ENCODING_STRING = 0x20;
 /** A number column stored as its difference to another column of the part (see `encodeRelative`). */
 export const ENCODING_RELATIVE = 0x30;
+/** A number column stored as a table per dictionary entry of an address column (version 4). */
+export const ENCODING_KEYED = 0x40;
+/** The encoding id of a keyed column that shares another column's table. */
+export const ENCODING_KEYED_SHARED = 0x4f;
 
 export function encodingName(encoding: number): string {
+  if (encoding === ENCODING_KEYED_SHARED) return 'keyed+shared';
+  if (encoding >= 0x40) return `keyed+${intKindNames[encoding - 0x40] ?? '?'}`;
   if (encoding >= 0x30) return `ref+${intKindNames[encoding - 0x30] ?? '?'}`;
   if (encoding >= 0x20) return `dict+${intKindNames[encoding - 0x20] ?? '?'}`;
   if (encoding >= 0x10) return `addr-${addrKindNames[encoding - 0x10] ?? '?'}`;
@@ -33,102 +43,113 @@ export function encodingName(encoding: number): string {
 }
 
 /**
- * The stats of the last gather (min, max, largest step, integral), computed while copying the
- * rows into the encoder's scratch, so that the integer encoder skips its own pass over them.
+ * A column block is a head (dictionaries, a reference, …) followed by one final integer block
+ * (the values, codes or indexes). The block encoder writes the final block twice, as bytes for
+ * zstd and bit-packed, and keeps the smaller (see block-encoder.ts).
  */
-const gathered: BlockStats = { min: 0, max: 0, maxAbsDelta: 0, integral: true };
-
-function gatherF64(array: Float64Array, rows: Uint32Array, out: Float64Array): void {
-  const n = rows.length;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let step = 0;
-  let integral = true;
-  let prev = n > 0 ? array[rows[0]!]! : 0;
-  for (let i = 0; i < n; i++) {
-    const v = array[rows[i]!]!;
-    out[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (Math.floor(v) !== v) integral = false;
-    const d = Math.abs(v - prev);
-    if (d > step) step = d;
-    prev = v;
-  }
-  setGathered(min, max, step, integral);
-}
-function gatherU32(array: Uint32Array, rows: Uint32Array, out: Float64Array): void {
-  const n = rows.length;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let step = 0;
-  let prev = n > 0 ? array[rows[0]!]! : 0;
-  for (let i = 0; i < n; i++) {
-    const v = array[rows[i]!]!;
-    out[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    const d = v > prev ? v - prev : prev - v;
-    if (d > step) step = d;
-    prev = v;
-  }
-  setGathered(min, max, step, true);
-}
-function gatherU16(array: Uint16Array, rows: Uint32Array, out: Float64Array): void {
-  const n = rows.length;
-  let min = 0xffff;
-  let max = 0;
-  let step = 0;
-  let prev = n > 0 ? array[rows[0]!]! : 0;
-  for (let i = 0; i < n; i++) {
-    const v = array[rows[i]!]!;
-    out[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    const d = v > prev ? v - prev : prev - v;
-    if (d > step) step = d;
-    prev = v;
-  }
-  setGathered(min, max, step, true);
-}
-function gatherU8(array: Uint8Array, rows: Uint32Array, out: Float64Array): void {
-  const n = rows.length;
-  let min = 0xff;
-  let max = 0;
-  let step = 0;
-  let prev = n > 0 ? array[rows[0]!]! : 0;
-  for (let i = 0; i < n; i++) {
-    const v = array[rows[i]!]!;
-    out[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    const d = v > prev ? v - prev : prev - v;
-    if (d > step) step = d;
-    prev = v;
-  }
-  setGathered(min, max, step, true);
+export interface FinalInts {
+  readonly values: Float64Array;
+  readonly n: number;
+  /** The values came from an integer array (no fraction test). */
+  readonly integers: boolean;
+  /** Byte planes in bytes mode (times and counters). */
+  readonly shuffle: boolean;
+  readonly known: BlockStats | undefined;
 }
 
-function setGathered(min: number, max: number, maxAbsDelta: number, integral: boolean): void {
-  gathered.min = min;
-  gathered.max = max;
-  gathered.maxAbsDelta = maxAbsDelta;
-  gathered.integral = integral;
-}
-
-/** Copies the rows' values in row order; one loop per array type keeps each loop monomorphic. */
-function gather(array: NumberArray, rows: Uint32Array, out: Float64Array): void {
-  if (array instanceof Float64Array) gatherF64(array, rows, out);
-  else if (array instanceof Uint32Array) gatherU32(array, rows, out);
-  else if (array instanceof Uint16Array) gatherU16(array, rows, out);
-  else gatherU8(array, rows, out);
+export interface ColumnHead {
+  /** The encoding id, without the final block's integer kind. */
+  readonly encoding: number;
+  readonly min: number | undefined;
+  readonly max: number | undefined;
+  /** Undefined: the head is the whole block (a constant address). */
+  readonly final: FinalInts | undefined;
 }
 
 /** Encodes columns; reuses its scratch space across calls. */
 export class ColumnEncoder {
-  private readonly ints = new IntEncoder();
+  readonly ints = new IntEncoder();
   private scratch = new Float64Array(1024);
 
+  private scratchFor(n: number): Float64Array {
+    if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.scratch.length * 2));
+    return this.scratch;
+  }
+
+  /**
+   * Writes the head of the block of `rows` of a column and returns what the final integer block
+   * holds. `addrDict`: the part's dictionary of this address column (version 4: ADDR_DICT, or
+   * ADDR_SHARED when `shared`: the dictionary is a part-level block); without one, addresses
+   * take the version 3 encodings.
+   */
+  head(
+    type: ColumnType,
+    array: NumberArray,
+    dict: StringDict | undefined,
+    rows: Uint32Array,
+    out: ByteWriter,
+    addrDict?: AddrDict,
+    shared = false,
+  ): ColumnHead {
+    const n = rows.length;
+    const scratch = this.scratchFor(n);
+    if (type === 'addr') {
+      if (addrDict !== undefined && (shared || addrDict.size > 1)) {
+        if (shared) writeSharedHead(addrDict.size, out);
+        else writeAddrDictHead(addrDict, this.ints, out);
+        const index = addrDict.index;
+        for (let i = 0; i < n; i++) scratch[i] = index[rows[i]!]!;
+        const final = { values: scratch, n, integers: true, shuffle: false, known: undefined };
+        return {
+          encoding: ENCODING_ADDR | (shared ? ADDR_SHARED : ADDR_DICT),
+          min: undefined,
+          max: undefined,
+          final,
+        };
+      }
+      const kind = encodeAddrs(array as Uint8Array, rows, scratch, this.ints, out);
+      return { encoding: ENCODING_ADDR | kind, min: undefined, max: undefined, final: undefined };
+    }
+    if (type === 'string') {
+      writeStringHead(array as Uint32Array, dict?.values ?? [''], rows, scratch, out);
+      const final = { values: scratch, n, integers: true, shuffle: false, known: undefined };
+      return { encoding: ENCODING_STRING, min: undefined, max: undefined, final };
+    }
+    gather(array, rows, scratch);
+    const wide = array instanceof Float64Array;
+    const known = n > 0 ? gathered : undefined;
+    const final = { values: scratch, n, integers: !wide, shuffle: wide, known };
+    return {
+      encoding: 0,
+      min: n > 0 ? gathered.min : undefined,
+      max: n > 0 ? gathered.max : undefined,
+      final,
+    };
+  }
+
+  /**
+   * Writes the final integer block of `head` (bit-packed or as bytes) and returns the block's
+   * encoding id.
+   */
+  finish(head: ColumnHead, out: ByteWriter, packBits: boolean): number {
+    const final = head.final;
+    if (final === undefined) return head.encoding;
+    const ints = this.ints;
+    ints.packBits = packBits;
+    ints.shuffle = final.shuffle && !packBits;
+    ints.sparse = true;
+    ints.tailAt = -1;
+    try {
+      const info = ints.encode(final.values, final.n, out, final.integers, final.known);
+      return (head.encoding & 0xf0) === ENCODING_ADDR ? head.encoding : head.encoding | info.kind;
+    } finally {
+      ints.packBits = false;
+      ints.shuffle = false;
+      ints.sparse = false;
+    }
+  }
+
+  /** `head` then `finish` as bytes (version 3 blocks; tests). */
   encode(
     type: ColumnType,
     array: NumberArray,
@@ -136,20 +157,8 @@ export class ColumnEncoder {
     rows: Uint32Array,
     out: ByteWriter,
   ): EncodedStats {
-    const n = rows.length;
-    if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.scratch.length * 2));
-    const scratch = this.scratch;
-    if (type === 'addr') {
-      const kind = encodeAddrs(array as Uint8Array, rows, scratch, this.ints, out);
-      return { encoding: ENCODING_ADDR | kind, min: undefined, max: undefined };
-    }
-    if (type === 'string') {
-      const values = dict?.values ?? [''];
-      const kind = encodeStrings(array as Uint32Array, values, rows, scratch, this.ints, out);
-      return { encoding: ENCODING_STRING | kind, min: undefined, max: undefined };
-    }
-    gather(array, rows, scratch);
-    return this.numbers(scratch, n, out, array instanceof Float64Array);
+    const head = this.head(type, array, dict, rows, out);
+    return { encoding: this.finish(head, out, false), min: head.min, max: head.max };
   }
 
   /**
@@ -160,21 +169,66 @@ export class ColumnEncoder {
     return this.ints.encode(values, n, out).kind;
   }
 
-  private numbers(scratch: Float64Array, n: number, out: ByteWriter, wide: boolean): EncodedStats {
-    // Byte planes for times and counters only (see IntEncoder.shuffle).
-    this.ints.shuffle = wide;
-    const info = this.ints.encode(scratch, n, out, !wide, n > 0 ? gathered : undefined);
-    this.ints.shuffle = false;
+  /**
+   * The head of a column stored as `reference - value` per row (flow_start_time against
+   * flow_end_time: the flow's duration, zero for most sampled flows): varint index of the
+   * reference column in the schema; the final block holds the differences.
+   */
+  relativeHead(
+    array: Float64Array,
+    reference: Float64Array,
+    referenceIndex: number,
+    rows: Uint32Array,
+    out: ByteWriter,
+  ): ColumnHead {
+    const n = rows.length;
+    const diffs = this.scratchFor(n);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const v = array[rows[i]!]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      diffs[i] = reference[rows[i]!]! - v;
+    }
+    out.varint(referenceIndex);
+    const final = { values: diffs, n, integers: false, shuffle: false, known: undefined };
     return n === 0
-      ? { encoding: info.kind, min: undefined, max: undefined }
-      : { encoding: info.kind, min: info.min, max: info.max };
+      ? { encoding: ENCODING_RELATIVE, min: undefined, max: undefined, final }
+      : { encoding: ENCODING_RELATIVE, min, max, final };
+  }
+
+  /**
+   * The head of a column stored as a table per dictionary entry of an address column (the key,
+   * schema index `keyIndex`): varint key, varint table size, then u8 0 and the table as the final
+   * block, or u8 1 and the schema index of the column whose block stores it (`owner`).
+   */
+  keyedHead(
+    table: Float64Array,
+    keyIndex: number,
+    owner: number | undefined,
+    integers: boolean,
+    stats: { min: number; max: number },
+    out: ByteWriter,
+  ): ColumnHead {
+    out.varint(keyIndex);
+    out.varint(table.length);
+    const { min, max } = stats;
+    if (owner !== undefined) {
+      out.u8(1);
+      out.varint(owner);
+      return { encoding: ENCODING_KEYED_SHARED, min, max, final: undefined };
+    }
+    out.u8(0);
+    const values = this.scratchFor(table.length);
+    values.set(table);
+    const final = { values, n: table.length, integers, shuffle: false, known: undefined };
+    return { encoding: ENCODING_KEYED, min, max, final };
   }
 }
 
 /**
- * Encodes a time or u64 column as `reference - value` per row (flow_start_time against
- * flow_end_time: the flow's duration, zero for most sampled flows): varint index of the reference
- * column in the schema, then an integer block of the differences.
+ * Encodes a time or u64 column relative to another (see `ColumnEncoder.relativeHead`), as bytes.
  */
 export function encodeRelative(
   encoder: ColumnEncoder,
@@ -184,61 +238,6 @@ export function encodeRelative(
   rows: Uint32Array,
   out: ByteWriter,
 ): EncodedStats {
-  const n = rows.length;
-  const diffs = new Float64Array(n);
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = array[rows[i]!]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    diffs[i] = reference[rows[i]!]! - v;
-  }
-  out.varint(referenceIndex);
-  const kind = encoder.encodeNumbers(diffs, n, out);
-  return n === 0
-    ? { encoding: ENCODING_RELATIVE | kind, min: undefined, max: undefined }
-    : { encoding: ENCODING_RELATIVE | kind, min, max };
-}
-
-/** Turns the differences decoded by `decodeColumn` into values: value = reference - difference. */
-export function applyReference(diffs: NumberArray, reference: NumberArray): void {
-  const out = diffs as Float64Array;
-  const ref = reference as Float64Array;
-  for (let i = 0; i < out.length; i++) out[i] = ref[i]! - out[i]!;
-}
-
-export { allocateColumn };
-
-export interface DecodedColumn {
-  readonly array: NumberArray;
-  readonly dict: string[] | undefined;
-  /** For a relative column: the schema index of its reference; `array` holds differences until `applyReference`. */
-  readonly reference: number | undefined;
-}
-
-/**
- * Decodes the raw (decompressed) block of one column of `rows` rows into `array` (of `type`, for
- * `rows` rows; by default a fresh one). Every decoder writes every element, so `array` need not
- * be zeroed.
- */
-export function decodeColumn(
-  type: ColumnType,
-  encoding: number,
-  raw: Uint8Array,
-  rows: number,
-  array: NumberArray = allocateUninitialized('', type, rows),
-): DecodedColumn {
-  const r = new ByteReader(raw);
-  let dict: string[] | undefined;
-  let reference: number | undefined;
-  if (encoding >= ENCODING_RELATIVE) {
-    if (!(array instanceof Float64Array)) throw new DecodeError(`relative encoding for a ${type} column`);
-    reference = r.varint();
-    decodeInts(r, array);
-  } else if (type === 'addr') decodeAddrs(r, array as Uint8Array);
-  else if (type === 'string') dict = decodeStrings(r, array as Uint32Array);
-  else decodeInts(r, array);
-  if (r.pos !== raw.length) throw new DecodeError(`${raw.length - r.pos} bytes left after the column`);
-  return { array, dict, reference };
+  const head = encoder.relativeHead(array, reference, referenceIndex, rows, out);
+  return { encoding: encoder.finish(head, out, false), min: head.min, max: head.max };
 }

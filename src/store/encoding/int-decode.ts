@@ -1,8 +1,22 @@
 import type { NumberArray } from '../../flow/batch.js';
+import { bitsFor, type PackedOutput, packedWords, unpack } from './bitpack.js';
 import { type ByteReader, DecodeError } from './byte-io.js';
-import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_RAW, INT_SDICT, SHUFFLED } from './int-format.js';
+import {
+  BITS,
+  INT_CONST,
+  INT_DELTA,
+  INT_DICT,
+  INT_FOR,
+  INT_RAW,
+  INT_SDICT,
+  MONOTONE,
+  SHUFFLED,
+  widthBits,
+} from './int-format.js';
 import { addBase, lookup, lookupInto, undelta } from './int-kernels.js';
+import { decodePatched, INT_PATCHED } from './int-patched.js';
 import { lookupPlanesInto, planesInto, undeltaPlanesInto } from './int-planes.js';
+import { decodeSparse, INT_SPARSE } from './int-sparse.js';
 
 type UintView = Uint8Array | Uint16Array | Uint32Array;
 
@@ -41,13 +55,75 @@ function readPayload(r: ByteReader, n: number, widthByte: number): UintView {
   throw new DecodeError(`bad width ${width}`);
 }
 
-/** The width byte: one of `allowed`, or 2 or 4 with the SHUFFLED flag. */
+/** The width byte: one of `allowed`, 2 or 4 with the SHUFFLED flag, or BITS with 1 to 32 bits. */
 export function readWidth(r: ByteReader, allowed: readonly number[]): number {
   const width = r.u8();
+  if ((width & (BITS | SHUFFLED)) === BITS) return width;
   if (!allowed.includes(width) && width !== (2 | SHUFFLED) && width !== (4 | SHUFFLED)) {
     throw new DecodeError(`bad width ${width}`);
   }
   return width;
+}
+
+/** The bit-packed words of n values at the reader's position (after padding to 4), as a word view. */
+export function readWords(r: ByteReader, n: number, bits: number): Uint32Array {
+  r.align(4);
+  const count = packedWords(n, bits);
+  const at = r.take(count * 4);
+  const offset = r.bytes.byteOffset + at;
+  if (offset % 4 === 0) return new Uint32Array(r.bytes.buffer, offset, count);
+  return new Uint32Array(r.bytes.slice(at, at + count * 4).buffer);
+}
+
+/** Dictionaries padded to 2^bits entries (zeroes after the d values), one per output type. */
+const padded = {
+  f64: new Float64Array(0),
+  u32: new Uint32Array(0),
+  u16: new Uint16Array(0),
+  u8: new Uint8Array(0),
+};
+
+/**
+ * The dictionary as the output's array type, padded with zeroes to 2^bits entries, so that the
+ * lookup loop needs no bounds test: the writer uses exactly bitsFor(d - 1) bits, and an index
+ * past d (possible only in a damaged block that passed its checksum) reads as 0.
+ */
+function paddedDict(dict: Float64Array, bits: number, out: PackedOutput): PackedOutput {
+  if (bits !== bitsFor(dict.length - 1))
+    throw new DecodeError(`${bits}-bit indexes for ${dict.length} values`);
+  const size = 2 ** bits;
+  const kind =
+    out instanceof Float64Array
+      ? 'f64'
+      : out instanceof Uint32Array
+        ? 'u32'
+        : out instanceof Uint16Array
+          ? 'u16'
+          : 'u8';
+  let table: PackedOutput = padded[kind];
+  if (table.length < size) {
+    table = new (table.constructor as Float64ArrayConstructor)(Math.max(size, 256)) as PackedOutput;
+    (padded as Record<string, PackedOutput>)[kind] = table;
+  }
+  table.set(dict);
+  table.fill(0, dict.length, size);
+  return table.subarray(0, size);
+}
+
+/** Decodes a bit-packed payload of `kind` (FOR, DELTA, DICT, SDICT) after its width byte. */
+function decodeBits(r: ByteReader, kind: number, width: number, out: NumberArray): void {
+  const n = out.length;
+  const bits = widthBits(width);
+  if (width & MONOTONE && kind !== INT_DELTA) throw new DecodeError(`bad width ${width}`);
+  if (kind === INT_FOR || kind === INT_DELTA) {
+    r.align(8);
+    const arg = r.f64();
+    const op = kind === INT_FOR ? 'for' : width & MONOTONE ? 'sum' : 'delta';
+    unpack(op, bits, readWords(r, n, bits), out, arg);
+    return;
+  }
+  const dict = nestedValues(r, r.count(1));
+  unpack('dict', bits, readWords(r, n, bits), out, paddedDict(dict, bits, out));
 }
 
 /**
@@ -78,6 +154,10 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
     }
     case INT_FOR: {
       const width = readWidth(r, [1, 2, 4, 8]);
+      if (width & BITS) {
+        decodeBits(r, kind, width, out);
+        return;
+      }
       r.align(8);
       const base = r.f64();
       if (width !== 8) {
@@ -101,6 +181,10 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
     }
     case INT_DELTA: {
       const width = readWidth(r, [1, 2, 4]);
+      if (width & BITS) {
+        decodeBits(r, kind, width, out);
+        return;
+      }
       r.align(8);
       const first = r.f64();
       if (width & SHUFFLED && out instanceof Float64Array) {
@@ -122,6 +206,10 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
     }
     case INT_DICT: {
       const width = readWidth(r, [1, 2, 4]);
+      if (width & BITS) {
+        decodeBits(r, kind, width, out);
+        return;
+      }
       const d = r.count(1);
       const dict = nestedValues(r, d);
       if (width & SHUFFLED) {
@@ -139,9 +227,22 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
     }
     case INT_SDICT: {
       const width = readWidth(r, [1, 2]);
+      if (width & BITS) {
+        decodeBits(r, kind, width, out);
+        return;
+      }
       if (width & SHUFFLED) throw new DecodeError(`bad width ${width}`);
       const dict = nestedValues(r, r.count(1));
       lookupInto(readPayload(r, n, width), out, dict);
+      return;
+    }
+    case INT_SPARSE:
+      decodeSparse(r, out, decodeInts);
+      return;
+    case INT_PATCHED: {
+      const width = r.u8();
+      if ((width & ~31) !== BITS) throw new DecodeError(`bad width ${width}`);
+      decodePatched(r, width, out, decodeInts);
       return;
     }
     case INT_RAW: {

@@ -1,20 +1,19 @@
 import { type ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
 import { decodeInts } from './int-decode.js';
-import type { IntEncoder } from './int-encode.js';
 
 /**
  * String columns: the part's own dictionary (only the strings its rows use, most frequent first,
  * code 0 always the empty string) as varint count then length-prefixed UTF-8 strings (the empty
- * string implied), then the rows' codes as an integer block.
+ * string implied), then the rows' codes as an integer block (the block's final one: the caller
+ * writes it, as bytes or bit-packed).
  */
-export function encodeStrings(
+export function writeStringHead(
   codes: Uint32Array,
   values: readonly string[],
   rows: Uint32Array,
   scratch: Float64Array,
-  ints: IntEncoder,
   out: ByteWriter,
-): number {
+): void {
   const n = rows.length;
   const counts = new Uint32Array(values.length);
   for (let i = 0; i < n; i++) counts[codes[rows[i]!]!]!++;
@@ -27,8 +26,8 @@ export function encodeStrings(
     local[used[k]!] = k + 1;
     out.string(values[used[k]!]!);
   }
+  // The codes, for the block's final integer block (written by the caller).
   for (let i = 0; i < n; i++) scratch[i] = local[codes[rows[i]!]!]!;
-  return ints.encode(scratch, n, out, true).kind;
 }
 
 /** Decodes a string block into `codes` (length = rows) and returns its dictionary. */

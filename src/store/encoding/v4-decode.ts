@@ -1,7 +1,7 @@
 import { swap32 } from './addr-words.js';
 import { type ByteReader, DecodeError } from './byte-io.js';
 import { decodeInts, nestedValues, readWidth } from './int-decode.js';
-import { INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_SDICT, SHUFFLED } from './int-format.js';
+import { BITS, INT_CONST, INT_DELTA, INT_DICT, INT_FOR, INT_SDICT, SHUFFLED } from './int-format.js';
 
 /**
  * The integer block of IPv4 values (see addr-codec.ts) decoded straight into address words:
@@ -19,13 +19,15 @@ export function decodeV4Words(
   n: number,
 ): void {
   const kind = r.bytes[r.pos];
+  // Bit-packed payloads (version 4) take the generic path below.
+  const bitPacked = ((r.bytes[r.pos + 1] ?? 0) & BITS) !== 0;
   if (kind === INT_CONST) {
     r.u8();
     const v = swap32(r.f64() >>> 0);
-    for (let k = 0, o = start; k < n; k++, o += stride) dst[o] = v;
+    for (let k = 0; k < n; k++) dst[start + k * stride] = v;
     return;
   }
-  if (kind === INT_DELTA) {
+  if (kind === INT_DELTA && !bitPacked) {
     r.u8();
     const width = readWidth(r, [1, 2, 4]);
     r.align(8);
@@ -37,7 +39,7 @@ export function decodeV4Words(
     else deltaView(view(r.bytes, at, n, width), dst, start, stride, first);
     return;
   }
-  if ((kind === INT_DICT || kind === INT_SDICT) && (r.bytes[r.pos + 1]! & SHUFFLED) === 0) {
+  if ((kind === INT_DICT || kind === INT_SDICT) && (r.bytes[r.pos + 1]! & (SHUFFLED | BITS)) === 0) {
     r.u8();
     const width = readWidth(r, kind === INT_SDICT ? [1, 2] : [1, 2, 4]);
     const d = r.count(1);
@@ -49,7 +51,7 @@ export function decodeV4Words(
     if (bad > 0) throw new DecodeError(`dictionary index ${bad - 1} of ${d}`);
     return;
   }
-  if (kind === INT_FOR && (r.bytes[r.pos + 1]! & SHUFFLED) === 0 && r.bytes[r.pos + 1] !== 8) {
+  if (kind === INT_FOR && (r.bytes[r.pos + 1]! & (SHUFFLED | BITS)) === 0 && r.bytes[r.pos + 1] !== 8) {
     r.u8();
     const width = readWidth(r, [1, 2, 4]);
     r.align(8);
@@ -59,7 +61,7 @@ export function decodeV4Words(
   }
   const values = new Float64Array(n);
   decodeInts(r, values);
-  for (let k = 0, o = start; k < n; k++, o += stride) dst[o] = swap32(values[k]! >>> 0);
+  for (let k = 0; k < n; k++) dst[start + k * stride] = swap32(values[k]! >>> 0);
 }
 
 /** Payloads of 1, 2 or 4 bytes as a typed-array view (copied when not aligned in memory). */
@@ -94,10 +96,10 @@ function deltaPlanes2(
   first: number,
 ): void {
   let acc = first | 0;
-  for (let k = 0, o = start; k < n; k++, o += stride) {
+  for (let k = 0; k < n; k++) {
     const zz = b[at + k]! | (b[at + n + k]! << 8);
     acc = (acc + ((zz >>> 1) ^ -(zz & 1))) | 0;
-    dst[o] = bswap(acc);
+    dst[start + k * stride] = bswap(acc);
   }
 }
 
@@ -113,10 +115,10 @@ function deltaPlanes4(
   let acc = first | 0;
   const n2 = 2 * n;
   const n3 = 3 * n;
-  for (let k = 0, o = start; k < n; k++, o += stride) {
+  for (let k = 0; k < n; k++) {
     const zz = b[at + k]! | (b[at + n + k]! << 8) | (b[at + n2 + k]! << 16) | (b[at + n3 + k]! << 24);
     acc = (acc + ((zz >>> 1) ^ -(zz & 1))) | 0;
-    dst[o] = bswap(acc);
+    dst[start + k * stride] = bswap(acc);
   }
 }
 
@@ -128,10 +130,10 @@ function deltaView(
   first: number,
 ): void {
   let acc = first | 0;
-  for (let k = 0, o = start; k < deltas.length; k++, o += stride) {
+  for (let k = 0; k < deltas.length; k++) {
     const zz = deltas[k]!;
     acc = (acc + ((zz >>> 1) ^ -(zz & 1))) | 0;
-    dst[o] = bswap(acc);
+    dst[start + k * stride] = bswap(acc);
   }
 }
 
@@ -145,10 +147,10 @@ function lookupView(
 ): number {
   const d = dict.length;
   let bad = 0;
-  for (let k = 0, o = start; k < indexes.length; k++, o += stride) {
+  for (let k = 0; k < indexes.length; k++) {
     const i = indexes[k]!;
     if (i >= d) bad = i + 1;
-    dst[o] = dict[i]!;
+    dst[start + k * stride] = dict[i]!;
   }
   return bad;
 }
@@ -160,5 +162,5 @@ function forView(
   stride: number,
   base: number,
 ): void {
-  for (let k = 0, o = start; k < offsets.length; k++, o += stride) dst[o] = bswap((base + offsets[k]!) | 0);
+  for (let k = 0; k < offsets.length; k++) dst[start + k * stride] = bswap((base + offsets[k]!) | 0);
 }

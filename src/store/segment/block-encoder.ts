@@ -1,13 +1,11 @@
 import { type ColumnBatch, type NumberArray, StringDict } from '../../flow/batch.js';
 import type { ColumnDef, ColumnType } from '../../flow/schema.js';
+import { writeAddrDictHead } from '../encoding/addr-dict.js';
+import type { AddrDict } from '../encoding/addr-dict-build.js';
 import { ByteWriter } from '../encoding/byte-io.js';
-import {
-  allocateColumn,
-  ColumnEncoder,
-  type EncodedStats,
-  encodeRelative,
-} from '../encoding/column-codec.js';
+import { allocateColumn, ColumnEncoder, type ColumnHead } from '../encoding/column-codec.js';
 import { BlockCompressor } from '../encoding/compress.js';
+import { INT_CONST, INT_RAW } from '../encoding/int-format.js';
 import { xxh32 } from '../encoding/xxh32.js';
 import type { BlockEntry } from './format.js';
 
@@ -83,28 +81,68 @@ function wordsAreZero(array: NumberArray, bytes: number): boolean {
   return true;
 }
 
+/** How the final integer block of a column block may be stored (see `BlockEncoder`). */
+export interface PackingPolicy {
+  /** 'auto': the smaller of bytes through zstd and bit-packed; 'never': bytes only (version 3 layouts). */
+  readonly mode: 'auto' | 'never';
+  /**
+   * Bit-packed blocks decode several times faster than zstd-compressed bytes, so 'auto' keeps
+   * the bit-packed form while it is at most this fraction larger than the zstd one.
+   */
+  readonly tolerance: number;
+}
+
+export const defaultPacking: PackingPolicy = { mode: 'auto', tolerance: 0.1 };
+
 /** Encodes, compresses and checksums column blocks, reusing its buffers across blocks. */
 export class BlockEncoder {
-  private readonly encoder = new ColumnEncoder();
+  readonly encoder = new ColumnEncoder();
   private readonly compressor: BlockCompressor;
+  /** Compresses the bit-packed alternative, so that both candidates' bytes stay valid. */
+  private readonly compressorBits: BlockCompressor;
   private readonly raw = new ByteWriter(1 << 16);
   private readonly alternative = new ByteWriter(1 << 16);
   private readonly zeroArrays = new WeakMap<NumberArray, boolean>();
+  /**
+   * Per column, the last block's bit-packed size over its zstd size. Parts of one segment hold
+   * the same kind of data, so a column whose last block was far from the threshold skips the
+   * losing candidate (the writer encodes the largest parts first... in any order: this is a hint).
+   */
+  private readonly lastRatio = new Map<string, number>();
+  /** The column the next block belongs to (for `lastRatio`); '' for none. */
+  column = '';
   private readonly zeroBlocks = new Map<ColumnType, EncodedBlock>();
 
-  constructor(level: number) {
+  constructor(
+    level: number,
+    private readonly packing: PackingPolicy = defaultPacking,
+  ) {
     this.compressor = new BlockCompressor(level);
+    this.compressorBits = new BlockCompressor(level);
   }
 
+  /**
+   * A column's block; `addrDict`: the part's dictionary of an address column (ADDR_DICT, or
+   * ADDR_SHARED when `shared`).
+   */
   encode(
     type: ColumnType,
     array: NumberArray,
     dict: StringDict | undefined,
     rows: Uint32Array,
+    addrDict?: AddrDict,
+    shared = false,
   ): EncodedBlock {
     this.raw.reset();
-    const stats = this.encoder.encode(type, array, dict, rows, this.raw);
-    return this.finish(this.raw.view8(), stats);
+    return this.complete(this.encoder.head(type, array, dict, rows, this.raw, addrDict, shared));
+  }
+
+  /** A part's shared address dictionary (ADDR_DICT layout without index block), zstd-compressed. */
+  encodeAddresses(dict: AddrDict): EncodedBlock {
+    this.raw.reset();
+    writeAddrDictHead(dict, this.encoder.ints, this.raw);
+    const raw = this.raw.view8();
+    return this.entry(raw, this.compressor.compress(raw), 0, { min: undefined, max: undefined });
   }
 
   /**
@@ -120,9 +158,79 @@ export class BlockEncoder {
     rows: Uint32Array,
   ): EncodedBlock {
     if (!relativeIsCheaper(array, reference, rows)) return this.encode('time', array, undefined, rows);
-    this.alternative.reset();
-    const relStats = encodeRelative(this.encoder, array, reference, referenceIndex, rows, this.alternative);
-    return this.finish(this.alternative.view8(), relStats);
+    this.raw.reset();
+    return this.complete(this.encoder.relativeHead(array, reference, referenceIndex, rows, this.raw));
+  }
+
+  /** A column stored as a table per entry of its key's dictionary (see keyed-plan.ts). */
+  encodeKeyed(
+    table: Float64Array,
+    keyIndex: number,
+    owner: number | undefined,
+    integers: boolean,
+    stats: { min: number; max: number },
+  ): EncodedBlock {
+    this.raw.reset();
+    return this.complete(this.encoder.keyedHead(table, keyIndex, owner, integers, stats, this.raw));
+  }
+
+  /** Plain unsigned integers as one integer block (a part's repeat map). */
+  encodeInts(values: Uint32Array): EncodedBlock {
+    this.raw.reset();
+    const n = values.length;
+    const final = { values: Float64Array.from(values), n, integers: true, shuffle: false, known: undefined };
+    return this.complete({ encoding: 0, min: undefined, max: undefined, final });
+  }
+
+  /**
+   * Writes the head's final integer block as bytes (then zstd over the block) and, unless the
+   * policy says never, bit-packed (zstd over the head only, the words stored as they are), and
+   * keeps the bit-packed form unless it is more than `tolerance` larger.
+   */
+  private complete(head: ColumnHead): EncodedBlock {
+    const headLength = this.raw.length;
+    const limit = 1 + this.packing.tolerance;
+    const last = this.column === '' ? undefined : this.lastRatio.get(this.column);
+    // The previous part's block of this column decides unless it was a close call.
+    const tryBits =
+      this.packing.mode !== 'never' &&
+      head.final !== undefined &&
+      head.final.n >= 32 &&
+      !(last! > limit * 1.2);
+    if (tryBits && last! < limit / 1.2) {
+      // The bit-packed form won by far in this column's last block: skip the zstd candidate.
+      const encoding = this.encoder.finish(head, this.raw, true);
+      const tailAt = this.encoder.ints.tailAt;
+      if (tailAt >= headLength) {
+        return this.entry(
+          this.raw.view8(),
+          this.compressorBits.compressSplit(this.raw.view8(), tailAt),
+          encoding,
+          head,
+        );
+      }
+      this.raw.length = headLength;
+    }
+    const encoding = this.encoder.finish(head, this.raw, false);
+    const bytes = this.compressor.compress(this.raw.view8());
+    const kind = encoding & 0x0f;
+    if (tryBits && ((encoding & 0xf0) === 0x10 || (kind !== INT_CONST && kind !== INT_RAW))) {
+      const alt = this.alternative;
+      alt.reset();
+      alt.raw(this.raw.bytes.subarray(0, headLength));
+      const altEncoding = this.encoder.finish(head, alt, true);
+      const tailAt = this.encoder.ints.tailAt;
+      if (tailAt >= headLength) {
+        const packed = this.compressorBits.compressSplit(alt.view8(), tailAt);
+        // Up to an eighth of a bit per row more is always worth it (a monotone index block of 1
+        // bit a row decodes in one pass, as bytes it takes zstd and two passes).
+        const slack = head.final!.n / 64;
+        const ratio = (packed.stored.length - slack) / Math.max(1, bytes.stored.length);
+        if (this.column !== '') this.lastRatio.set(this.column, ratio);
+        if (ratio <= limit) return this.entry(alt.view8(), packed, altEncoding, head);
+      }
+    }
+    return this.entry(this.raw.view8(), bytes, encoding, head);
   }
 
   /**
@@ -154,7 +262,8 @@ export class BlockEncoder {
         Uint32Array.of(0),
         this.raw,
       );
-      const done = this.finish(this.raw.view8(), stats);
+      const raw = this.raw.view8();
+      const done = this.entry(raw, this.compressor.compress(raw), stats.encoding, stats);
       block = { stored: done.stored.slice(), entry: done.entry };
       this.zeroBlocks.set(type, block);
     }
@@ -166,15 +275,21 @@ export class BlockEncoder {
     return this.compressor.compress(raw);
   }
 
-  private finish(raw: Uint8Array, stats: EncodedStats): EncodedBlock {
-    const { codec, stored } = this.compressor.compress(raw);
+  private entry(
+    raw: Uint8Array,
+    compressed: { codec: number; stored: Uint8Array },
+    encoding: number,
+    stats: { min: number | undefined; max: number | undefined },
+  ): EncodedBlock {
+    const { codec, stored } = compressed;
     return {
       stored,
       entry: {
         length: stored.length,
         rawLength: raw.length,
         codec,
-        encoding: stats.encoding,
+        encoding,
+        flags: 0,
         crc: xxh32(stored),
         min: stats.min,
         max: stats.max,

@@ -25,7 +25,15 @@ export interface SegmentInspection {
   readonly header: SegmentHeader;
   readonly bytes: number;
   readonly rows: number;
-  readonly parts: readonly { bucket: number; deviceId: number; rows: number; bytes: number }[];
+  readonly parts: readonly {
+    bucket: number;
+    deviceId: number;
+    rows: number;
+    /** Column blocks. */
+    bytes: number;
+    /** Part-level blocks: repeat map and shared address dictionary (version 4). */
+    partBlockBytes: number;
+  }[];
   readonly columns: readonly ColumnInspection[];
 }
 
@@ -74,6 +82,7 @@ export function inspectSegment(path: string): SegmentInspection {
       deviceId: p.deviceId,
       rows: p.rows,
       bytes: p.columns.reduce((sum, m) => sum + m.bytes, 0),
+      partBlockBytes: p.partBlocks.repeats + p.partBlocks.addresses,
     }));
     return { path, header: meta.header, bytes: meta.bytes, rows, parts, columns };
   } finally {

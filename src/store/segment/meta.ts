@@ -12,6 +12,8 @@ export function segmentMeta(footer: Footer, bytes: number): SegmentMeta {
       bucket: part.bucket,
       deviceId: part.deviceId,
       rows: part.rows,
+      leaders: part.leaders,
+      partBlocks: { repeats: part.repeats?.length ?? 0, addresses: part.addresses?.length ?? 0 },
       columns: part.blocks.map((b, i) => ({
         name: footer.schema[i]!.name,
         bytes: b.length,

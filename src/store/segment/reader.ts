@@ -1,69 +1,55 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { NumberArray } from '../../flow/batch.js';
 import type { JobColumns } from '../backend.js';
+import { AddrTable, decodeSharedTable } from '../encoding/addr-dict.js';
+import { ByteReader, DecodeError } from '../encoding/byte-io.js';
 import { allocateUninitialized, type ColumnAllocator } from '../encoding/column-alloc.js';
 import {
   applyReference,
+  type DecodeContext,
   type DecodedColumn,
   decodeColumn,
-  ENCODING_RELATIVE,
-} from '../encoding/column-codec.js';
-import { BlockDecompressor } from '../encoding/compress.js';
-import { crc32c } from '../encoding/crc32c.js';
-import { xxh32 } from '../encoding/xxh32.js';
-import {
-  type BlockEntry,
-  decodeFooter,
-  FILE_MAGIC,
-  FORMAT_VERSION,
-  type Footer,
-  HEADER_SIZE,
-  OLDEST_READABLE_VERSION,
-  TRAILER_MAGIC,
-  TRAILER_SIZE,
-} from './format.js';
-import { describeColumn, knownColumn } from './known-columns.js';
+  decodeIndexesOnly,
+} from '../encoding/column-decode.js';
+import { expandRepeats } from '../encoding/expand.js';
+import { decodeInts } from '../encoding/int-decode.js';
+import { decodeKeyedTable } from '../encoding/keyed-decode.js';
+import { BlockSource } from './block-source.js';
+import { readFooter } from './footer-read.js';
+import { BLOCK_GROUPED, type BlockEntry, type Footer, type PartEntry } from './format.js';
+import { knownColumn } from './known-columns.js';
 import { segmentMeta } from './meta.js';
+import { ReaderScratch } from './reader-scratch.js';
 import { CorruptSegmentError, type SegmentMeta, type SegmentReader } from './types.js';
 
-/** Footers and blocks above this are treated as corruption rather than allocated. */
-const MAX_BLOCK = 1 << 30;
+/** Encoding ids (column-codec.ts): relative, keyed, and the address dictionary kinds. */
+const ENCODING_RELATIVE = 0x30;
+const ENCODING_KEYED = 0x40;
+const ADDR_DICT_ID = 0x13;
+const ADDR_SHARED_ID = 0x14;
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Reads exactly `length` bytes at `position`, or fails as truncated. */
-function readExactly(fd: number, into: Uint8Array, length: number, position: number): void {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, into, done, length - done, position + done);
-    if (n === 0) throw new Error(`file ends before byte ${position + length}`);
-    done += n;
-  }
-}
-
-/** A scratch buffer at offset 0 of its own ArrayBuffer, so typed-array views of it are aligned. */
-function grow(buf: Uint8Array, size: number): Uint8Array {
-  return buf.length >= size ? buf : new Uint8Array(new ArrayBuffer(Math.max(size, buf.length * 2)));
+/** The state of one `readPart` call. */
+interface PartRead {
+  readonly p: number;
+  readonly entry: PartEntry;
+  readonly decoded: Map<number, DecodedColumn>;
+  /** Dictionary indexes of address columns decoded (or read for a keyed column) in this call. */
+  readonly indexes: Map<number, Uint32Array>;
+  /** Own tables of keyed columns decoded in this call. */
+  readonly tables: Map<number, NumberArray>;
+  leaderOf: Uint32Array | undefined;
+  /** Whether the part's shared address dictionary is in `FileSegmentReader.shared`. */
+  sharedRead: boolean;
+  readonly target: (c: number) => NumberArray;
 }
 
 class FileSegmentReader implements SegmentReader {
   readonly meta: SegmentMeta;
   private readonly columnIndex = new Map<string, number>();
-  private readonly decompressor = new BlockDecompressor();
-  private stored: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
-  private raw: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
-  /** Blocks that do not start 4-aligned in `span` are copied here for the word-wise checksum. */
-  private aligned: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
-  /** Decoded columns a read needs but was not asked for (the reference of a relative column). */
-  private readonly scratch = new Map<number, NumberArray>();
-  /** Bytes [spanStart, spanEnd) of the file, read ahead by `prefetch` for the current readPart. */
-  private span: Uint8Array = new Uint8Array(new ArrayBuffer(1 << 16));
-  private spanStart = 0;
-  private spanEnd = 0;
+  private readonly blocks: BlockSource;
+  private readonly scratch: ReaderScratch;
+  /** The shared address dictionary of the part being read. */
+  private readonly shared = new AddrTable();
   private fd: number;
 
   constructor(
@@ -71,10 +57,11 @@ class FileSegmentReader implements SegmentReader {
     fd: number,
     private readonly footer: Footer,
     size: number,
-    /** Format version 2 checks blocks with CRC32C, version 3 with XXH32. */
-    private readonly version: number,
+    version: number,
   ) {
     this.fd = fd;
+    this.blocks = new BlockSource(path, fd, version);
+    this.scratch = new ReaderScratch(footer.schema);
     this.meta = segmentMeta(footer, size);
     for (const [i, col] of footer.schema.entries()) this.columnIndex.set(col.name, i);
   }
@@ -84,107 +71,219 @@ class FileSegmentReader implements SegmentReader {
     if (entry === undefined) throw new RangeError(`segment ${this.path} has no part ${part}`);
     const out: Record<string, NumberArray> = {};
     const dicts: Record<string, readonly string[]> = {};
-    const decoded = new Map<number, DecodedColumn>();
     const alloc = allocate ?? allocateUninitialized;
     const wanted = new Set(columns);
-    this.prefetch(entry.blocks, columns);
-    for (const name of columns) {
-      const c = this.columnIndex.get(name);
-      if (c === undefined) {
-        const col = knownColumn(name);
-        if (col === undefined) throw new Error(`unknown column ${name}`);
-        const zero = alloc(name, col.type, entry.rows);
-        zero.fill(0);
-        out[name] = zero;
-        if (col.type === 'string') dicts[name] = [''];
-        continue;
-      }
-      const column = this.column(part, c, decoded, (i) => {
+    const read: PartRead = {
+      p: part,
+      entry,
+      decoded: new Map(),
+      indexes: new Map(),
+      tables: new Map(),
+      leaderOf: undefined,
+      sharedRead: false,
+      target: (i) => {
         const col = this.footer.schema[i]!;
-        return wanted.has(col.name) ? alloc(col.name, col.type, entry.rows) : this.scratchFor(i, entry.rows);
-      });
-      out[name] = column.array;
-      if (column.dict !== undefined) dicts[name] = column.dict;
+        return wanted.has(col.name)
+          ? alloc(col.name, col.type, entry.rows)
+          : this.scratch.column(i, entry.rows);
+      },
+    };
+    const prefetch: BlockEntry[] = [];
+    for (const name of columns) {
+      const block = entry.blocks[this.columnIndex.get(name) ?? -1];
+      if (block !== undefined) prefetch.push(block);
     }
-    this.spanEnd = this.spanStart;
+    if (entry.repeats !== undefined) prefetch.push(entry.repeats);
+    if (entry.addresses !== undefined) prefetch.push(entry.addresses);
+    this.blocks.prefetch(prefetch);
+    try {
+      for (const name of columns) {
+        const c = this.columnIndex.get(name);
+        if (c === undefined) {
+          const col = knownColumn(name);
+          if (col === undefined) throw new Error(`unknown column ${name}`);
+          const zero = alloc(name, col.type, entry.rows);
+          zero.fill(0);
+          out[name] = zero;
+          if (col.type === 'string') dicts[name] = [''];
+          continue;
+        }
+        const column = this.column(read, c);
+        out[name] = column.array;
+        if (column.dict !== undefined) dicts[name] = column.dict;
+      }
+    } finally {
+      this.blocks.release();
+    }
     return { rows: entry.rows, columns: out, dicts };
   }
 
-  /** Reader-owned memory for a column decoded only as another column's reference. */
-  private scratchFor(c: number, rows: number): NumberArray {
-    const type = this.footer.schema[c]!.type;
-    let array = this.scratch.get(c);
-    if (array === undefined || array.length < rows * (type === 'addr' ? 16 : 1)) {
-      array = allocateUninitialized('', type, rows);
-      this.scratch.set(c, array);
-    }
-    return array.subarray(0, rows * (type === 'addr' ? 16 : 1));
-  }
-
-  /**
-   * Reads the requested blocks of a part with one read when they lie close together (a part's
-   * blocks are adjacent in schema order), instead of one read per column.
-   */
-  private prefetch(blocks: readonly BlockEntry[], columns: readonly string[]): void {
-    let start = Number.POSITIVE_INFINITY;
-    let end = 0;
-    let needed = 0;
-    for (const name of columns) {
-      const block = blocks[this.columnIndex.get(name) ?? -1];
-      if (block === undefined) continue;
-      start = Math.min(start, block.offset);
-      end = Math.max(end, block.offset + block.length);
-      needed += block.length;
-    }
-    this.spanStart = 0;
-    this.spanEnd = 0;
-    if (needed === 0 || end - start > 2 * needed + 65536) return;
-    this.span = grow(this.span, end - start);
-    try {
-      readExactly(this.fd, this.span, end - start, start);
-    } catch {
-      return; // the per-block reads report it, naming the block
-    }
-    this.spanStart = start;
-    this.spanEnd = end;
+  /** Rows a block stores: the part's leaders for a grouped block, else every row. */
+  private storedRows(entry: PartEntry, block: BlockEntry): number {
+    return block.flags & BLOCK_GROUPED ? entry.leaders : entry.rows;
   }
 
   /** Decodes column `c` of a part, and the column it is stored relative to, if any (once per call). */
-  private column(
-    part: number,
-    c: number,
-    decoded: Map<number, DecodedColumn>,
-    target: (c: number) => NumberArray,
-  ): DecodedColumn {
-    const done = decoded.get(c);
+  private column(read: PartRead, c: number): DecodedColumn {
+    const done = read.decoded.get(c);
     if (done !== undefined) return done;
-    const entry = this.footer.parts[part]!;
-    const where = `part ${part} column ${this.footer.schema[c]!.name}`;
-    const column = this.decodeBlock(entry.blocks[c]!, c, entry.rows, where, target(c));
-    decoded.set(c, column);
+    const { entry, p } = read;
+    const col = this.footer.schema[c]!;
+    const where = `part ${p} column ${col.name}`;
+    const block = entry.blocks[c]!;
+    const stored = this.storedRows(entry, block);
+    const grouped = stored < entry.rows;
+    // Address dictionaries and keyed tables expand repeats on their indexes (4 bytes a row, and
+    // once for an address and the columns keyed by it) instead of on their output.
+    const dictionary =
+      col.type === 'addr' && (block.encoding === ADDR_DICT_ID || block.encoding === ADDR_SHARED_ID);
+    const selfExpanding = grouped && (dictionary || block.encoding >= ENCODING_KEYED);
+    const rows = selfExpanding ? entry.rows : stored;
+    const array = read.target(c);
+    const width = col.type === 'addr' ? 16 : 1;
+    const view = rows === entry.rows ? array : array.subarray(0, rows * width);
+    // A relative block decodes after its reference, straight into values (slot 2 keeps its bytes
+    // while the reference decodes).
+    const relative = block.encoding >= ENCODING_RELATIVE && block.encoding < ENCODING_KEYED;
+    let referenceValues: Float64Array | undefined;
+    const ctx: DecodeContext = {
+      referenceValues: (ref) => {
+        if (
+          ref === c ||
+          !(ref >= 0 && ref < entry.blocks.length) ||
+          entry.blocks[ref]!.encoding >= ENCODING_RELATIVE
+        ) {
+          throw new DecodeError(`bad reference column ${ref}`);
+        }
+        const values = this.column(read, ref).array;
+        if (!(values instanceof Float64Array))
+          throw new DecodeError(`reference column ${ref} is not a time or u64 column`);
+        referenceValues = values;
+        return values;
+      },
+      indexScratch: (n) => this.scratch.indexes(c, n),
+      keyIndexes: (k) => this.keyIndexes(read, k, grouped, where),
+      tableScratch: (t) => this.scratch.table(c, t),
+      tableOf: (owner) => this.tableOf(read, owner, where),
+      sharedAddresses: () => this.sharedAddresses(read),
+    };
+    let column: DecodedColumn;
+    try {
+      const raw = this.blocks.raw(block, where, relative ? 2 : 0);
+      const repeats = selfExpanding && dictionary ? this.leaderOf(read) : undefined;
+      column = decodeColumn(col.type, block.encoding, raw, rows, view, ctx, repeats);
+      if (grouped && !selfExpanding) expandRepeats(array, stored, this.leaderOf(read), width === 16);
+    } catch (err) {
+      if (err instanceof CorruptSegmentError) throw err;
+      throw new CorruptSegmentError(this.path, `${where}: ${(err as Error).message}`);
+    }
+    const result: DecodedColumn = { ...column, array };
+    read.decoded.set(c, result);
+    if (column.indexes !== undefined) read.indexes.set(c, column.indexes);
+    if (column.table !== undefined) read.tables.set(c, column.table);
     const ref = column.reference;
-    if (ref === undefined) return column;
+    if (ref === undefined || referenceValues !== undefined) return result;
     const refBlock = entry.blocks[ref];
     if (refBlock === undefined || ref === c || refBlock.encoding >= ENCODING_RELATIVE) {
       throw new CorruptSegmentError(this.path, `${where}: bad reference column ${ref}`);
     }
-    const reference = this.column(part, ref, decoded, target);
-    if (reference.array.length !== column.array.length || !(reference.array instanceof Float64Array)) {
+    const reference = this.column(read, ref);
+    if (reference.array.length !== array.length || !(reference.array instanceof Float64Array)) {
       throw new CorruptSegmentError(
         this.path,
         `${where}: reference column ${ref} is not a time or u64 column`,
       );
     }
-    applyReference(column.array, reference.array);
-    return column;
+    applyReference(array, reference.array);
+    return result;
+  }
+
+  /**
+   * The dictionary indexes of address column `k` on every row of the part (repeats expanded),
+   * for a keyed column; `grouped`: whether the keyed block stores the leaders only, as its key
+   * must too.
+   */
+  private keyIndexes(read: PartRead, k: number, grouped: boolean, where: string): Uint32Array {
+    const { entry } = read;
+    const block = entry.blocks[k];
+    if (block === undefined || this.footer.schema[k]!.type !== 'addr') {
+      throw new DecodeError(`key column ${k} is not an address column`);
+    }
+    const stored = this.storedRows(entry, block);
+    if (stored < entry.rows !== grouped) throw new DecodeError(`key column ${k} stores other rows`);
+    const known = read.indexes.get(k);
+    if (known !== undefined) return known;
+    const raw = this.blocks.raw(block, `${where} (key)`, 1);
+    const indexes = this.scratch.indexes(k, entry.rows);
+    decodeIndexesOnly(raw, stored, indexes);
+    if (grouped) expandRepeats(indexes, stored, this.leaderOf(read), false);
+    read.indexes.set(k, indexes);
+    return indexes;
+  }
+
+  /** The own table of keyed column `owner` (decoded alone if it was not read yet). */
+  private tableOf(read: PartRead, owner: number, where: string): NumberArray {
+    const known = read.tables.get(owner);
+    if (known !== undefined) return known;
+    const block = read.entry.blocks[owner];
+    if (block === undefined || block.encoding < ENCODING_KEYED)
+      throw new DecodeError(`column ${owner} has no keyed table`);
+    const raw = this.blocks.raw(block, `${where} (table)`, 1);
+    const table = decodeKeyedTable(new ByteReader(raw), read.entry.rows, (t) => this.scratch.table(owner, t));
+    read.tables.set(owner, table);
+    return table;
+  }
+
+  /** The part's shared address dictionary, decoded once per read. */
+  private sharedAddresses(read: PartRead): AddrTable {
+    if (read.sharedRead) return this.shared;
+    const block = read.entry.addresses;
+    if (block === undefined) throw new DecodeError('shared addresses without a part dictionary');
+    const raw = this.blocks.raw(block, `part ${read.p} address dictionary`, 1);
+    decodeSharedTable(raw, this.shared, 2 * read.entry.rows);
+    read.sharedRead = true;
+    return this.shared;
+  }
+
+  /** The part's repeat map, decoded once per read. */
+  private leaderOf(read: PartRead): Uint32Array {
+    if (read.leaderOf !== undefined) return read.leaderOf;
+    const { entry } = read;
+    const count = entry.rows - entry.leaders;
+    if (entry.repeats === undefined) throw new DecodeError('grouped block without a repeat map');
+    const raw = this.blocks.raw(entry.repeats, `part ${read.p} repeat map`, 1);
+    const leaderOf = this.scratch.repeats(count);
+    const r = new ByteReader(raw);
+    decodeInts(r, leaderOf);
+    r.done();
+    let max = 0;
+    for (let j = 0; j < count; j++) if (leaderOf[j]! > max) max = leaderOf[j]!;
+    if (max >= entry.leaders) throw new DecodeError(`repeat of row ${max}, beyond ${entry.leaders} leaders`);
+    read.leaderOf = leaderOf;
+    return leaderOf;
   }
 
   /** Reads and checks every block of every part; throws CorruptSegmentError at the first bad one. */
   verify(): void {
     this.footer.parts.forEach((entry, p) => {
-      const decoded = new Map<number, DecodedColumn>();
-      const target = (c: number) => this.scratchFor(c, entry.rows);
-      for (let c = 0; c < entry.blocks.length; c++) this.column(p, c, decoded, target);
+      const read: PartRead = {
+        p,
+        entry,
+        decoded: new Map(),
+        indexes: new Map(),
+        tables: new Map(),
+        leaderOf: undefined,
+        sharedRead: false,
+        target: (c) => this.scratch.column(c, entry.rows),
+      };
+      try {
+        if (entry.repeats !== undefined) this.leaderOf(read);
+        if (entry.addresses !== undefined) this.sharedAddresses(read);
+      } catch (err) {
+        if (err instanceof CorruptSegmentError) throw err;
+        throw new CorruptSegmentError(this.path, `part ${p} repeat map: ${(err as Error).message}`);
+      }
+      for (let c = 0; c < entry.blocks.length; c++) this.column(read, c);
     });
   }
 
@@ -192,96 +291,8 @@ class FileSegmentReader implements SegmentReader {
     if (this.fd < 0) return;
     closeSync(this.fd);
     this.fd = -1;
+    this.blocks.close();
   }
-
-  private decodeBlock(
-    block: BlockEntry,
-    column: number,
-    rows: number,
-    where: string,
-    target: NumberArray,
-  ): DecodedColumn {
-    if (this.fd < 0) throw new Error(`segment ${this.path} is closed`);
-    this.raw = grow(this.raw, block.rawLength);
-    let stored: Uint8Array;
-    if (block.offset >= this.spanStart && block.offset + block.length <= this.spanEnd) {
-      const at = block.offset - this.spanStart;
-      stored = this.span.subarray(at, at + block.length);
-    } else {
-      this.stored = grow(this.stored, block.length);
-      try {
-        readExactly(this.fd, this.stored, block.length, block.offset);
-      } catch (err) {
-        throw new CorruptSegmentError(this.path, `${where}: ${(err as Error).message}`);
-      }
-      stored = this.stored.subarray(0, block.length);
-    }
-    if (this.checksum(stored) !== block.crc) {
-      throw new CorruptSegmentError(this.path, `${where}: checksum mismatch`);
-    }
-    try {
-      const raw = this.raw.subarray(0, block.rawLength);
-      this.decompressor.decompress(block.codec, stored, raw);
-      return decodeColumn(this.footer.schema[column]!.type, block.encoding, raw, rows, target);
-    } catch (err) {
-      throw new CorruptSegmentError(this.path, `${where}: ${(err as Error).message}`);
-    }
-  }
-
-  private checksum(stored: Uint8Array): number {
-    if (this.version === 2) return crc32c(stored);
-    if (stored.byteOffset % 4 === 0) return xxh32(stored);
-    this.aligned = grow(this.aligned, stored.length);
-    this.aligned.set(stored);
-    return xxh32(this.aligned.subarray(0, stored.length));
-  }
-}
-
-function readFooter(fd: number, size: number): { footer: Footer; version: number } {
-  if (size < HEADER_SIZE + TRAILER_SIZE) throw new Error(`file of ${size} bytes is too short`);
-  const trailer = new Uint8Array(TRAILER_SIZE);
-  readExactly(fd, trailer, TRAILER_SIZE, size - TRAILER_SIZE);
-  if (!sameBytes(trailer.subarray(28), TRAILER_MAGIC)) throw new Error('no trailer magic (truncated file?)');
-  const view = new DataView(trailer.buffer);
-  if (view.getUint32(24, true) !== crc32c(trailer, 0, 24)) throw new Error('trailer checksum mismatch');
-  const footerOffset = view.getUint32(0, true) + view.getUint32(4, true) * 0x1_0000_0000;
-  const footerLength = view.getUint32(8, true);
-  const footerRawLength = view.getUint32(12, true);
-  if (footerOffset < HEADER_SIZE || footerOffset + footerLength + TRAILER_SIZE !== size) {
-    throw new Error('footer position does not match the file size');
-  }
-  if (footerRawLength > MAX_BLOCK) throw new Error('footer too large');
-  const stored = new Uint8Array(footerLength);
-  readExactly(fd, stored, footerLength, footerOffset);
-  if (crc32c(stored) !== view.getUint32(16, true)) throw new Error('footer checksum mismatch');
-  const raw = new Uint8Array(footerRawLength);
-  new BlockDecompressor().decompress(trailer[20]!, stored, raw);
-  const footer = decodeFooter(raw, describeColumn);
-
-  const head = new Uint8Array(HEADER_SIZE);
-  readExactly(fd, head, HEADER_SIZE, 0);
-  if (!sameBytes(head.subarray(0, 8), FILE_MAGIC)) throw new Error('not a segment file (bad magic)');
-  const version = new DataView(head.buffer).getUint16(8, true);
-  if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
-    throw new Error(`unsupported format version ${version}`);
-  }
-  if (crc32c(head) !== footer.headerCrc) throw new Error('header checksum mismatch');
-  checkLayout(footer, footerOffset);
-  return { footer, version };
-}
-
-/** Blocks must tile the bytes between header and footer in write order, and sizes must be sane. */
-function checkLayout(footer: Footer, footerOffset: number): void {
-  let expected = HEADER_SIZE;
-  for (const part of footer.parts) {
-    if (part.rows > 0xffffffff) throw new Error(`part of ${part.rows} rows`);
-    for (const block of part.blocks) {
-      if (block.offset !== expected) throw new Error(`block at ${block.offset}, expected ${expected}`);
-      if (block.rawLength > MAX_BLOCK) throw new Error('block too large');
-      expected += block.length;
-    }
-  }
-  if (expected !== footerOffset) throw new Error('blocks do not end where the footer starts');
 }
 
 /**

@@ -58,7 +58,14 @@ export interface PartMeta {
   readonly bucket: number;
   readonly deviceId: number;
   readonly rows: number;
+  /** Distinct conversations stored once; rows - leaders repeat them (format version 4). */
+  readonly leaders: number;
   readonly columns: readonly ColumnMeta[];
+  /**
+   * Bytes of the part-level blocks (version 4): the repeat map and the address dictionary shared
+   * by src_addr and dst_addr. They hold column data too: count them with the columns.
+   */
+  readonly partBlocks: { readonly repeats: number; readonly addresses: number };
 }
 
 export interface SegmentMeta {

@@ -18,6 +18,8 @@ import {
 } from './v2-fixture.js';
 
 const v2File = `${repoRoot}src/store/segment/testdata/v2-small.seg`;
+/** The same rows written by the version 3 writer (commit f602b50), before version 4. */
+const v3File = `${repoRoot}src/store/segment/testdata/v3-small.seg`;
 const names = fixtureSchema.map((c) => c.name);
 
 function bytesAt(array: ArrayLike<number>, row: number): number[] {
@@ -100,10 +102,36 @@ test('a version 2 block with a flipped byte fails its CRC32C', () => {
   damaged.close();
 });
 
-test('the same rows written now are version 3 and read back the same', () => {
-  const path = join(tempDir(), 'v3.seg');
+test('a version 3 segment (XXH32, no repeats or bit-packing) written by the old writer still reads', () => {
+  assert.equal(readFileSync(v3File).readUint16LE(8), 3);
+  const reader = openSegment(v3File);
+  try {
+    assert.deepEqual(reader.meta.header, fixtureHeader);
+    assert.ok(reader.meta.parts.every((p) => p.leaders === p.rows));
+    for (let p = 0; p < 2; p++) checkPart(reader.readPart(p, [...names, 'tls_server_name']), p);
+    const buffers = new ReadBuffers();
+    for (let p = 1; p >= 0; p--)
+      checkPart(reader.readPart(p, [...names, 'tls_server_name'], buffers.allocate), p);
+  } finally {
+    reader.close();
+  }
+  // A damaged block of it fails its XXH32.
+  const bytes = readFileSync(v3File);
+  bytes[20]! ^= 0x01;
+  const path = join(tempDir(), 'flipped-v3.seg');
+  writeFileSync(path, bytes);
+  const damaged = openSegment(path);
+  try {
+    assert.throws(() => damaged.readPart(0, names), CorruptSegmentError);
+  } finally {
+    damaged.close();
+  }
+});
+
+test('the same rows written now are version 4 and read back the same', () => {
+  const path = join(tempDir(), 'v4.seg');
   writeSegmentSync(path, fixtureHeader, fixtureSchema, fixtureParts());
-  assert.equal(readFileSync(path).readUint16LE(8), 3);
+  assert.equal(readFileSync(path).readUint16LE(8), 4);
   const reader = openSegment(path);
   try {
     for (let p = 0; p < 2; p++) checkPart(reader.readPart(p, [...names, 'tls_server_name']), p);

@@ -4,8 +4,9 @@ import type { SegmentPartInput } from './types.js';
 
 /**
  * The rows of testdata/v2-small.seg, a segment written by the format version 2 writer (commit
- * c12b839, before version 3 changed the block checksum), so that tests can check that version 3
- * readers still read version 2 files. The file was made once with that commit's `encodeSegment`
+ * c12b839, before version 3 changed the block checksum), and of testdata/v3-small.seg, written
+ * by the version 3 writer (commit f602b50, before version 4), so that tests can check that
+ * current readers still read both. The file was made once with that commit's `encodeSegment`
  * and the default options from `fixtureSchema`, `fixtureHeader` and `fixtureParts()` below; a
  * test recomputes every expected value from `fixtureRow`. Row order in the file is the writer's
  * (sorted by dst_addr, which is unique per part: 192.168.0.0 + 3 * row).

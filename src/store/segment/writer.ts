@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../util/atomic-file.js';
 import { crc32c } from '../encoding/crc32c.js';
 import { BlockEncoder, batchColumn, type EncodedBlock } from './block-encoder.js';
 import {
+  BLOCK_GROUPED,
   type BlockEntry,
   encodeFooter,
   FILE_MAGIC,
@@ -14,38 +15,29 @@ import {
   TRAILER_MAGIC,
   TRAILER_SIZE,
 } from './format.js';
+import { type KeyedCandidate, planKeyed } from './keyed-plan.js';
 import { segmentMeta } from './meta.js';
 import { PartGather } from './part-gather.js';
-import { type SortKey, sortOrder } from './row-order.js';
+import { planPart } from './part-plan.js';
 import type { SegmentHeader, SegmentMeta, SegmentPartInput } from './types.js';
+import { defaultWriteOptions, type SegmentWriteOptions } from './write-options.js';
 
-export interface SegmentWriteOptions {
-  /** zstd level for the column blocks; 0 stores them uncompressed. */
-  readonly level?: number;
-  /**
-   * Columns to order each part's rows by before encoding (most significant first); [] keeps the
-   * input order. The same permutation applies to every column of the part.
-   */
-  readonly sortBy?: readonly string[];
-  /**
-   * Columns that may be stored as their difference to another (time or u64) column of the part,
-   * when that is smaller: flow_start_time as flow_end_time minus the flow's duration.
-   */
-  readonly references?: Readonly<Record<string, string>>;
-}
+export {
+  conversationColumns,
+  defaultWriteOptions,
+  type SegmentWriteOptions,
+} from './write-options.js';
 
-export const defaultWriteOptions: Required<SegmentWriteOptions> = {
-  level: 3,
-  sortBy: ['dst_addr', 'src_addr'],
-  references: { flow_start_time: 'flow_end_time' },
-};
+/** One stored block: its bytes (kept until the file is written) and footer entry without the offset. */
+type Stored = { readonly bytes: Uint8Array; readonly entry: Omit<BlockEntry, 'offset'> };
 
 /**
  * Writes the bytes of a segment to `sink` in order; returns its metadata.
  *
- * Encoding runs column by column over all parts (each column gathered for every part in one pass
- * over the batch, see PartGather), and the compressed blocks are kept until the end, then written
- * in the file's part-major order.
+ * Each part is planned first (address dictionaries, row order, repeated conversations: see
+ * part-plan.ts); then encoding runs column by column over all parts (each column gathered for
+ * every part in one pass over the batch, see PartGather), and the compressed blocks are kept
+ * until the end, then written in the file's part-major order.
  */
 export function encodeSegment(
   header: SegmentHeader,
@@ -54,63 +46,96 @@ export function encodeSegment(
   sink: (bytes: Uint8Array) => void,
   options: SegmentWriteOptions = {},
 ): SegmentMeta {
-  const { level, sortBy, references } = { ...defaultWriteOptions, ...options };
-  const blocks = new BlockEncoder(level);
+  const { level, sortBy, references, groupBy, keyedBy, packing, shareAddresses } = {
+    ...defaultWriteOptions,
+    ...options,
+  };
+  const blocks = new BlockEncoder(level, packing);
   const columnIndex = new Map(schema.map((col, i) => [col.name, i]));
   const gather = new PartGather(parts);
-  // Columns read again after their own blocks: sort keys (read first) and reference columns.
-  const kept = new Set<string>();
-
-  const orders = parts.map((part, p) => {
-    const keys: SortKey[] = [];
-    for (const name of sortBy) {
-      const c = columnIndex.get(name);
-      if (c === undefined) continue;
-      const col = schema[c]!;
-      if (blocks.isZero(batchColumn(part.batch, col))) continue;
-      keys.push({ type: col.type, array: gather.get(name, col.type, p) });
-      kept.add(name);
+  const grouped = new Set(groupBy);
+  // Columns read again after their own blocks: plan keys (read first) and reference columns.
+  const kept = new Set<string>([...sortBy, ...groupBy]);
+  const local = (p: number) => (col: ColumnDef) =>
+    blocks.isZero(batchColumn(parts[p]!.batch, col)) ? undefined : gather.get(col.name, col.type, p);
+  const plans = parts.map((part, p) =>
+    planPart(schema, part.rows.length, local(p), sortBy, groupBy, shareAddresses),
+  );
+  const isGrouped = (p: number, name: string) =>
+    grouped.has(name) && plans[p]!.leaders < plans[p]!.order.length;
+  const storedRows = (p: number, name: string): Uint32Array =>
+    isGrouped(p, name) ? plans[p]!.order.subarray(0, plans[p]!.leaders) : plans[p]!.order;
+  const keyed = plans.map((plan, p) => {
+    const candidates: KeyedCandidate[] = [];
+    for (const col of schema) {
+      const keyName = keyedBy[col.name];
+      const key = keyName === undefined ? undefined : plan.dicts.get(keyName);
+      if (key === undefined || col.type === 'addr' || col.type === 'string') continue;
+      const values = local(p)(col);
+      // The column must store the same rows as its key.
+      if (values === undefined || isGrouped(p, col.name) !== isGrouped(p, keyName!)) continue;
+      candidates.push({ name: col.name, type: col.type, values, rows: storedRows(p, col.name), key });
     }
-    return sortOrder(keys, part.rows.length);
+    return planKeyed(candidates);
   });
 
-  const stored: Uint8Array[][] = parts.map(() => new Array<Uint8Array>(schema.length));
-  const entries: Omit<BlockEntry, 'offset'>[][] = parts.map(() => new Array(schema.length));
+  const stored: Stored[][] = parts.map(() => new Array<Stored>(schema.length));
   for (const [c, col] of schema.entries()) {
-    const refName = references[col.name];
-    const refIndex = refName === undefined ? undefined : columnIndex.get(refName);
-    for (let p = 0; p < parts.length; p++) {
-      const block = encodeColumn(p, col, refIndex);
-      // Zero blocks are shared constants; others are views into the encoder's buffers.
-      stored[p]![c] = block.shared ? block.stored : block.stored.slice();
-      entries[p]![c] = block.entry;
-    }
+    for (let p = 0; p < parts.length; p++) stored[p]![c] = encodeColumn(p, col);
     if (!kept.has(col.name)) gather.drop(col.name);
   }
+  const repeatBlocks = plans.map((plan) => {
+    if (plan.leaderOf.length === 0) return undefined;
+    blocks.column = '(repeats)';
+    const block = blocks.encodeInts(plan.leaderOf);
+    return { bytes: block.stored.slice(), entry: block.entry };
+  });
+  const addressBlocks = plans.map((plan) => {
+    if (plan.shared === undefined) return undefined;
+    const block = blocks.encodeAddresses(plan.shared);
+    return { bytes: block.stored.slice(), entry: block.entry };
+  });
 
-  function encodeColumn(
-    p: number,
-    col: ColumnDef,
-    refIndex: number | undefined,
-  ): EncodedBlock & { shared: boolean } {
-    const { batch, rows } = parts[p]!;
+  function encodeColumn(p: number, col: ColumnDef): Stored {
+    const { batch } = parts[p]!;
+    const plan = plans[p]!;
     const array = batchColumn(batch, col);
-    if (blocks.isZero(array)) return { ...blocks.zeroBlock(col.type, rows.length), shared: true };
-    const local = gather.get(col.name, col.type, p);
-    const order = orders[p]!;
-    if (refIndex !== undefined && array instanceof Float64Array) {
+    const n = plan.order.length;
+    if (blocks.isZero(array)) {
+      const zero = blocks.zeroBlock(col.type, n);
+      return { bytes: zero.stored, entry: zero.entry };
+    }
+    const group = isGrouped(p, col.name);
+    const rows = storedRows(p, col.name);
+    blocks.column = col.name;
+    const block = encodeRows(p, col, rows, group);
+    return { bytes: block.stored.slice(), entry: { ...block.entry, flags: group ? BLOCK_GROUPED : 0 } };
+  }
+
+  function encodeRows(p: number, col: ColumnDef, rows: Uint32Array, group: boolean): EncodedBlock {
+    const { batch } = parts[p]!;
+    const plan = plans[p]!;
+    const values = gather.get(col.name, col.type, p);
+    const table = keyed[p]!.get(col.name);
+    if (table !== undefined) {
+      const keyIndex = columnIndex.get(keyedBy[col.name]!)!;
+      const owner = table.owner === undefined ? undefined : columnIndex.get(table.owner);
+      return blocks.encodeKeyed(table.table, keyIndex, owner, !(values instanceof Float64Array), table);
+    }
+    const refName = references[col.name];
+    const refIndex = refName === undefined ? undefined : columnIndex.get(refName);
+    if (refIndex !== undefined && values instanceof Float64Array && !group && !grouped.has(refName!)) {
       const ref = schema[refIndex]!;
-      if (batchColumn(batch, ref) instanceof Float64Array) {
+      if (batchColumn(batch, ref) instanceof Float64Array && !blocks.isZero(batchColumn(batch, ref))) {
         kept.add(ref.name);
-        const refLocal = gather.get(ref.name, ref.type, p) as Float64Array;
-        return {
-          ...blocks.encodeWithReference(local as Float64Array, refLocal, refIndex, order),
-          shared: false,
-        };
+        const refValues = gather.get(ref.name, ref.type, p) as Float64Array;
+        return blocks.encodeWithReference(values, refValues, refIndex, rows);
       }
     }
     const index = batch.index[col.name]!;
-    return { ...blocks.encode(col.type, local, batch.dicts[index], order), shared: false };
+    const dict = plan.dicts.get(col.name);
+    const shared = dict !== undefined && plan.shared !== undefined && dict.v4 === plan.shared.v4;
+    return blocks.encode(col.type, values, batch.dicts[index], rows, dict, shared);
   }
 
   const head = new Uint8Array(HEADER_SIZE);
@@ -118,17 +143,31 @@ export function encodeSegment(
   new DataView(head.buffer).setUint16(8, FORMAT_VERSION, true);
   sink(head);
   let offset = HEADER_SIZE;
+  const place = (block: Stored): BlockEntry => {
+    sink(block.bytes);
+    const entry = { ...block.entry, offset };
+    offset += block.bytes.length;
+    return entry;
+  };
   const partEntries: PartEntry[] = parts.map((part, p) => {
-    const blocksOfPart: BlockEntry[] = [];
-    for (let c = 0; c < schema.length; c++) {
-      const bytes = stored[p]![c]!;
-      sink(bytes);
-      blocksOfPart.push({ ...entries[p]![c]!, offset });
-      offset += bytes.length;
-    }
-    return { bucket: part.bucket, deviceId: part.deviceId, rows: part.rows.length, blocks: blocksOfPart };
+    const plan = plans[p]!;
+    const repeat = repeatBlocks[p];
+    const repeats = repeat === undefined ? undefined : place(repeat);
+    const dictionary = addressBlocks[p];
+    const addresses = dictionary === undefined ? undefined : place(dictionary);
+    const blocksOfPart = stored[p]!.map(place);
+    const rows = part.rows.length;
+    const leaders = repeats === undefined ? rows : plan.leaders;
+    return {
+      bucket: part.bucket,
+      deviceId: part.deviceId,
+      rows,
+      leaders,
+      repeats,
+      addresses,
+      blocks: blocksOfPart,
+    };
   });
-
   const footerRaw = encodeFooter({ header, headerCrc: crc32c(head), schema, parts: partEntries });
   const footer = blocks.compressFooter(footerRaw);
   sink(footer.stored);

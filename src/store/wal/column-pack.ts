@@ -26,7 +26,8 @@ export function packNarrow(array: NumberArray, rows: number): Buffer | undefined
         : minMaxU16(array as Uint16Array, rows);
   const min = range[0]!;
   const spread = range[1]! - min;
-  if (!(spread >= 0) || !Number.isInteger(min)) return undefined;
+  // range[2]: every value an integer (fractions and NaN do not survive base + offset).
+  if (!(spread >= 0) || !Number.isInteger(min) || range[2] !== 1) return undefined;
   const width = spread < 256 ? 1 : spread < 65536 ? 2 : spread < 4294967296 ? 4 : 8;
   if (width >= native) return undefined;
   const out = Buffer.allocUnsafeSlow(16 + align8(rows * width));
@@ -36,11 +37,10 @@ export function packNarrow(array: NumberArray, rows: number): Buffer | undefined
   out.fill(0, 16 + rows * width);
   const at = out.byteOffset + 16;
   if (array instanceof Float64Array) {
-    // Fractions and NaN do not survive the round trip: keep such a column raw.
-    if (width === 1) return narrowF64To8(array, new Uint8Array(out.buffer, at, rows), min) ? out : undefined;
-    if (width === 2)
-      return narrowF64To16(array, new Uint16Array(out.buffer, at, rows), min) ? out : undefined;
-    return narrowF64To32(array, new Uint32Array(out.buffer, at, rows), min) ? out : undefined;
+    if (width === 1) narrowF64To8(array, new Uint8Array(out.buffer, at, rows), min);
+    else if (width === 2) narrowF64To16(array, new Uint16Array(out.buffer, at, rows), min);
+    else narrowF64To32(array, new Uint32Array(out.buffer, at, rows), min);
+    return out;
   }
   if (array instanceof Uint32Array) {
     if (width === 1) narrowU32To8(array, new Uint8Array(out.buffer, at, rows), min);
@@ -51,18 +51,23 @@ export function packNarrow(array: NumberArray, rows: number): Buffer | undefined
   return out;
 }
 
-const minMax = new Float64Array(2);
+/** [min, max, 1 if every value is an integer]. */
+const minMax = new Float64Array(3);
 
+/** Min, max and whether all values are integers, in one pass (NaN counts as not an integer). */
 function minMaxF64(a: Float64Array, rows: number): Float64Array {
   let min = a[0]!;
   let max = min;
-  for (let i = 1; i < rows; i++) {
+  let integral = true;
+  for (let i = 0; i < rows; i++) {
     const v = a[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
+    if (Math.floor(v) !== v) integral = false;
   }
   minMax[0] = min;
   minMax[1] = max;
+  minMax[2] = integral ? 1 : 0;
   return minMax;
 }
 
@@ -76,6 +81,7 @@ function minMaxU32(a: Uint32Array, rows: number): Float64Array {
   }
   minMax[0] = min;
   minMax[1] = max;
+  minMax[2] = 1;
   return minMax;
 }
 
@@ -89,37 +95,20 @@ function minMaxU16(a: Uint16Array, rows: number): Float64Array {
   }
   minMax[0] = min;
   minMax[1] = max;
+  minMax[2] = 1;
   return minMax;
 }
 
-function narrowF64To8(a: Float64Array, dst: Uint8Array, min: number): boolean {
-  let exact = true;
-  for (let i = 0; i < dst.length; i++) {
-    const d = a[i]! - min;
-    dst[i] = d;
-    exact = exact && dst[i] === d;
-  }
-  return exact;
+function narrowF64To8(a: Float64Array, dst: Uint8Array, min: number): void {
+  for (let i = 0; i < dst.length; i++) dst[i] = a[i]! - min;
 }
 
-function narrowF64To16(a: Float64Array, dst: Uint16Array, min: number): boolean {
-  let exact = true;
-  for (let i = 0; i < dst.length; i++) {
-    const d = a[i]! - min;
-    dst[i] = d;
-    exact = exact && dst[i] === d;
-  }
-  return exact;
+function narrowF64To16(a: Float64Array, dst: Uint16Array, min: number): void {
+  for (let i = 0; i < dst.length; i++) dst[i] = a[i]! - min;
 }
 
-function narrowF64To32(a: Float64Array, dst: Uint32Array, min: number): boolean {
-  let exact = true;
-  for (let i = 0; i < dst.length; i++) {
-    const d = a[i]! - min;
-    dst[i] = d;
-    exact = exact && dst[i] === d;
-  }
-  return exact;
+function narrowF64To32(a: Float64Array, dst: Uint32Array, min: number): void {
+  for (let i = 0; i < dst.length; i++) dst[i] = a[i]! - min;
 }
 
 function narrowU32To8(a: Uint32Array, dst: Uint8Array, min: number): void {
@@ -148,42 +137,66 @@ export function unpackNarrow(buf: Buffer, offset: number, rows: number, out: Num
   for (let i = 0; i < rows; i++) out[i] = base + src[i]!;
 }
 
-/** Packs an address column (16 bytes a row, 4-byte aligned), or undefined when it does not pay. */
+/** Scratch for packAddr's single pass: kinds, short rows and long rows before the final layout. */
+let kindScratch = new Uint8Array(0);
+let shortScratch = new Uint32Array(0);
+let longScratch = new Uint32Array(0);
+
+/**
+ * Packs an address column (16 bytes a row, 4-byte aligned), or undefined when it does not pay.
+ * One pass sorts rows into reused scratch arrays (kinds four to a byte, built in a register),
+ * then the record's layout is three copies: cheaper than counting first and packing in place.
+ */
 export function packAddr(array: Uint8Array, rows: number): Buffer | undefined {
   if (array.byteOffset % 4 !== 0 || rows === 0) return undefined;
   const words = new Uint32Array(array.buffer, array.byteOffset, rows * 4);
-  let long = 0;
-  for (let r = 0; r < rows; r++) {
-    const w = r * 4;
-    if (words[w] !== 0 || words[w + 1] !== 0 || (words[w + 2] !== 0 && words[w + 2] !== 0xffff0000)) long++;
+  const kindCount = Math.ceil(rows / 4);
+  if (shortScratch.length < rows) {
+    kindScratch = new Uint8Array(Math.ceil((rows * 2) / 4));
+    shortScratch = new Uint32Array(rows * 2);
+    longScratch = new Uint32Array(rows * 8);
   }
-  if (long * 2 > rows) return undefined;
-  const kindBytes = align8(Math.ceil(rows / 4));
-  const shortBytes = align8((rows - long) * 4);
-  const out = Buffer.alloc(8 + kindBytes + shortBytes + long * 16);
-  out.writeUInt32LE(long, 0);
-  const kinds = new Uint8Array(out.buffer, out.byteOffset + 8, kindBytes);
-  const shorts = new Uint32Array(out.buffer, out.byteOffset + 8 + kindBytes, rows - long);
-  const longAt = out.byteOffset + 8 + kindBytes + shortBytes;
-  const longs = new Uint32Array(out.buffer, longAt, long * 4);
+  const kinds = kindScratch;
+  const shorts = shortScratch;
+  const longs = longScratch;
   let s = 0;
   let l = 0;
-  for (let r = 0; r < rows; r++) {
-    const w = r * 4;
-    const w2 = words[w + 2]!;
-    let kind: number;
-    if (words[w] !== 0 || words[w + 1] !== 0 || (w2 !== 0 && w2 !== 0xffff0000)) {
-      kind = 2;
-      longs[l++] = words[w]!;
-      longs[l++] = words[w + 1]!;
-      longs[l++] = w2;
-      longs[l++] = words[w + 3]!;
-    } else {
-      kind = w2 === 0 ? 0 : 1;
-      shorts[s++] = words[w + 3]!;
+  for (let q = 0; q < kindCount; q++) {
+    let acc = 0;
+    const first = q * 4;
+    const end = Math.min(rows, first + 4);
+    for (let r = first; r < end; r++) {
+      const w = r * 4;
+      const w0 = words[w]!;
+      const w1 = words[w + 1]!;
+      const w2 = words[w + 2]!;
+      if ((w0 | w1) === 0 && (w2 === 0 || w2 === 0xffff0000)) {
+        shorts[s++] = words[w + 3]!;
+        acc |= (w2 === 0 ? 0 : 1) << ((r - first) * 2);
+      } else {
+        longs[l] = w0;
+        longs[l + 1] = w1;
+        longs[l + 2] = w2;
+        longs[l + 3] = words[w + 3]!;
+        l += 4;
+        acc |= 2 << ((r - first) * 2);
+      }
     }
-    kinds[r >>> 2]! |= kind << ((r & 3) * 2);
+    kinds[q] = acc;
   }
+  const long = l >>> 2;
+  if (long * 2 > rows) return undefined;
+  const kindBytes = align8(kindCount);
+  const shortBytes = align8(s * 4);
+  const out = Buffer.allocUnsafeSlow(8 + kindBytes + shortBytes + long * 16);
+  out.writeUInt32LE(long, 0);
+  out.writeUInt32LE(0, 4);
+  out.set(kinds.subarray(0, kindCount), 8);
+  out.fill(0, 8 + kindCount, 8 + kindBytes);
+  const shortAt = 8 + kindBytes;
+  out.set(new Uint8Array(shorts.buffer, 0, s * 4), shortAt);
+  out.fill(0, shortAt + s * 4, shortAt + shortBytes);
+  out.set(new Uint8Array(longs.buffer, 0, l * 4), shortAt + shortBytes);
   return out;
 }
 

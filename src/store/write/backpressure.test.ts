@@ -34,3 +34,40 @@ test('backpressure: past maxSealBacklogRows rows due for sealing, an append firs
   await store.stop();
   assert.equal(segments.storedBytes().length, 160);
 });
+
+test('backpressure: an append resumes once the backlog is under the limit, while sealing goes on', async () => {
+  const dataDir = tempDataDir();
+  const segments = new StandInSegments(dataDir);
+  const clock = { now: M + 10_000 };
+  let openGate: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  const store = createWritePath(
+    {
+      // The second minute's seal hangs until the test opens the gate.
+      writeSegment: async (path, header, schema, parts) => {
+        if (parts[0]!.bucket === M + 60_000) await gate;
+        segments.writeSegment(path, header, schema, parts);
+      },
+      coveredLsn: segments.coveredLsn,
+      now: () => clock.now,
+      log: () => {},
+    },
+    { dataDir, maxSealBacklogRows: 200, sealCheckMs: 3_600_000 },
+  );
+  await store.start();
+  await store.append('acme', makeBatch([...rows(M, 150, 1), ...rows(M + 60_000, 150, 1000)]));
+  clock.now = M + 2 * 60_000 + 90_000; // both minutes due: 300 rows, over the limit
+  await store.append('acme', makeBatch(rows(M + 180_000, 10, 5000)));
+  const stats = store.stats();
+  assert.equal(stats.backpressureWaits, 1);
+  assert.equal(
+    stats.segments,
+    1,
+    'one minute sealed (150 rows left, under the limit); the other still sealing',
+  );
+  openGate();
+  await store.stop();
+  assert.equal(segments.storedBytes().length, 310);
+});

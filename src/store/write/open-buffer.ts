@@ -5,6 +5,7 @@ import type { SegmentPartInput } from '../segment/types.js';
 import type { WalFile } from '../wal/wal-file.js';
 import { allocate } from './chunk-pool.js';
 import { OpenColumns } from './open-columns.js';
+import { devicePartRows } from './part-rows.js';
 
 let nextBufferId = 1;
 
@@ -17,7 +18,7 @@ interface DeviceRows {
  * The rows of one tenant-minute held in memory until sealed. A minute has one main buffer; rows
  * that arrive once it is being sealed (late flows, or a minute grown past `maxOpenRows`) go to a
  * further buffer sealed as a late segment. Rows are kept in arrival order; a per-device row index
- * is built incrementally when a reader or the sealer needs it.
+ * is built incrementally when a reader needs it (the sealer groups the rows by device itself).
  */
 export class OpenBuffer {
   readonly id = nextBufferId++;
@@ -41,7 +42,7 @@ export class OpenBuffer {
     /** True when the minute already has (or will have) a main segment: sealed as a late segment. */
     readonly late: boolean,
     readonly createdAt: number,
-    private readonly deviceColumn: number,
+    readonly deviceColumn: number,
   ) {
     this.columns = new OpenColumns(schema);
   }
@@ -74,22 +75,16 @@ export class OpenBuffer {
     return out;
   }
 
-  /** The rows of one device, for the segment writer (sorted by device id). */
+  /** The rows of each device, for the segment writer (sorted by device id). */
   parts(): SegmentPartInput[] {
-    this.index();
     const batch = this.columns.asBatch();
     batch.length = this.durableRows;
-    return [...this.devices.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([deviceId, d]) => ({ bucket: this.minute, deviceId, batch, rows: d.rows.subarray(0, d.count) }));
-  }
-
-  /** Each device's row indexes (sorted by device id), for the seal worker. */
-  partRows(): { bucket: number; deviceId: number; rows: Uint32Array }[] {
-    this.index();
-    return [...this.devices.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([deviceId, d]) => ({ bucket: this.minute, deviceId, rows: d.rows.slice(0, d.count) }));
+    return devicePartRows(batch.arrays[this.deviceColumn], this.durableRows).map(({ deviceId, rows }) => ({
+      bucket: this.minute,
+      deviceId,
+      batch,
+      rows,
+    }));
   }
 
   /** Copies out the named columns of one device's rows (fresh arrays: safe to post to a worker). */

@@ -21,7 +21,9 @@ export function zeroColumn(type: ColumnType, rows: number): NumberArray {
  * ranges into them (nothing is allocated per row, nothing is re-copied as the buffer grows), a
  * column gets chunks only once some row has a value in it (router flows leave the ~35 host-agent
  * columns empty), and chunks go back to a pool when the buffer is sealed, so a steady ingest
- * reuses the same memory minute after minute.
+ * reuses the same memory minute after minute. Rows stay in arrival order: grouping them per
+ * device is left to the sealer (off the main thread), which measured cheaper than grouping on
+ * append (docs/store.md, "Write-path speed").
  */
 export class OpenColumns {
   readonly chunks: (NumberArray[] | undefined)[];
@@ -33,23 +35,31 @@ export class OpenColumns {
     this.dicts = new Array(schema.length).fill(undefined);
   }
 
-  /** Appends rows start..end of `source`; strings are re-coded into this buffer's dictionaries. */
+  /**
+   * Appends rows start..end of `source`; strings are re-coded into this buffer's dictionaries.
+   * Chunks come from the pool as they were left (not cleared): every row below `length` of a
+   * column with chunks is written here, copied or zero-filled when the batch lacks the column.
+   */
   appendRange(source: RowSource, start: number, end: number): void {
     if (end <= start) return;
+    const base = this.length;
     for (let i = 0; i < this.schema.length; i++) {
       const src = source.arrays[i];
-      if (src === undefined) continue;
+      if (src === undefined) {
+        if (this.chunks[i] !== undefined) this.zero(i, base, base + end - start);
+        continue;
+      }
       const type = this.schema[i]!.type;
       const chunks = this.column(i);
       let remap: Uint32Array | undefined;
       if (type === 'string') {
         const values = source.dicts[i] ?? [''];
         const dict = this.dicts[i]!;
-        remap = new Uint32Array(values.length);
+        remap = new Uint32Array(Math.max(1, values.length));
         for (let k = 1; k < values.length; k++) remap[k] = dict.code(values[k]!);
       }
       const width = type === 'addr' ? 16 : 1;
-      let at = this.length;
+      let at = base;
       let from = start;
       while (from < end) {
         const c = at >>> CHUNK_SHIFT;
@@ -69,6 +79,21 @@ export class OpenColumns {
     this.length += end - start;
   }
 
+  /** Zero-fills rows from..to of column i (taking chunks as needed). */
+  private zero(i: number, from: number, to: number): void {
+    const chunks = this.chunks[i]!;
+    const type = this.schema[i]!.type;
+    const width = type === 'addr' ? 16 : 1;
+    for (let at = from; at < to; ) {
+      const c = at >>> CHUNK_SHIFT;
+      const offset = at & CHUNK_MASK;
+      const take = Math.min(to - at, CHUNK_ROWS - offset);
+      while (chunks.length <= c) chunks.push(chunkPool.take(type));
+      chunks[c]!.fill(0, offset * width, (offset + take) * width);
+      at += take;
+    }
+  }
+
   /** The value of a non-address column at a row. */
   get(column: number, row: number): number {
     const chunk = this.chunks[column]?.[row >>> CHUNK_SHIFT];
@@ -83,19 +108,9 @@ export class OpenColumns {
     for (let k = 0; k < 16; k++) out[at + k] = chunk[from + k]!;
   }
 
-  /** Drops rows from `rows` on (rejected appends), zeroing them: later appends may skip columns. */
+  /** Drops rows from `rows` on (rejected appends); later appends write those rows again. */
   truncate(rows: number): void {
-    if (rows >= this.length) return;
-    for (let i = 0; i < this.chunks.length; i++) {
-      const chunks = this.chunks[i];
-      if (chunks === undefined) continue;
-      const width = this.schema[i]!.type === 'addr' ? 16 : 1;
-      for (let c = rows >>> CHUNK_SHIFT; c < chunks.length; c++) {
-        const from = Math.max(rows - c * CHUNK_ROWS, 0);
-        chunks[c]!.fill(0, from * width);
-      }
-    }
-    this.length = rows;
+    if (rows < this.length) this.length = rows;
   }
 
   /** Bytes held in memory (a gauge). */
@@ -116,7 +131,7 @@ export class OpenColumns {
       const type = this.schema[i]!.type;
       const chunks = this.chunks[i];
       if (chunks === undefined) batch.arrays[i] = zeroColumn(type, n);
-      else if (n <= CHUNK_ROWS) batch.arrays[i] = chunks[0]!;
+      else if (n <= CHUNK_ROWS) batch.arrays[i] = chunks[0]!.subarray(0, n * (type === 'addr' ? 16 : 1));
       else {
         const width = type === 'addr' ? 16 : 1;
         const out = allocate(type, n);
@@ -145,12 +160,14 @@ export class OpenColumns {
     this.length = 0;
   }
 
+  /** The chunks of column i, created (rows so far zero-filled) on its first value. */
   private column(i: number): NumberArray[] {
     let chunks = this.chunks[i];
     if (chunks === undefined) {
       chunks = [];
       this.chunks[i] = chunks;
       if (this.schema[i]!.type === 'string') this.dicts[i] = new StringDict();
+      if (this.length > 0) this.zero(i, 0, this.length);
     }
     return chunks;
   }

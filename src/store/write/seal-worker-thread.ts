@@ -1,15 +1,18 @@
 import { parentPort } from 'node:worker_threads';
 import { ColumnBatch, type NumberArray, StringDict } from '../../flow/batch.js';
+import type { ColumnType } from '../../flow/schema.js';
 import { writeSegment } from '../segment/index.js';
 import type { SegmentPartInput } from '../segment/types.js';
 import { allocate, CHUNK_ROWS } from './chunk-pool.js';
 import { zeroColumn } from './open-columns.js';
+import { devicePartRows } from './part-rows.js';
 import type { SealRequest, SealResponse } from './seal-worker.js';
+import { threadCpuMs } from './thread-cpu.js';
 
 /**
  * The seal worker's thread: receives an open buffer's column chunks (SharedArrayBuffers, not
- * copied) and per-device row lists, runs the segment writer (encode, write `<path>.tmp`, fsync,
- * rename to `path`) and answers with the segment's meta. See ./seal-worker.ts.
+ * copied), groups the rows per device (one part each), runs the segment writer (encode, write
+ * `<path>.tmp`, fsync, rename to `path`) and answers with the segment's meta. See ./seal-worker.ts.
  */
 function batchOf(request: SealRequest): ColumnBatch<string> {
   const n = request.rows;
@@ -19,8 +22,8 @@ function batchOf(request: SealRequest): ColumnBatch<string> {
     const chunks = request.columns[i];
     // Columns no row wrote share one zero array per type: the writer checks it for zeros once.
     if (chunks === undefined || chunks.length === 0) batch.arrays[i] = zeroColumn(type, n);
-    else if (n <= CHUNK_ROWS) batch.arrays[i] = chunks[0]!;
-    else batch.arrays[i] = concat(type === 'addr' ? 16 : 1, allocate(type, n), chunks, n);
+    else if (n <= CHUNK_ROWS) batch.arrays[i] = chunks[0]!.subarray(0, n * (type === 'addr' ? 16 : 1));
+    else batch.arrays[i] = concat(type === 'addr' ? 16 : 1, reused(i, type, n), chunks, n);
     const values = request.dicts[i];
     if (values !== undefined) {
       const dict = new StringDict();
@@ -33,6 +36,35 @@ function batchOf(request: SealRequest): ColumnBatch<string> {
   return batch;
 }
 
+/**
+ * Memory for the concatenated columns, per column, kept from one seal to the next (the worker
+ * seals one buffer at a time): fresh arrays cost page faults and, being large, full collections.
+ */
+const scratch: ArrayBuffer[] = [];
+
+function reused(column: number, type: ColumnType, rows: number): NumberArray {
+  const bytes = rows * BYTES[type];
+  let buffer = scratch[column];
+  if (buffer === undefined || buffer.byteLength < bytes) {
+    buffer = new ArrayBuffer(Math.max(bytes, (buffer?.byteLength ?? 0) * 2));
+    scratch[column] = buffer;
+  }
+  const view = allocate(type, 0);
+  const Ctor = view.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => NumberArray;
+  return new Ctor(buffer, 0, (type === 'addr' ? 16 : 1) * rows);
+}
+
+const BYTES: Record<ColumnType, number> = {
+  u8: 1,
+  addr: 16,
+  u16: 2,
+  u32: 4,
+  string: 4,
+  u64: 8,
+  time: 8,
+  mac: 8,
+};
+
 function concat(width: number, out: NumberArray, chunks: readonly NumberArray[], n: number): NumberArray {
   for (let c = 0; c < chunks.length; c++) {
     const rows = Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS);
@@ -42,14 +74,22 @@ function concat(width: number, out: NumberArray, chunks: readonly NumberArray[],
 }
 
 async function handle(request: SealRequest): Promise<SealResponse> {
+  const cpu0 = threadCpuMs();
+  const cpuMs = () => threadCpuMs() - cpu0;
   try {
     const batch = batchOf(request);
-    const parts: SegmentPartInput[] = request.parts.map((p) => ({ ...p, batch }));
+    const parts: SegmentPartInput[] = devicePartRows(batch.arrays[request.deviceColumn], request.rows).map(
+      ({ deviceId, rows }) => ({ bucket: request.bucket, deviceId, batch, rows }),
+    );
     const meta = await writeSegment(request.path, request.header, request.schema, parts);
-    return { id: request.id, meta };
+    return { id: request.id, cpuMs: cpuMs(), meta };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { id: request.id, error: { message: e.message ?? String(err), code: e.code, stack: e.stack } };
+    return {
+      id: request.id,
+      cpuMs: cpuMs(),
+      error: { message: e.message ?? String(err), code: e.code, stack: e.stack },
+    };
   }
 }
 

@@ -18,15 +18,22 @@ export interface SealRequest {
   readonly path: string;
   readonly header: SegmentHeader;
   readonly schema: readonly ColumnDef[];
+  readonly bucket: number;
   readonly rows: number;
+  /** Column chunks in arrival order (shared memory); the worker groups the rows per device. */
   readonly columns: readonly (readonly NumberArray[] | undefined)[];
   readonly dicts: readonly (readonly string[] | undefined)[];
-  readonly parts: readonly { bucket: number; deviceId: number; rows: Uint32Array }[];
+  readonly deviceColumn: number;
 }
 
+/** `cpuMs`: the worker thread's CPU time for the request (NaN where it cannot be measured). */
 export type SealResponse =
-  | { readonly id: number; readonly meta: SegmentMeta; readonly error?: undefined }
-  | { readonly id: number; readonly error: { message: string; code?: string; stack?: string } };
+  | { readonly id: number; readonly cpuMs: number; readonly meta: SegmentMeta; readonly error?: undefined }
+  | {
+      readonly id: number;
+      readonly cpuMs: number;
+      readonly error: { message: string; code?: string; stack?: string };
+    };
 
 interface Waiting {
   resolve: (meta: SegmentMeta) => void;
@@ -34,6 +41,8 @@ interface Waiting {
 }
 
 export class SealWorker {
+  /** CPU time the worker thread spent on seals (encode, write, fsync). */
+  cpuMs = 0;
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
@@ -47,16 +56,16 @@ export class SealWorker {
   ): Promise<SegmentMeta> {
     const worker = this.start();
     const id = this.nextId++;
-    const columns = buffer.columns;
     const request: SealRequest = {
       id,
       path,
       header,
       schema,
+      bucket: buffer.minute,
       rows: buffer.rows,
-      columns: columns.chunks,
-      dicts: columns.dicts.map((d) => d?.values),
-      parts: buffer.partRows(),
+      columns: buffer.columns.chunks,
+      dicts: buffer.columns.dicts.map((d) => d?.values),
+      deviceColumn: buffer.deviceColumn,
     };
     return new Promise<SegmentMeta>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -80,6 +89,7 @@ export class SealWorker {
     const worker = new Worker(new URL('./seal-worker-thread.js', import.meta.url));
     worker.unref();
     worker.on('message', (response: SealResponse) => {
+      if (response.cpuMs >= 0) this.cpuMs += response.cpuMs;
       const waiting = this.settle(response.id);
       if (waiting === undefined) return;
       if (response.error === undefined) waiting.resolve(response.meta);

@@ -36,8 +36,8 @@ export interface SealContext {
   readonly schema: readonly ColumnDef[];
   readonly writeSegment: WriteSegmentFn;
   readonly now: () => number;
-  /** When set, the segment writer runs in this worker thread instead of `writeSegment`. */
-  readonly worker?: SealWorker;
+  /** When set, the segment writer runs in these worker threads instead of `writeSegment`. */
+  readonly workers?: readonly SealWorker[];
 }
 
 /**
@@ -52,6 +52,8 @@ export async function sealBuffer(
   ctx: SealContext,
   tenant: string,
   buffer: OpenBuffer,
+  /** Which seal worker to use (concurrent seals each have their own). */
+  slot = 0,
 ): Promise<SealedSegment> {
   buffer.frozen = true;
   let path = buffer.late
@@ -73,10 +75,11 @@ export async function sealBuffer(
     await mkdir(dirname(path), { recursive: true });
     const write = await failPointErrorAsync('store.seal.write');
     if (write !== undefined) throw write;
+    const worker = ctx.workers?.[slot % ctx.workers.length];
     meta =
-      ctx.worker === undefined
+      worker === undefined
         ? await ctx.writeSegment(tmp, header, ctx.schema, buffer.parts())
-        : await ctx.worker.write(tmp, header, ctx.schema, buffer);
+        : await worker.write(tmp, header, ctx.schema, buffer);
     bytes = await fsyncFile(tmp);
     const renameFail = await failPointErrorAsync('store.seal.rename');
     if (renameFail !== undefined) throw renameFail;

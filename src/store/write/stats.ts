@@ -15,7 +15,10 @@ export interface WriteStats {
   /** Bytes of the segment files sealed (minute and late). */
   sealedBytes: number;
   sealErrors: number;
+  /** Wall time of seals (concurrent seals overlap). */
   sealMs: number;
+  /** CPU time of the seal worker threads (0 when the segment writer runs on the main thread). */
+  sealCpuMs: number;
   /** Appends that waited for a seal round because the seal backlog was over maxSealBacklogRows. */
   backpressureWaits: number;
   /** The replay at the last start. */
@@ -39,6 +42,7 @@ export function newWriteStats(): WriteStats {
     sealedBytes: 0,
     sealErrors: 0,
     sealMs: 0,
+    sealCpuMs: 0,
     backpressureWaits: 0,
     replay: undefined,
     wal: newWalStats(),

@@ -28,6 +28,11 @@ export interface WritePathConfig {
    * on the main thread, so appends never wait behind a seal. The store turns it on.
    */
   sealInWorker: boolean;
+  /**
+   * Seal worker threads under `sealInWorker`: minutes due together (a backlog, several tenants)
+   * are sealed in parallel, one per worker, each minute's buffers still in order.
+   */
+  sealWorkers: number;
 }
 
 export const defaultWritePathConfig: Omit<WritePathConfig, 'dataDir'> = {
@@ -42,4 +47,5 @@ export const defaultWritePathConfig: Omit<WritePathConfig, 'dataDir'> = {
   progressIntervalMs: 1_000,
   sealOnStop: true,
   sealInWorker: false,
+  sealWorkers: 2,
 };

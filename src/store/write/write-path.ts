@@ -34,7 +34,7 @@ import { defaultWritePathConfig, type WritePathConfig } from './write-config.js'
  *                          the promise resolves: that is the acknowledgement. A failed write
  *                          rejects it and every append queued behind it, and their staged rows
  *                          are dropped. While more than `maxSealBacklogRows` rows wait to be
- *                          sealed, an append first waits for a seal round (backpressure).
+ *                          sealed, an append first waits for sealing to catch up (backpressure).
  *   openJobs / readOpen    the rows still in memory, for the read path (sealed: false jobs).
  *   sealing                a timer seals each minute `graceMs` after it ends (late flows wait that
  *                          long) into <hhmm>.seg; rows arriving after that go to a late buffer
@@ -48,8 +48,9 @@ import { defaultWritePathConfig, type WritePathConfig } from './write-config.js'
  * Errors carry stable codes (./errors.ts: store_disk_full, store_write_failed, store_stopped),
  * are counted in stats() and logged through a rate limiter. Fail points: store.wal.append,
  * store.wal.fsync, store.wal.rotate, store.wal.delete, store.seal.write, store.seal.rename,
- * store.seal.after. Everything runs on the main event loop but the segment writer, which runs in a
- * worker thread under `sealInWorker` (fail points and the crash-safety order stay here).
+ * store.seal.after. Everything runs on the main event loop but the segment writer, which runs in
+ * `sealWorkers` worker threads under `sealInWorker`, one minute each at a time (fail points and
+ * the crash-safety order stay here).
  */
 
 export { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
@@ -90,10 +91,12 @@ export class WritePath {
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<unknown> = Promise.resolve();
   private sealQueued = false;
+  /** Appends held by backpressure, woken after each sealed buffer. */
+  private sealWaiters: (() => void)[] = [];
   private state: 'new' | 'running' | 'stopped' = 'new';
   private readonly timeColumn: number;
   private readonly deviceColumn: number;
-  private readonly sealWorker: SealWorker | undefined;
+  private readonly sealWorkers: SealWorker[];
   private readonly metrics: StoreMetrics;
 
   constructor(
@@ -106,7 +109,9 @@ export class WritePath {
     this.errorLog = new RateLimitedErrorLog(deps.log ?? stderrLines, undefined, this.now);
     this.timeColumn = this.schema.findIndex((col) => col.name === 'i_start_time');
     this.deviceColumn = this.schema.findIndex((col) => col.name === 'i_device_id');
-    this.sealWorker = config.sealInWorker ? new SealWorker() : undefined;
+    this.sealWorkers = config.sealInWorker
+      ? Array.from({ length: Math.max(1, config.sealWorkers) }, () => new SealWorker())
+      : [];
     this.metrics = deps.metrics ?? throwawayStoreMetrics();
   }
 
@@ -141,7 +146,7 @@ export class WritePath {
     if (this.config.sealOnStop) await this.sealNow({ all: true });
     await this.sealing;
     for (const state of this.tenantStates.values()) await state.wal?.close();
-    await this.sealWorker?.close();
+    for (const worker of this.sealWorkers) await worker.close();
     this.errorLog.flush();
   }
 
@@ -151,9 +156,9 @@ export class WritePath {
       throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     if (batch.length === 0) return;
     const t0 = this.metrics.append.start();
-    if (sealBacklog(this.config, this.tenantStates.values(), this.now()) > this.config.maxSealBacklogRows) {
+    if (this.sealBacklogRows() > this.config.maxSealBacklogRows) {
       this.counters.backpressureWaits++;
-      await this.sealNow().catch(() => {});
+      await this.backpressure();
       if (this.state !== 'running')
         throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     }
@@ -214,7 +219,9 @@ export class WritePath {
 
   /** Counters, and gauges of open buffers and WAL files (flowlens_store_* metrics). */
   stats(): WriteStats {
-    return collectStats(this.counters, this.walStats, this.tenantStates.values());
+    const stats = collectStats(this.counters, this.walStats, this.tenantStates.values());
+    for (const worker of this.sealWorkers) stats.sealCpuMs += worker.cpuMs;
+    return stats;
   }
 
   /** The live counters (not a copy: read by the metrics exporters without allocating). */
@@ -236,6 +243,22 @@ export class WritePath {
     return sealBacklog(this.config, this.tenantStates.values(), this.now());
   }
 
+  /**
+   * Waits until sealing brings the backlog under maxSealBacklogRows (checked after each sealed
+   * buffer, so appends resume while the seal workers go on), or until a seal round ends whatever
+   * it achieved (a failing disk must not stop appends, which the WAL can still take).
+   */
+  private async backpressure(): Promise<void> {
+    const round = this.sealNow().then(
+      () => true,
+      () => true,
+    );
+    while (this.state === 'running' && this.sealBacklogRows() > this.config.maxSealBacklogRows) {
+      const next = new Promise<boolean>((resolve) => this.sealWaiters.push(() => resolve(false)));
+      if (await Promise.race([round, next])) return;
+    }
+  }
+
   private scheduleSeal(all: boolean): void {
     if (this.sealQueued) return;
     this.sealQueued = true;
@@ -252,17 +275,22 @@ export class WritePath {
           schema: this.schema,
           writeSegment: this.deps.writeSegment,
           now: this.now,
-          worker: this.sealWorker,
+          workers: this.sealWorkers,
         },
         graceMs: this.config.graceMs,
         lateDelayMs: this.config.lateDelayMs,
         counters: this.counters,
         metrics: this.metrics.seal,
-        onSegment: this.deps.onSegment ?? (() => {}),
+        onSegment: (segment) => {
+          this.deps.onSegment?.(segment);
+          // Resumed appends check the backlog once the sealer has dropped the buffer (same tick).
+          for (const wake of this.sealWaiters.splice(0)) wake();
+        },
         fail: (err) => this.fail(toStoreError(err, 'seal')),
       },
       this.tenantStates.values(),
       all,
+      Math.max(1, this.sealWorkers.length),
     );
   }
 
