@@ -19,6 +19,8 @@ export interface QueryFigures {
   duckdb?: (Timed & { first_run_ms: number }) | undefined;
   /** How many times faster flowlens is (median over median); above 1 is faster. */
   speedup: { clickhouse?: number | undefined; duckdb?: number | undefined };
+  /** The same in CPU time (median over median): the work each system did, whatever the load. */
+  cpu_speedup: { clickhouse?: number | undefined; duckdb?: number | undefined };
   answers: AnswerCheck;
 }
 
@@ -36,6 +38,12 @@ function atLeast(value: number | undefined, min: number): Goal {
 
 export function speedup(theirs: Timed | undefined, ours: Timed): number | undefined {
   return theirs === undefined ? undefined : round(theirs.median_ms / ours.median_ms, 2);
+}
+
+export function cpuSpeedup(theirs: Timed | undefined, ours: Timed): number | undefined {
+  const a = theirs?.median_cpu_ms;
+  const b = ours.median_cpu_ms;
+  return a === undefined || b === undefined || b === 0 ? undefined : round(a / b, 2);
 }
 
 /** The goals, from the figures of the four queries. */

@@ -2,14 +2,16 @@ import type { QueryResult } from '../src/query/api.js';
 import { type Answer, checkAnswers, flowlensAnswer } from './query-answers.js';
 import type { Flowlens } from './query-flowlens.js';
 import type { BenchQuery } from './query-queries.js';
-import { type QueryFigures, speedup } from './query-report.js';
-import { timeRuns } from './query-timing.js';
+import { cpuSpeedup, type QueryFigures, speedup } from './query-report.js';
+import { type CpuClock, processCpu, timeRuns } from './query-timing.js';
 import { round } from './store-ingest.js';
 
 export interface Systems {
   readonly flowlens: Flowlens;
   readonly clickhouse: (() => Promise<Answer>) | undefined;
   readonly duckdb: (() => Promise<Answer>) | undefined;
+  /** ClickHouse's server process's CPU time (flowlens and DuckDB run in this process). */
+  readonly clickhouseCpu?: CpuClock | undefined;
 }
 
 async function timedFirst<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -34,10 +36,10 @@ export async function measureQuery(
   const clear = () => fl.runtime.memo.clear();
   clear();
   const first = await timedFirst(() => fl.run(q.flowlens));
-  const cold = await timeRuns(runs, () => fl.run(q.flowlens), clear);
+  const cold = await timeRuns(runs, () => fl.run(q.flowlens), clear, processCpu);
   // The first repeat also combines the memo hits into one entry; the dashboard's later ones are timed.
   const firstRepeat = await timedFirst(() => fl.run(q.flowlens));
-  const memo = await timeRuns(runs, () => fl.run(q.flowlens));
+  const memo = await timeRuns(runs, () => fl.run(q.flowlens), undefined, processCpu);
   clear();
   const stats = (r: QueryResult) => {
     const { elapsedMs: _, ...rest } = r.stats!;
@@ -48,7 +50,7 @@ export async function measureQuery(
   let chAnswer: Answer | undefined;
   if (systems.clickhouse !== undefined) {
     const f = await timedFirst(systems.clickhouse);
-    const t = await timeRuns(runs, systems.clickhouse);
+    const t = await timeRuns(runs, systems.clickhouse, undefined, systems.clickhouseCpu);
     clickhouse = { ...t.timed, first_run_ms: f.ms };
     chAnswer = f.value;
   }
@@ -56,7 +58,7 @@ export async function measureQuery(
   let duckAnswer: Answer | undefined;
   if (systems.duckdb !== undefined) {
     const f = await timedFirst(systems.duckdb);
-    const t = await timeRuns(runs, systems.duckdb);
+    const t = await timeRuns(runs, systems.duckdb, undefined, processCpu);
     duckdb = { ...t.timed, first_run_ms: f.ms };
     duckAnswer = f.value;
   }
@@ -75,6 +77,7 @@ export async function measureQuery(
     clickhouse,
     duckdb,
     speedup: { clickhouse: speedup(clickhouse, cold.timed), duckdb: speedup(duckdb, cold.timed) },
+    cpu_speedup: { clickhouse: cpuSpeedup(clickhouse, cold.timed), duckdb: cpuSpeedup(duckdb, cold.timed) },
     answers: checkAnswers(q, ours, chAnswer, duckAnswer, exactCount),
   };
 }

@@ -15,6 +15,7 @@ import { type FlowlensLoad, loadFlowlens, openFlowlens, settledTime } from './qu
 import { benchQueries } from './query-queries.js';
 import { goals, type QueryFigures } from './query-report.js';
 import { measureQuery } from './query-run.js';
+import { procCpu } from './query-timing.js';
 import { DataSet, defaultDataSetConfig } from './store-data.js';
 import { round } from './store-ingest.js';
 
@@ -106,6 +107,7 @@ async function main() {
           flowlens,
           clickhouse:
             ch === undefined ? undefined : async () => clickhouseAnswer(q, await ch!.run(q.clickhouse)),
+          clickhouseCpu: ch === undefined ? undefined : procCpu(ch.server.pid),
           duckdb: duck === undefined ? undefined : async () => duckdbAnswer(q, await duck!.query(q.duckdb)),
         });
         log(`  ${JSON.stringify(summaryLine(queries[q.name]!))}`);
@@ -148,10 +150,12 @@ async function exactDistinct(ch: ClickHouseSide | undefined, duck: DuckDb | unde
 function summaryLine(f: QueryFigures) {
   return {
     flowlens_ms: f.flowlens.median_ms,
+    flowlens_cpu_ms: f.flowlens.median_cpu_ms,
     memo_ms: f.flowlens.memo_repeat.median_ms,
     clickhouse_ms: f.clickhouse?.median_ms,
     duckdb_ms: f.duckdb?.median_ms,
     speedup: f.speedup,
+    cpu_speedup: f.cpu_speedup,
     agree: f.answers.agree,
   };
 }

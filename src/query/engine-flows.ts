@@ -2,6 +2,7 @@ import type { DeviceSummary, StorageBackend } from '../store/backend.js';
 import type { QueryStats, Value } from './api.js';
 import { planJobs } from './engine-jobs.js';
 import type { EngineMetrics } from './engine-metrics.js';
+import { type ReduceThresholds, WorkerReduce } from './engine-reduce.js';
 import { ResultCollector } from './exec/collect.js';
 import type { JobExecutor } from './exec/job-contract.js';
 import { specsForJobs } from './exec/job-specs.js';
@@ -16,6 +17,8 @@ export interface FlowsContext {
   readonly executor: JobExecutor;
   readonly limits: QueryLimits | undefined;
   readonly metrics: EngineMetrics;
+  /** When the workers merge many groups instead of the coordinator (engine-reduce.ts). */
+  readonly reduceThresholds?: ReduceThresholds | undefined;
 }
 
 /**
@@ -41,7 +44,8 @@ export async function executeFlows(
   }
   m.plannedJobs.update(planned);
   limits?.checkRows(tenant, toScan);
-  const collector = new ResultCollector(plan, specFromPlan(plan, 'minute'));
+  const mergeSpec = specFromPlan(plan, 'minute');
+  const collector = new ResultCollector(plan, mergeSpec);
   // A plain query with a LIMIT and no ORDER BY stops reading once it has its rows.
   const enough = new AbortController();
   const combined = signal === undefined ? enough.signal : AbortSignal.any([signal, enough.signal]);
@@ -51,6 +55,13 @@ export async function executeFlows(
   // Merging happens as partials arrive (during the fan-out) and in the final flush.
   let mergeMs = 0;
   const fanout = m.fanout.start();
+  const reduce = WorkerReduce.start(
+    collector,
+    executor,
+    mergeSpec,
+    { tenant, signal: combined },
+    ctx.reduceThresholds,
+  );
   try {
     const runs = groups.flatMap(({ resolution, jobs: list }) => specsForJobs(plan, resolution, list));
     await Promise.all(
@@ -61,6 +72,7 @@ export async function executeFlows(
           onPartial: (partial) => {
             const t0 = m.clock.now();
             collector.add(partial);
+            reduce?.check();
             mergeMs += m.clock.now() - t0;
             if (collector.full) enough.abort();
           },
@@ -71,11 +83,14 @@ export async function executeFlows(
       }),
     );
   } catch (err) {
+    await reduce?.settle();
     if (!(enough.signal.aborted && !signal?.aborted)) throw err;
   } finally {
     m.fanout.stop(fanout);
   }
   const flushed = m.clock.now();
+  // Many groups: merged on the workers, only each one's top groups coming back under a LIMIT.
+  await reduce?.finish();
   collector.flush();
   m.merge.update((mergeMs + m.clock.now() - flushed) / 1000);
   const rows = m.sort.time(() => collector.finish(types));

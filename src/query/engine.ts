@@ -14,6 +14,7 @@ import { answerCompat, describeCompat } from './compat/index.js';
 import { statementTimeoutMs } from './compat/settings.js';
 import { executeFlows, type FlowsContext } from './engine-flows.js';
 import { EngineMetrics } from './engine-metrics.js';
+import type { ReduceThresholds } from './engine-reduce.js';
 import { asQueryError, QueryError, SqlState } from './errors.js';
 import { ResultCollector } from './exec/collect.js';
 import { canceledError, InProcessExecutor } from './exec/inprocess-executor.js';
@@ -56,6 +57,11 @@ export interface QueryEngineDeps {
   readonly metricsMaxRowsScanned?: number | undefined;
   /** Where the engine's metrics go (stage timers, errors, rows…); a throwaway registry if absent. */
   readonly metrics?: Registry | undefined;
+  /**
+   * Groups held back past which an executor that can reduce merges them on its workers
+   * (src/query/engine-reduce.ts; defaults there). Tests lower them.
+   */
+  readonly reduceThresholds?: ReduceThresholds | undefined;
 }
 
 /** A table of the table store the engine reads: what SQL sees, and where its rows are. */
@@ -102,7 +108,13 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
   };
   const m = new EngineMetrics(deps.metrics ?? new Registry(), counters, limits);
   const executor = deps.executor ?? new InProcessExecutor(backend, m.job);
-  const flows: FlowsContext = { backend, executor, limits, metrics: m };
+  const flows: FlowsContext = {
+    backend,
+    executor,
+    limits,
+    metrics: m,
+    reduceThresholds: deps.reduceThresholds,
+  };
   const storeTables: EngineTable[] = [
     { ...metricsTableDef, source: deps.metricsTable ?? emptyTable },
     ...(deps.tables ?? []),

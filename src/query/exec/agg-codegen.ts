@@ -1,14 +1,20 @@
-import { hashAddressHighSource } from '../hll/hash64.js';
-import { DEFAULT_PRECISION } from '../hll/sketch.js';
 import type { Expr } from '../plan/plan.js';
 import { type AggLayout, aggLayout, stateArrays } from './agg-layout.js';
 import { nullable } from './expr-analysis.js';
 import { hashSource } from './group-table.js';
+import {
+  columnSketches,
+  columnSketchKernel,
+  hllAddressUpdate,
+  hllHash,
+  LITTLE_ENDIAN,
+} from './hll-codegen.js';
 import type { JobSpec, KernelAggregate } from './job-contract.js';
 import { KernelBuilder } from './kernel-builder.js';
 import type { StateArraySpec } from './kernel-state.js';
 import { keyLayout } from './key-layout.js';
 import { RowCodegen } from './row-codegen.js';
+import { KEY_HASHES, spillable } from './spillable.js';
 import { wordsOf } from './word-codegen.js';
 
 /**
@@ -25,16 +31,18 @@ export interface GeneratedKernel {
 }
 
 const LIMIT_2_52 = 4503599627370496;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function generateAggKernel(spec: JobSpec): GeneratedKernel {
   const b = new KernelBuilder(spec.physical);
   const rc = new RowCodegen(b);
   const layout = keyLayout(spec.groupBy, spec.physical);
   const layouts = spec.aggregates.map((a) => aggLayout(a, spec.physical));
-  const arrays = layouts.flatMap((l, j) => stateArrays(j, l));
+  // A spillable state also keeps each group's key hash (its partition, and the merge's hash).
+  const hashes = spillable(spec);
+  const arrays = [...layouts.flatMap((l, j) => stateArrays(j, l)), ...(hashes ? [KEY_HASHES] : [])];
   const setup: string[] = [];
   const body: string[] = [];
+  if (columnSketches(spec)) return columnSketchKernel(spec, b, arrays, layouts);
 
   if (spec.where !== undefined) body.push(`if (!${condition(rc, spec.where)}) continue;`);
   const keyNames: string[] = [];
@@ -55,10 +63,19 @@ export function generateAggKernel(spec: JobSpec): GeneratedKernel {
     const same = keyNames
       .map((n, j) => `KW[${width === 1 ? 'g' : `g * ${width} + ${j}`}] === ${n}`)
       .join(' && ');
-    // A new key goes in right here unless the table must grow (then through `insert`).
+    // The previous row's group when its key is the same (rows sorted by a correlated column
+    // repeat keys); else the probe. A new key goes in right here unless the table must grow or
+    // spill (then through `insert`, given the key's home slot).
+    const prev = keyNames.map((_, j) => `P${j}`);
+    setup.push(`let PG = -1, ${prev.map((p) => `${p} = 0`).join(', ')};`);
     body.push(
-      `let h = ${hashSource(keyNames, 'SH')};`,
       'let g = 0;',
+      `if (PG >= 0 && ${keyNames.map((n, j) => `${n} === ${prev[j]}`).join(' && ')}) g = PG;`,
+      'else {',
+      ...(hashes
+        ? [`const hf = ${hashSource(keyNames, '0')} | 0;`, 'const h0 = hf >>> SH;']
+        : [`const h0 = ${hashSource(keyNames, 'SH')};`]),
+      'let h = h0;',
       'for (;;) {',
       '  const s = T[h];',
       '  if (s === 0) {',
@@ -67,14 +84,17 @@ export function generateAggKernel(spec: JobSpec): GeneratedKernel {
       `      tbl.size = g + 1; T[h] = g + 1; ${keyNames.map((n, j) => `KW[${width === 1 ? 'g' : `g * ${width} + ${j}`}] = ${n};`).join(' ')}`,
       '    } else {',
       ...keyNames.map((n, j) => `      tbl.scratch[${j}] = ${n};`),
-      `      g = tbl.insert(h); ${reload} CAP = tbl.capacity;`,
+      `      g = tbl.insert(h, h0); ${reload} CAP = tbl.capacity;`,
       '    }',
+      ...(hashes ? [`    ${KEY_HASHES.name}[g] = hf;`] : []),
       '    break;',
       '  }',
       '  g = s - 1;',
       `  if (${same}) break;`,
       '  h = (h + 1) & M;',
       '}',
+      '}',
+      `PG = g; ${keyNames.map((n, j) => `${prev[j]} = ${n};`).join(' ')}`,
     );
   }
   spec.aggregates.forEach((agg, j) => {
@@ -165,44 +185,6 @@ function minMaxUpdate(rc: RowCodegen, arg: Expr, layout: AggLayout, j: number, s
   }
   const x = rc.inet(arg, 'i');
   return `rt.inetMinMax(st, ${j}, g, ${x.arr}, ${x.off}, ${x.bits}, ${layout.max});`;
-}
-
-/**
- * approx_count_distinct of an address column: the column's int32 words are the little-endian
- * words hashAddress reads. Once the group's sketch is dense, the register update is inlined with
- * the hash's high word (HyperLogLog.addHash at the kernels' precision); the low word is computed
- * only for a rank past the high word, and sparse sketches take the whole hash through addHash.
- */
-function hllAddressUpdate(words: string, sketches: string, j: number): string {
-  const w = [0, 1, 2, 3].map((k) => `${words}[(i << 2) + ${k}]`);
-  const p = DEFAULT_PRECISION;
-  return [
-    `{ ${hashAddressHighSource(w, 'ha', 'hk')}`,
-    `const sk = ${sketches}[g] ?? rt.hll(st, ${j}, g); const R = sk.registersIfDense;`,
-    `if (R !== null) { const rest = ha << ${p}; const x = ha >>> ${32 - p};`,
-    `const r = rest !== 0 ? Math.clz32(rest) + 1 : rt.lowRank(${w.join(', ')}); if (r > R[x]) R[x] = r; }`,
-    `else { rt.hashWords(${w.join(', ')}); sk.addHash(rt.hash[0], rt.hash[1]); } }`,
-  ].join(' ');
-}
-
-/** The hash of the argument (HyperLogLog's 64-bit hash, src/query/hll): statements, then its two words. */
-function hllHash(b: KernelBuilder, rc: RowCodegen, arg: Expr): { stmts: string; hi: string; lo: string } {
-  const viaRt = (stmts: string) => ({ stmts, hi: 'rt.hash[0]', lo: 'rt.hash[1]' });
-  if (arg.type === 'text') {
-    if (arg.kind === 'column' && b.physical[arg.name] === 'string') {
-      const dict = b.dict(arg.name);
-      const hashes = b.perJob(`th:${arg.name}`, `rt.textHashes(${dict})`);
-      const code = `${b.column(arg.name)}[i]`;
-      return { stmts: '', hi: `${hashes}[2 * ${code}]`, lo: `${hashes}[2 * ${code} + 1]` };
-    }
-    return viaRt(`rt.hashString(${rc.str(arg, 'i')});`);
-  }
-  if (arg.type === 'inet' || arg.type === 'cidr') {
-    const x = rc.inet(arg, 'i');
-    return viaRt(`rt.hashAddress(${x.arr}, ${x.off});`);
-  }
-  if (arg.type === 'bool') return viaRt(`rt.hashNumber(${rc.bool(arg, 'i')} ? 1 : 0);`);
-  return viaRt(`rt.hashNumber(${rc.num(arg, 'i')});`);
 }
 
 /**

@@ -6,6 +6,8 @@ import { evalExpr } from './interpret.js';
 import type { JobSpec } from './job-contract.js';
 import { GroupMerger } from './merge-groups.js';
 import type { Partial, RowsPartial } from './partial.js';
+import { type ReduceTask, reduceTasks } from './reduce.js';
+import { spillable } from './spillable.js';
 import { topGroupIds } from './top-groups.js';
 import { type IValue, toValue } from './values.js';
 
@@ -20,7 +22,7 @@ export class ResultCollector {
 
   constructor(
     private readonly plan: QueryPlan,
-    spec: JobSpec,
+    private readonly spec: JobSpec,
   ) {
     this.merger = plan.aggregate ? new GroupMerger(spec) : undefined;
     this.keep = plan.limit === undefined ? undefined : plan.offset + plan.limit;
@@ -52,6 +54,43 @@ export class ResultCollector {
   /** Merges the partials held back for a partition-wise merge (finish does it too). */
   flush(): void {
     this.merger?.flush();
+  }
+
+  /**
+   * Whether the partials of this query can be merged on the workers (reduce.ts): those of many
+   * groups are in shared memory and ordered by hash partition, the others can be put so. If so,
+   * the coordinator now holds every partial back (so that the workers see every entry of a key);
+   * the caller merges them with `reduce` (midway, to bound memory, and at the end) or `flush`.
+   */
+  holdForReduce(): boolean {
+    if (this.merger === undefined || !spillable(this.spec)) return false;
+    this.merger.holdEverything();
+    return true;
+  }
+
+  /** Groups held back for a partition-wise merge. */
+  get pendingGroups(): number {
+    return this.merger?.pendingCount ?? 0;
+  }
+
+  /**
+   * Merges the partials held back on the workers (`run` posts the reduce tasks): `final` — no
+   * partial comes after — lets each task keep only its top groups when ORDER BY … LIMIT allows.
+   * Partials arriving meanwhile are held back for the next reduce or `flush`.
+   */
+  async reduce(run: (tasks: readonly ReduceTask[]) => Promise<unknown[]>, final: boolean): Promise<void> {
+    const merger = this.merger;
+    if (merger === undefined) return;
+    const plan = this.plan;
+    const top = final && plan.limit !== undefined && plan.orderBy.length > 0 ? plan : undefined;
+    const pending = merger.takePending();
+    const tasks = pending.length === 0 ? undefined : reduceTasks(pending, top);
+    if (tasks === undefined) {
+      for (const p of pending) merger.add(p);
+      return;
+    }
+    const results = await run(tasks);
+    for (const r of results) this.add(r);
   }
 
   finish(types: readonly SqlType[]): Value[][] {

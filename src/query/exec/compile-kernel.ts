@@ -2,6 +2,7 @@ import type { JobColumns } from '../../store/backend.js';
 import { generateAggKernel } from './agg-codegen.js';
 import { aggLayout } from './agg-layout.js';
 import { emitGroups } from './emit-groups.js';
+import { PARTITION_MIN_GROUPS } from './group-table.js';
 import type { JobSpec } from './job-contract.js';
 import { kernelRuntime } from './kernel-runtime.js';
 import { KernelState } from './kernel-state.js';
@@ -9,6 +10,8 @@ import { encodingWidth, keyLayout } from './key-layout.js';
 import { PairSet } from './pair-set.js';
 import type { GroupsPartial, Partial } from './partial.js';
 import { generateRowsKernel } from './rows-codegen.js';
+import { emitSpilled } from './spill.js';
+import { SPILL_GROUPS, spillable } from './spillable.js';
 
 /** A spec compiled into a function over one job's columns. */
 export interface CompiledKernel {
@@ -50,11 +53,19 @@ export function compileKernel(spec: JobSpec): CompiledKernel {
   const gen = generateAggKernel(spec);
   const fn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as AggFn;
   const keys = keyLayout(spec.groupBy, spec.physical);
+  const spills = spillable(spec);
   // The jobs of a query are alike: each state starts with room for the previous run's groups.
   let lastGroups = 0;
   const state = (rows: number) => {
-    const expected = Math.min(rows, Math.ceil(lastGroups * 1.25));
-    const st = new KernelState(keys.width, gen.arrays, gen.layouts.length, Math.max(1024, expected));
+    let expected = Math.max(1024, Math.min(rows, Math.ceil(lastGroups * 1.25)));
+    if (spills) expected = Math.min(expected, SPILL_GROUPS);
+    const st = new KernelState(
+      keys.width,
+      gen.arrays,
+      gen.layouts.length,
+      expected,
+      spills ? SPILL_GROUPS : undefined,
+    );
     gen.layouts.forEach((layout, j) => {
       if (layout.kind === 'distinct') st.pairs[j] = new PairSet(encodingWidth[layout.encoding!], false);
       if (layout.kind === 'percentile') st.pairs[j] = new PairSet(2, true);
@@ -63,6 +74,8 @@ export function compileKernel(spec: JobSpec): CompiledKernel {
   };
   const emit = (st: KernelState) => {
     lastGroups = st.table.size;
+    if (spills && (st.spill !== undefined || st.table.size >= PARTITION_MIN_GROUPS))
+      return emitSpilled(st, keys, gen.layouts);
     return emitGroups(st, keys, gen.layouts);
   };
   return {
@@ -74,19 +87,24 @@ export function compileKernel(spec: JobSpec): CompiledKernel {
     },
     runMany: groupableSpec(spec)
       ? (jobs) => {
-          // One state for all the jobs while its table stays within cache; a state past that is
-          // emitted and the next job starts a new one (a high-cardinality key gives many parts).
+          // One state for all the jobs while its table stays within cache (a spilling table always
+          // does); a state past that is emitted and the next job starts a new one (a
+          // high-cardinality key gives many parts).
           const parts: GroupsPartial[] = [];
+          const add = (p: Partial) => {
+            if (p.kind === 'parts') parts.push(...p.partials);
+            else parts.push(p as GroupsPartial);
+          };
           let st: KernelState | undefined;
           for (const job of jobs) {
             st ??= state(job.rows);
             fn(job, st);
-            if (st.table.size >= SPLIT_GROUPS) {
-              parts.push(emit(st));
+            if (!spills && st.table.size >= SPLIT_GROUPS) {
+              add(emit(st));
               st = undefined;
             }
           }
-          if (st !== undefined || parts.length === 0) parts.push(emit(st ?? state(0)));
+          if (st !== undefined || parts.length === 0) add(emit(st ?? state(0)));
           return parts.length === 1 ? parts[0]! : { kind: 'parts', partials: parts };
         }
       : undefined,

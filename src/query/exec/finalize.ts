@@ -18,7 +18,7 @@ export class GroupEnv implements EvalEnv {
   private readonly aggs = new Map<number, IValue>();
   constructor(
     private readonly merger: GroupMerger,
-    private readonly plan: QueryPlan,
+    private readonly plan: Pick<QueryPlan, 'aggregates'>,
   ) {}
   at(g: number, empty: boolean): this {
     this.g = g;

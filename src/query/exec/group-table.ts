@@ -1,3 +1,5 @@
+import { findOrInsertRange4 } from './find-range4.js';
+
 /**
  * An open-addressing hash table from fixed-width keys (`width` int32 words) to dense group ids
  * 0, 1, 2, … in insertion order. Keys live in one Int32Array (group id × width), slots hold
@@ -16,8 +18,22 @@ export class GroupTable {
   readonly scratch: Int32Array;
   /** Called with the new capacity when group-indexed state must grow. */
   onGrow: ((capacity: number) => void) | undefined;
+  /**
+   * With `onFull`, a table whose capacity has reached `maxGroups` does not grow: when it is full,
+   * `onFull` moves its groups out (and calls `clear`), and the insert goes on into the empty table.
+   */
+  maxGroups = Number.POSITIVE_INFINITY;
+  onFull: (() => void) | undefined;
 
-  constructor(width: number, initialGroups = 256) {
+  /**
+   * `mixed`: slots from the whole mixed hash instead of its top bits, for a table holding the keys
+   * of one hash partition (whose top bits are all the same): see reduce.ts.
+   */
+  constructor(
+    width: number,
+    initialGroups = 256,
+    private readonly mixed = false,
+  ) {
     this.width = width;
     this.capacity = Math.max(16, initialGroups);
     const slotCount = nextPow2(this.capacity * 2);
@@ -28,8 +44,16 @@ export class GroupTable {
     this.scratch = new Int32Array(Math.max(1, width));
   }
 
-  /** Inserts the key in `scratch` at the empty slot `slot` (from a probe); returns its id. */
-  insert(slot: number): number {
+  /**
+   * Inserts the key in `scratch` at the empty slot `slot` (from a probe); returns its id. `home`
+   * is the key's own slot (where its probe started): the slot used when the table was full and
+   * had to be emptied first (`onFull`).
+   */
+  insert(slot: number, home = slot): number {
+    if (this.size >= this.capacity && this.capacity >= this.maxGroups && this.onFull !== undefined) {
+      this.onFull();
+      slot = home;
+    }
     const id = this.size++;
     if (id >= this.capacity) this.growGroups();
     const w = this.width;
@@ -41,11 +65,14 @@ export class GroupTable {
     return id;
   }
 
-  /** The id of the key at words[at .. at + width), inserting it when new. */
-  findOrInsert(words: ArrayLike<number>, at: number): number {
+  /**
+   * The id of the key at words[at .. at + width), inserting it when new; `hash`, when known, is
+   * its `hashWords(words, at, width, 0) | 0`.
+   */
+  findOrInsert(words: ArrayLike<number>, at: number, hash?: number): number {
     const w = this.width;
     const keys = this.keys;
-    let slot = hashWords(words, at, w, this.shift);
+    let slot = hash === undefined ? this.slotOf(words, at) : this.slotOfHash(hash);
     for (;;) {
       const entry = this.slots[slot]!;
       if (entry === 0) {
@@ -69,9 +96,14 @@ export class GroupTable {
    * ids[g] = the id of key g of `words` (width words each) for g in [from, to), inserting new
    * keys: the merge loop of many partial groups, with one-word keys probed inline.
    */
-  findOrInsertRange(words: Int32Array, from: number, to: number, ids: Int32Array): void {
-    if (this.width !== 1) {
-      for (let g = from; g < to; g++) ids[g] = this.findOrInsert(words, g * this.width);
+  findOrInsertRange(words: Int32Array, from: number, to: number, ids: Int32Array, hashes?: Int32Array): void {
+    if (this.width === 4) {
+      findOrInsertRange4(this, words, from, to, ids, this.mixed, hashes);
+      return;
+    }
+    if (this.width !== 1 || this.mixed) {
+      const w = this.width;
+      for (let g = from; g < to; g++) ids[g] = this.findOrInsert(words, g * w, hashes?.[g]);
       return;
     }
     let slots = this.slots;
@@ -101,6 +133,19 @@ export class GroupTable {
     }
   }
 
+  private slotOfHash(hash: number): number {
+    if (!this.mixed) return hash >>> this.shift;
+    if (this.width === 1) return fmix(hash, this.shift);
+    return (hash << PARTITION_BITS) >>> this.shift;
+  }
+
+  private slotOf(words: ArrayLike<number>, at: number): number {
+    if (!this.mixed) return hashWords(words, at, this.width, this.shift);
+    // One-word keys are not mixed before the multiply (its low bits would be weak here).
+    if (this.width === 1) return fmix(hashWords(words, at, 1, 0), this.shift);
+    return (hashWords(words, at, this.width, 0) << PARTITION_BITS) >>> this.shift;
+  }
+
   /** Makes room for `groups` keys in all (slots and key storage) without growing again. */
   reserve(groups: number): void {
     if (groups > this.capacity) {
@@ -111,6 +156,12 @@ export class GroupTable {
       this.onGrow?.(this.capacity);
     }
     if (groups * 2 > this.slots.length) this.rehash(nextPow2(groups * 2));
+  }
+
+  /** Empties the table (no group left; key storage and capacity stay). */
+  clear(): void {
+    this.slots.fill(0);
+    this.size = 0;
   }
 
   private growGroups(): void {
@@ -127,7 +178,7 @@ export class GroupTable {
     this.shift = 32 - Math.log2(count);
     const w = this.width;
     for (let id = 0; id < this.size; id++) {
-      let slot = hashWords(this.keys, id * w, w, this.shift);
+      let slot = this.slotOf(this.keys, id * w);
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = id + 1;
     }

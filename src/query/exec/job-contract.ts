@@ -87,6 +87,11 @@ export interface JobGroupKernel {
    * or not worth it). The runtime memoizes the combination of a repeated query's memo hits.
    */
   combine?(spec: JobSpec, partials: readonly JobPartial[]): JobPartial | undefined;
+  /**
+   * Optional: runs one reduce task of a query (opaque to the runtime; JobExecutor.reduce posts it
+   * to a worker): part of the merge of its partials, done off the coordinator.
+   */
+  reduce?(spec: JobSpec, task: unknown): JobPartial;
 }
 
 /** Estimated bytes a partial holds, for the memo's memory bound. */
@@ -110,6 +115,17 @@ export interface ExecuteOptions {
  */
 export interface JobExecutor {
   execute(spec: JobSpec, jobs: readonly ScanJob[], options: ExecuteOptions): Promise<JobExecutionStats>;
+  /**
+   * Optional: runs reduce tasks (plain data, shared memory for anything large: see
+   * src/query/exec/reduce.ts) on the workers through JobGroupKernel.reduce, in parallel;
+   * resolves with their partials in task order. Rejects like `execute`.
+   */
+  reduce?(spec: JobSpec, tasks: readonly unknown[], options: ReduceOptions): Promise<JobPartial[]>;
+}
+
+export interface ReduceOptions {
+  readonly tenant: string;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface JobExecutionStats {

@@ -5,6 +5,7 @@ import { keyLayout } from './key-layout.js';
 import { GroupMerger } from './merge-groups.js';
 import { combinable } from './merged-partial.js';
 import { partialSize as estimate, type GroupsPartial, type Partial } from './partial.js';
+import { type ReduceTask, reducePartitions } from './reduce.js';
 
 /**
  * The kernel entry the worker threads (and the in-process executor) call: the spec's kernel is
@@ -63,6 +64,7 @@ export const jobGroupKernel: JobGroupKernel = {
   groupable: groupableSpec,
   run: (spec, jobs) => kernelFor(spec).runMany!(jobs),
   combine: combinePartials,
+  reduce: (spec, task) => reducePartitions(spec, task as ReduceTask),
 };
 
 export const partialSize: PartialSize = estimate;

@@ -65,6 +65,7 @@ function mod(a: number, b: number): number {
 function sumSlow(st: KernelState, j: number, g: number, v: number): void {
   const lo = st.arr[`A${j}`]!;
   const hi = st.arr[`H${j}`]!;
+  st.carried = true;
   const x = lo[g]!;
   const xh = Math.floor(x / TWO_32);
   const vh = Math.floor(v / TWO_32);

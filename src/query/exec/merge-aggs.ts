@@ -36,10 +36,10 @@ export function mergeAgg(a: MergedAgg, part: AggPartial, ids: Int32Array, from: 
       const pLo = part.lo;
       const pHi = part.hi;
       const exact = !a.layout.float;
+      if (pHi !== null) for (let g = from; g < to; g++) hi[ids[g]!] += pHi[g]!;
       for (let g = from; g < to; g++) {
         const id = ids[g]!;
         let l = lo[id]! + pLo[g]!;
-        if (pHi !== null) hi[id] += pHi[g]!;
         if (exact && (l >= LIMIT_2_52 || l <= -LIMIT_2_52)) {
           const carry = Math.floor(l / TWO_32);
           l -= carry * TWO_32;

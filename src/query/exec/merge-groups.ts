@@ -1,7 +1,8 @@
 import type { HyperLogLog } from '../hll/index.js';
 import type { CidrValue, Expr } from '../plan/plan.js';
 import { aggLayout } from './agg-layout.js';
-import { GroupTable, hashWords, PARTITION_BITS, PARTITIONS } from './group-table.js';
+import { estimateDistinct } from './estimate-distinct.js';
+import { GroupTable, PARTITIONS } from './group-table.js';
 import { InternTable } from './intern-table.js';
 import type { JobSpec } from './job-contract.js';
 import { decodeWords, encodingWidth, type KeyLayout, keyLayout } from './key-layout.js';
@@ -9,6 +10,7 @@ import { type MergedAgg, mergeAgg } from './merge-aggs.js';
 import { mergedToPartial } from './merged-partial.js';
 import { PairSet } from './pair-set.js';
 import type { GroupsPartial } from './partial.js';
+import { partitioned } from './partitioned.js';
 import type { PercentileAccumulator } from './percentile.js';
 import { type IValue, normalizeBig } from './values.js';
 
@@ -33,11 +35,19 @@ export class GroupMerger {
   private readonly textKeys: number[];
   /** Partials in hash order, merged together by `flush`. */
   private pending: GroupsPartial[] = [];
+  /** Partials not in hash order held back too (`holdEverything`). */
+  private held: GroupsPartial[] = [];
+  private holdAll = false;
+  /** Merged ids of a partial's groups, reused from one partition to the next. */
+  private ids = new Int32Array(0);
+  /** Pending groups past which `add` flushes (bounds memory; the collector may take over). */
+  maxPending = MAX_PENDING_GROUPS;
   private pendingGroups = 0;
 
-  constructor(spec: JobSpec) {
+  /** `partitionLocal`: the merger holds the keys of one hash partition at a time (reduce.ts). */
+  constructor(spec: JobSpec, partitionLocal = false) {
     this.keys = keyLayout(spec.groupBy, spec.physical);
-    this.table = new GroupTable(this.keys.width, 256);
+    this.table = new GroupTable(this.keys.width, 256, partitionLocal);
     this.keyTexts = this.keys.encodings.map((e) => (e === 'text' ? new InternTable() : undefined));
     this.scratch = new Int32Array(Math.max(1, this.keys.width));
     this.textKeys = this.keys.encodings.flatMap((e, k) => (e === 'text' ? [k] : []));
@@ -75,9 +85,27 @@ export class GroupMerger {
     if (p.parts !== undefined && this.textKeys.length === 0 && this.keys.width > 0) {
       this.pending.push(p);
       this.pendingGroups += p.groups;
-      if (this.pendingGroups >= MAX_PENDING_GROUPS) this.flush();
+      if (this.pendingGroups >= this.maxPending) this.flush();
       return;
     }
+    if (this.holdAll) {
+      this.held.push(p);
+      this.pendingGroups += p.groups;
+      return;
+    }
+    this.mergeNow(p);
+  }
+
+  /**
+   * Holds back every partial from now on, those not in hash order too (`takePending` hands them
+   * over in hash order): a merge of the held partials elsewhere then sees every entry of a key.
+   */
+  holdEverything(): void {
+    this.holdAll = true;
+    this.maxPending = Number.POSITIVE_INFINITY;
+  }
+
+  private mergeNow(p: GroupsPartial): void {
     const w = this.keys.width;
     const ids = new Int32Array(p.groups);
     if (w === 0) {
@@ -94,27 +122,66 @@ export class GroupMerger {
    * consecutive ids, so the merge works within cache instead of missing it at every group.
    */
   flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (const p of held) this.mergeNow(p);
     const pending = this.pending;
-    if (pending.length === 0) return;
     this.pending = [];
     this.pendingGroups = 0;
-    const w = this.keys.width;
+    if (pending.length > 0) this.mergePartitions(pending, 0, PARTITIONS);
+  }
+
+  /** Groups held back in hash-ordered partials (merged by `flush`). */
+  get pendingCount(): number {
+    return this.pendingGroups;
+  }
+
+  /** The partials held back, handed over in hash order (the merger forgets them). */
+  takePending(): GroupsPartial[] {
+    const pending = this.pending;
+    if (this.held.length > 0) pending.push(partitioned(this.held, this.keys.width));
+    this.pending = [];
+    this.held = [];
+    this.pendingGroups = 0;
+    return pending;
+  }
+
+  /**
+   * Merges hash partitions [from, to) of hash-ordered partials, partition by partition (see
+   * `flush`); a worker merging its share of a query's partitions (reduce.ts) calls this. The
+   * table is sized for `expected` more groups, else for an estimate of the distinct keys.
+   */
+  mergePartitions(pending: readonly GroupsPartial[], from: number, to: number, expected?: number): void {
     const table = this.table;
     // One id array for every range: a range's ids are used up before the next is looked up.
     let most = 0;
     for (const p of pending) most = Math.max(most, p.groups);
-    const ids = new Int32Array(most);
+    if (this.ids.length < most) this.ids = new Int32Array(most);
+    const ids = this.ids;
     // Sized for the end first: keys arriving in hash order would pile up in a table still small.
-    table.reserve(table.size + estimateDistinct(pending, w));
-    for (let part = 0; part < PARTITIONS; part++) {
+    table.reserve(table.size + (expected ?? estimateDistinct(pending, this.keys.width, from, to)));
+    for (let part = from; part < to; part++) {
       for (let i = 0; i < pending.length; i++) {
         const p = pending[i]!;
         const from = p.parts![part]!;
         const to = p.parts![part + 1]!;
         if (from === to) continue;
-        table.findOrInsertRange(p.keys, from, to, ids);
+        table.findOrInsertRange(p.keys, from, to, ids, p.hashes);
         for (let j = 0; j < p.aggs.length; j++) mergeAgg(this.aggs[j]!, p.aggs[j]!, ids, from, to);
       }
+    }
+  }
+
+  /** Forgets every group (the table and the aggregates' arrays keep their size). */
+  reset(): void {
+    const n = this.table.size;
+    this.table.clear();
+    for (const agg of this.aggs) {
+      agg.lo.fill(agg.layout.kind === 'minmax' ? Number.NaN : 0, 0, n);
+      agg.hi.fill(0, 0, n);
+      agg.n.fill(0, 0, n);
+      agg.objects.length = 0;
+      if (agg.pairs !== undefined || agg.texts !== undefined) throw new Error('reset of a distinct count');
     }
   }
 
@@ -131,10 +198,13 @@ export class GroupMerger {
     }
   }
 
-  /** Everything merged so far as one partial (for `combinable` specs only: merged-partial.ts). */
-  toPartial(): GroupsPartial {
+  /**
+   * Everything merged so far as one partial (for `combinable` specs only: merged-partial.ts); with
+   * `ids`, only those groups, in that order.
+   */
+  toPartial(ids?: readonly number[]): GroupsPartial {
     this.flush();
-    return mergedToPartial(this.table, this.keys, this.aggs);
+    return mergedToPartial(this.table, this.keys, this.aggs, ids);
   }
 
   keyValue(g: number, k: number): IValue {
@@ -188,14 +258,26 @@ export class GroupMerger {
       if (enc !== 'u32' && enc !== 'f64') return undefined;
       for (let g = 0; g < n; g++) out[g] = this.keyValue(g, e.index) as number;
     } else if (e.kind === 'agg') {
-      const kind = this.aggs[e.index]!.layout.kind;
-      if (kind === 'percentile' || (kind === 'minmax' && this.aggs[e.index]!.layout.values !== 'num'))
-        return undefined;
-      for (let g = 0; g < n; g++) {
-        const v = this.aggValue(g, e.index, undefined);
-        if (typeof v !== 'number') return undefined;
-        out[g] = v;
-      }
+      const a = this.aggs[e.index]!;
+      const l = a.layout;
+      if (l.kind === 'percentile' || (l.kind === 'minmax' && l.values !== 'num')) return undefined;
+      // The common kinds read straight from the arrays (a minmax over no row is NaN: refused below).
+      if (l.kind === 'count' || l.kind === 'minmax') out.set(a.lo.subarray(0, n));
+      else if (l.kind === 'sum' && !l.filtered) {
+        for (let g = 0; g < n; g++) {
+          if (l.float || a.hi[g] === 0) out[g] = a.lo[g]!;
+          else {
+            const v = this.aggValue(g, e.index, undefined);
+            if (typeof v !== 'number') return undefined;
+            out[g] = v;
+          }
+        }
+      } else
+        for (let g = 0; g < n; g++) {
+          const v = this.aggValue(g, e.index, undefined);
+          if (typeof v !== 'number') return undefined;
+          out[g] = v;
+        }
     } else return undefined;
     for (let g = 0; g < n; g++) if (Number.isNaN(out[g]!)) return undefined;
     return out;
@@ -205,31 +287,6 @@ export class GroupMerger {
     if (this.table.size === 0) this.table.insert(0);
     return 0;
   }
-}
-
-/**
- * Distinct keys of hash-ordered partials, by linear counting over partition 0 (partitions are
- * alike): the next LC_BITS bits of each of its keys' hash mark a bitmap; n ≈ −m·ln(empty / m).
- * Saturated (more than ~10 m keys per partition): every group counted, an upper bound.
- */
-const LC_BITS = 16;
-
-function estimateDistinct(pending: readonly GroupsPartial[], w: number): number {
-  let upper = 0;
-  for (const p of pending) upper += p.groups;
-  // Few groups in all: room for every one costs less than counting.
-  if (upper <= 1 << LC_BITS) return upper;
-  const m = 1 << LC_BITS;
-  const seen = new Uint8Array(m);
-  for (const p of pending) {
-    for (let g = 0; g < p.parts![1]!; g++) {
-      seen[(hashWords(p.keys, g * w, w, 0) >>> (32 - PARTITION_BITS - LC_BITS)) & (m - 1)] = 1;
-    }
-  }
-  let empty = 0;
-  for (let i = 0; i < m; i++) if (seen[i] === 0) empty++;
-  if (empty === 0) return upper;
-  return Math.min(upper, Math.ceil(-m * Math.log(empty / m) * PARTITIONS * 1.05) + 1024);
 }
 
 function grow(a: Float64Array, capacity: number, fill: number): Float64Array {

@@ -6,6 +6,7 @@ import type { AggregateCall, Expr } from '../plan/plan.js';
 import { mergePartials } from './collect.js';
 import { PARTITION_MIN_GROUPS } from './group-table.js';
 import { combinePartials, jobGroupKernel, runJobKernel } from './kernel-entry.js';
+import type { GroupsPartial, Partial, PartsPartial } from './partial.js';
 import { specFromPlan } from './spec.js';
 import { referenceResult } from './test-reference.js';
 import {
@@ -74,11 +75,17 @@ const aggregates = [
 
 test('the jobs give partials in hash order with partition bounds', () => {
   const spec = specFromPlan(makePlan({ groupBy: bySrc, aggregates }), 'minute');
-  const partial = runJobKernel(spec, jobs[0]!) as { groups: number; parts?: Uint32Array };
-  assert.ok(partial.groups > PARTITION_MIN_GROUPS, `${partial.groups} groups`);
-  assert.ok(partial.parts !== undefined);
-  assert.equal(partial.parts[partial.parts.length - 1], partial.groups);
-  for (let p = 1; p < partial.parts.length; p++) assert.ok(partial.parts[p]! >= partial.parts[p - 1]!);
+  // Spilled runs: each in hash order (spill.test.ts checks the order in detail).
+  const partial = runJobKernel(spec, jobs[0]!) as Partial;
+  const runs = partial.kind === 'parts' ? partial.partials : [partial as GroupsPartial];
+  let groups = 0;
+  for (const run of runs) {
+    assert.ok(run.parts !== undefined);
+    assert.equal(run.parts[run.parts.length - 1], run.groups);
+    for (let p = 1; p < run.parts.length; p++) assert.ok(run.parts[p]! >= run.parts[p - 1]!);
+    groups += run.groups;
+  }
+  assert.ok(groups > PARTITION_MIN_GROUPS, `${groups} groups`);
 });
 
 test('many groups merged partition by partition equal the reference (every group)', () => {
@@ -134,21 +141,48 @@ test('a worker running several jobs into one partial (group kernel) gives the re
   const plan = makePlan({ groupBy: bySrc, aggregates });
   const spec = specFromPlan(plan, 'minute');
   const types = plan.output.map((o) => o.expr.type);
-  const combined = structuredClone(jobGroupKernel.run(spec, jobs)) as { kind: string; parts?: Uint32Array };
-  assert.equal(combined.kind, 'groups', 'one state for all three jobs');
-  assert.ok(combined.parts !== undefined, 'many groups: a hash-ordered partial');
+  const combined = structuredClone(jobGroupKernel.run(spec, jobs)) as Partial;
+  const runs = combined.kind === 'parts' ? combined.partials : [combined as GroupsPartial];
+  assert.ok(
+    runs.every((r) => r.parts !== undefined),
+    'many groups: hash-ordered runs of one state',
+  );
   assert.deepEqual(
     sortedRows(mergePartials(plan, spec, [combined], types)),
     sortedRows(referenceResult(plan, jobs)),
   );
-  // Jobs of ~38 000 groups each: the state is cut after each, the parts merged like jobs' partials.
+  // Jobs of ~38 000 groups each: the state's table spills whenever it holds SPILL_GROUPS groups,
+  // and the spill runs come out (a key once per run it was in).
   const big = [wideJob(41, 40_000, 400_000), wideJob(42, 40_000, 400_000), wideJob(43, 40_000, 400_000)];
-  const parts = structuredClone(jobGroupKernel.run(spec, big)) as { kind: string; partials?: unknown[] };
+  const one = structuredClone(jobGroupKernel.run(spec, big)) as Partial;
+  assert.equal(one.kind, 'parts');
+  let entries = 0;
+  for (const run of (one as PartsPartial).partials) entries += run.groups;
+  const reference = referenceResult(plan, big);
+  assert.ok(entries > reference.length, `${entries} entries for ${reference.length} keys`);
+  assert.deepEqual(sortedRows(mergePartials(plan, spec, [one], types)), sortedRows(reference));
+  // A spec that cannot spill (approx_count_distinct per group) is still cut into parts.
+  const sketches = makePlan({
+    groupBy: bySrc,
+    aggregates: [of('approx_count_distinct', col('l4_dst_port'), 'int8')],
+  });
+  const sketchSpec = specFromPlan(sketches, 'minute');
+  const parts = structuredClone(jobGroupKernel.run(sketchSpec, big)) as {
+    kind: string;
+    partials?: unknown[];
+  };
   assert.equal(parts.kind, 'parts');
   assert.equal(parts.partials!.length, 3);
   assert.deepEqual(
-    sortedRows(mergePartials(plan, spec, [parts], types)),
-    sortedRows(referenceResult(plan, big)),
+    sortedRows(
+      mergePartials(
+        sketches,
+        sketchSpec,
+        [parts],
+        sketches.output.map((o) => o.expr.type),
+      ),
+    ),
+    sortedRows(referenceResult(sketches, big)),
   );
 });
 

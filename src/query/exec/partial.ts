@@ -32,6 +32,8 @@ export interface GroupsPartial {
    * partition by partition. Only for keys without text.
    */
   readonly parts?: Uint32Array | undefined;
+  /** With `parts`, optionally: each group's key hash (`hashWords(keys, g·width, width, 0) | 0`). */
+  readonly hashes?: Int32Array | undefined;
 }
 
 /** A plain query's partial: rows of [output values…, ORDER BY values…]. */

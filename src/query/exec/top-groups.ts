@@ -11,12 +11,13 @@ import type { GroupMerger } from './merge-groups.js';
 const MIN_GROUPS = 256;
 
 export function topGroupIds(
-  plan: QueryPlan,
+  plan: Pick<QueryPlan, 'limit' | 'offset' | 'orderBy'>,
   merger: GroupMerger,
   passes: ((g: number) => boolean) | undefined,
+  minGroups = MIN_GROUPS,
 ): number[] | undefined {
   const n = merger.groups;
-  if (plan.limit === undefined || plan.orderBy.length === 0 || n < MIN_GROUPS) return undefined;
+  if (plan.limit === undefined || plan.orderBy.length === 0 || n < minGroups) return undefined;
   const keep = plan.offset + plan.limit;
   if (keep * 4 > n) return undefined;
   const columns: Float64Array[] = [];

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hashAddress, hashAddressHighSource, hashAddressWords, newHash64 } from './hash64.js';
+import {
+  hashAddress,
+  hashAddressHigh,
+  hashAddressHighSource,
+  hashAddressWords,
+  MAPPED_WORD,
+  newHash64,
+} from './hash64.js';
 
-test('the generated source of the address hash computes hashAddressWords high word', () => {
+test('the generated source of the address hash and hashAddressHigh compute hashAddressWords high word', () => {
   const high = new Function(
     'w0',
     'w1',
@@ -18,8 +25,11 @@ test('the generated source of the address hash computes hashAddressWords high wo
       x = (Math.imul(x, 1103515245) + 12345) | 0;
       w.push(i % 3 === 0 ? x & 0xff : x);
     }
+    // Every third address IPv4-mapped (::ffff:a.b.c.d): the shortcut from the constant words.
+    if (i % 3 === 1) w.splice(0, 3, 0, 0, MAPPED_WORD);
     hashAddressWords(w[0]!, w[1]!, w[2]!, w[3]!, out);
     assert.equal(high(...w), out[0]);
+    assert.equal(hashAddressHigh(w[0]!, w[1]!, w[2]!, w[3]!), out[0]);
   }
 });
 

@@ -107,7 +107,7 @@ export function hashAddress(bytes: Uint8Array, offset: number, out: Hash64): voi
 
 const M1 = 0xcc9e2d51;
 const M2 = 0x1b873593;
-const LANE_A = 0x2545f491;
+export const LANE_A = 0x2545f491;
 const LANE_B = 0x9e3779b9;
 
 /** murmur3's fmix32. */
@@ -148,24 +148,46 @@ export function hashAddressWords(w0: number, w1: number, w2: number, w3: number,
   out[1] = b;
 }
 
+/** The first lane's state after one address word (murmur3's body step). */
+export function laneStep(a: number, word: number): number {
+  let k = Math.imul(word, M1);
+  k = Math.imul((k << 15) | (k >>> 17), M2);
+  return (Math.imul(rotl13(a ^ k), 5) + 0xe6546b64) | 0;
+}
+
+/** The third word of an IPv4-mapped address (::ffff:a.b.c.d) read as a little-endian int32. */
+export const MAPPED_WORD = -65536;
+/** The first lane's state after the three leading words of every IPv4-mapped address. */
+export const MAPPED_LANE = laneStep(laneStep(laneStep(LANE_A, 0), 0), MAPPED_WORD);
+
 /**
  * The high word of `hashAddressWords` as JS statements for generated kernels (no call, no output
- * array): over the word expressions `w`, declaring it as `let ${a}` (and a temporary `${k}`).
- * The low word is needed only for the rare ranks past the high word (call hashAddressWords then).
+ * array): over the word expressions `w`, declaring it as `let ${a}` (and temporaries `${k}`,
+ * `${a}0`…`${a}3`). An IPv4-mapped address starts from the lane's state after its constant
+ * leading words. The low word is needed only for the rare ranks past the high word (call
+ * hashAddressWords then).
  */
 export function hashAddressHighSource(w: readonly string[], a: string, k: string): string {
-  const out = [`let ${a} = ${LANE_A}, ${k};`];
-  for (const word of w) {
-    out.push(
-      `${k} = Math.imul(${word}, ${M1 | 0}); ${k} = Math.imul((${k} << 15) | (${k} >>> 17), ${M2});`,
-      `${a} ^= ${k}; ${a} = (${a} << 13) | (${a} >>> 19); ${a} = (Math.imul(${a}, 5) + ${0xe6546b64}) | 0;`,
-    );
-  }
-  out.push(
+  const x = w.map((_, i) => `${a}${i}`);
+  const step = (word: string) =>
+    `${k} = Math.imul(${word}, ${M1 | 0}); ${k} = Math.imul((${k} << 15) | (${k} >>> 17), ${M2}); ` +
+    `${a} ^= ${k}; ${a} = (${a} << 13) | (${a} >>> 19); ${a} = (Math.imul(${a}, 5) + ${0xe6546b64}) | 0;`;
+  return [
+    `const ${w.map((word, i) => `${x[i]} = ${word}`).join(', ')}; let ${a}, ${k};`,
+    `if ((${x[0]} | ${x[1]}) === 0 && ${x[2]} === ${MAPPED_WORD}) ${a} = ${MAPPED_LANE};`,
+    `else { ${a} = ${LANE_A}; ${step(x[0]!)} ${step(x[1]!)} ${step(x[2]!)} }`,
+    step(x[3]!),
     `${a} ^= 16; ${a} = Math.imul(${a} ^ (${a} >>> 16), ${0x85ebca6b | 0});`,
     `${a} = Math.imul(${a} ^ (${a} >>> 13), ${0xc2b2ae35 | 0}); ${a} ^= ${a} >>> 16;`,
-  );
-  return out.join(' ');
+  ].join(' ');
+}
+
+/** The high word of `hashAddressWords` (its first lane), as hashAddressHighSource computes it. */
+export function hashAddressHigh(w0: number, w1: number, w2: number, w3: number): number {
+  let a =
+    (w0 | w1) === 0 && w2 === MAPPED_WORD ? MAPPED_LANE : laneStep(laneStep(laneStep(LANE_A, w0), w1), w2);
+  a = laneStep(a, w3) ^ 16;
+  return fmix32(a);
 }
 
 function rotl13(x: number): number {

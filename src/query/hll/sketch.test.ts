@@ -126,3 +126,48 @@ test('registers do not depend on insertion order or chunking', () => {
   for (const chunk of chunks.reverse()) backward.addNumbers(chunk.reverse());
   assertSameSketch(forward, backward);
 });
+
+test('addAddressWords (a column as int32 words) builds the sketch addAddresses builds', () => {
+  // IPv4-mapped and other addresses, runs of one address, sparse and dense, and a start row.
+  const rows = 60_000;
+  const bytes = new Uint8Array(rows * 16);
+  let x = 7;
+  for (let row = 0; row < rows; row++) {
+    const o = row * 16;
+    if (row > 0 && row % 3 === 0) {
+      bytes.copyWithin(o, o - 16, o);
+      continue;
+    }
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    if (x % 4 === 0) for (let i = 0; i < 16; i++) bytes[o + i] = (x >>> (i % 24)) & 0xff;
+    else {
+      bytes[o + 10] = 0xff;
+      bytes[o + 11] = 0xff;
+      bytes[o + 12] = x >>> 24;
+      bytes[o + 13] = x >>> 16;
+      bytes[o + 14] = x >>> 8;
+      bytes[o + 15] = x;
+    }
+  }
+  const view = new DataView(bytes.buffer);
+  const words = Int32Array.from({ length: rows * 4 }, (_, i) => view.getInt32(i * 4, true));
+  for (const [from, to] of [
+    [0, 100],
+    [0, rows],
+    [5000, rows],
+  ] as const) {
+    const expected = new HyperLogLog();
+    expected.addAddresses(bytes, from, to);
+    const got = new HyperLogLog();
+    got.addAddressWords(words, from, to);
+    assertSameSketch(got, expected);
+  }
+  // Into a sketch already dense, in two calls.
+  const expected = new HyperLogLog();
+  expected.addAddresses(bytes);
+  const got = new HyperLogLog();
+  got.addAddressWords(words, 0, 30_000);
+  assert.equal(got.isSparse, false);
+  got.addAddressWords(words, 30_000, rows);
+  assertSameSketch(got, expected);
+});

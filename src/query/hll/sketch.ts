@@ -1,5 +1,6 @@
+import { addAddressWordsDense } from './address-range.js';
 import { estimateDense, linearCount } from './estimate.js';
-import { hashAddress, hashNumber, hashString, newHash64 } from './hash64.js';
+import { hashAddress, hashAddressWords, hashNumber, hashString, newHash64 } from './hash64.js';
 import { applyEntryToDense, SPARSE_PRECISION, SparseSet, sparseEntry } from './sparse.js';
 
 export const MIN_PRECISION = 4;
@@ -129,6 +130,21 @@ export class HyperLogLog {
       hashAddress(bytes, row * ADDRESS_BYTES, hash);
       this.addHash(hash[0]!, hash[1]!);
     }
+  }
+
+  /**
+   * Add rows [fromRow, toRow) of an address column read as little-endian int32 words (4 per row:
+   * an Int32Array view of the column on a little-endian machine), the same as addAddresses.
+   */
+  addAddressWords(words: Int32Array, fromRow: number, toRow: number): void {
+    let row = fromRow;
+    const hash = this.hash;
+    for (; row < toRow && this.registers === null; row++) {
+      const o = row << 2;
+      hashAddressWords(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, hash);
+      this.addHash(hash[0]!, hash[1]!);
+    }
+    if (row < toRow) addAddressWordsDense(this.registers!, this.precision, words, row, toRow);
   }
 
   /** Add the rows rows[0 .. count) of an address column through a selection vector. */

@@ -5,16 +5,24 @@ import { readSealedJob } from '../../store/read/read-sealed.js';
 import type { JobGroupKernel, JobPartial, JobSpec, RunJobKernel } from '../exec/job-contract.js';
 
 /**
- * What the pool posts to a job worker: the spec and the job, and for a job a worker cannot read
+ * What the pool posts to a job worker: a reduce task, or the spec and the job, and for a job a worker cannot read
  * itself (open data, read on the main thread) its columns, transferred. A `batch` names several
  * sealed jobs the worker reads and runs in turn: with `combine`, into one partial through the
  * group kernel; without, one partial each, returned as an array in job order.
  */
-export interface JobTask {
+export type JobTask = ScanTask | ReduceTask;
+
+export interface ScanTask {
   readonly spec: JobSpec;
   readonly job: ScanJob;
   readonly columns?: JobColumns | undefined;
   readonly batch?: { readonly jobs: readonly ScanJob[]; readonly combine: boolean } | undefined;
+}
+
+/** A reduce task of a query (JobExecutor.reduce), run by the group kernel's `reduce`. */
+export interface ReduceTask {
+  readonly spec: JobSpec;
+  readonly reduce: unknown;
 }
 
 /** Options of the job worker script (workerData). */
@@ -46,6 +54,10 @@ export function runJobTask(
   group?: JobGroupKernel,
   seconds?: number[],
 ): JobPartial {
+  if ('reduce' in task) {
+    if (group?.reduce === undefined) throw new Error('the kernel module exports no reduce');
+    return group.reduce(task.spec, task.reduce);
+  }
   const { spec, batch } = task;
   if (batch === undefined) {
     const started = performance.now();

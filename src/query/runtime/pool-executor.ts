@@ -7,6 +7,7 @@ import type {
   JobGroupKernel,
   JobPartial,
   JobSpec,
+  ReduceOptions,
   RunJobKernel,
 } from '../exec/job-contract.js';
 import { cancelError } from './cancel.js';
@@ -24,7 +25,7 @@ export interface PoolExecutorDeps {
   /** The kernel, for jobs run on the main thread (small jobs read here). */
   readonly runKernel: RunJobKernel;
   /** The group kernel of the workers' kernel module (its spec check and combine); none: no groups. */
-  readonly groupKernel?: Pick<JobGroupKernel, 'groupable' | 'combine'> | undefined;
+  readonly groupKernel?: Pick<JobGroupKernel, 'groupable' | 'combine' | 'reduce'> | undefined;
   /**
    * A job the workers cannot read (open data) is read on the main thread; with at most this many
    * rows its kernel runs right here, above it the columns are posted to a worker (transferred).
@@ -48,9 +49,15 @@ type Pending = PoolQuery<JobTask, JobPartial>;
  */
 export class PoolExecutor implements JobExecutor {
   private readonly mainThreadRows: number;
+  /** Present when the workers' kernel module can reduce (JobGroupKernel.reduce). */
+  readonly reduce: JobExecutor['reduce'];
 
   constructor(private readonly deps: PoolExecutorDeps) {
     this.mainThreadRows = deps.mainThreadRows ?? 4096;
+    this.reduce =
+      deps.groupKernel?.reduce === undefined
+        ? undefined
+        : (spec, tasks, options) => this.runReduce(spec, tasks, options);
   }
 
   async execute(
@@ -130,6 +137,34 @@ export class PoolExecutor implements JobExecutor {
       query.close();
     }
     return { jobs: jobs.length, memoHits, rowsScanned };
+  }
+
+  /** Reduce tasks of a query, on the workers in parallel (their partials in task order). */
+  private async runReduce(
+    spec: JobSpec,
+    tasks: readonly unknown[],
+    options: ReduceOptions,
+  ): Promise<JobPartial[]> {
+    const { signal } = options;
+    if (signal?.aborted) throw cancelError(signal);
+    const query = this.deps.pool.open(signal);
+    try {
+      const results: JobPartial[] = new Array(tasks.length);
+      await settle(
+        tasks.map((task, i) =>
+          query.submit({ spec, reduce: task }).then((r) => {
+            results[i] = r;
+          }),
+        ),
+        signal,
+      );
+      return results;
+    } catch (err) {
+      query.fail(err instanceof Error ? err : new Error(String(err)));
+      throw query.failed ?? err;
+    } finally {
+      query.close();
+    }
   }
 
   /**

@@ -1,0 +1,122 @@
+import { PARTITIONS } from './group-table.js';
+import type { StateArraySpec } from './kernel-state.js';
+import { sharedF64, sharedI32, sharedU32 } from './shared-arrays.js';
+
+type Column = Float64Array | Int32Array;
+
+/** One spill of a kernel state's table: its groups sorted by hash partition, in shared memory. */
+export interface SpillRun {
+  readonly groups: number;
+  readonly keys: Int32Array;
+  /** Per state array (spec order); null when all zero (high words of sums below 2^52). */
+  readonly columns: readonly (Column | null)[];
+  /** Groups parts[p] .. parts[p + 1] are those of hash partition p. */
+  readonly parts: Uint32Array;
+}
+
+/** Entries of the chunks of shared memory the runs are cut from: the first, and at most. */
+const FIRST_CHUNK = 1 << 14;
+const MAX_CHUNK = 1 << 16;
+
+/**
+ * Groups a kernel state moved out of its table whenever the table reached its cap (spill.ts).
+ * Each spill is one run, sorted by hash partition with a counting sort over a table's worth of
+ * groups (within cache), written straight into shared memory: the runs become the partial.
+ */
+export class SpillBuffer {
+  readonly runs: SpillRun[] = [];
+  private chunkKeys: Int32Array = sharedI32(0);
+  private chunkColumns: (Column | null)[];
+  private used = 0;
+  private capacity = 0;
+  private readonly counts = new Uint32Array(PARTITIONS + 1);
+  /** Each appended group's place in its run. */
+  private place = new Int32Array(0);
+
+  constructor(
+    private readonly width: number,
+    private readonly specs: readonly StateArraySpec[],
+  ) {
+    this.chunkColumns = specs.map(() => null);
+  }
+
+  /** Groups in all runs. */
+  get size(): number {
+    let n = 0;
+    for (const r of this.runs) n += r.groups;
+    return n;
+  }
+
+  /**
+   * Appends groups [0, n) of `keys` (width words each) and of each array as one run sorted by the
+   * partition of `hashes` (each group's key hash: its top bits); a null array stands for n zeros.
+   */
+  append(keys: Int32Array, hashes: Int32Array, arrays: readonly (Column | null)[], n: number): void {
+    const w = this.width;
+    if (this.used + n > this.capacity) this.newChunk(n);
+    if (this.place.length < n) this.place = new Int32Array(n);
+    const place = this.place;
+    const counts = this.counts;
+    counts.fill(0);
+    for (let g = 0; g < n; g++) counts[(hashes[g]! >>> 24) + 1]!++;
+    for (let p = 1; p <= PARTITIONS; p++) counts[p]! += counts[p - 1]!;
+    const parts = sharedU32(PARTITIONS + 1);
+    parts.set(counts);
+    for (let g = 0; g < n; g++) place[g] = counts[hashes[g]! >>> 24]!++;
+    const at = this.used;
+    const runKeys = this.chunkKeys.subarray(at * w, (at + n) * w);
+    moveWords(keys, runKeys, w, place, n);
+    const columns = arrays.map((a, c) => {
+      if (a === null) return null;
+      let chunk = this.chunkColumns[c];
+      if (chunk === null || chunk === undefined) {
+        chunk = this.specs[c]!.type === 'f64' ? sharedF64(this.capacity) : sharedI32(this.capacity);
+        this.chunkColumns[c] = chunk;
+      }
+      const run = chunk.subarray(at, at + n);
+      if (a instanceof Float64Array) moveF64(a, run as Float64Array, place, n);
+      else moveI32(a, run as Int32Array, place, n);
+      return run;
+    });
+    this.used += n;
+    this.runs.push({ groups: n, keys: runKeys, columns, parts });
+  }
+
+  private newChunk(n: number): void {
+    // Small first (a job that spilled once), then larger ones.
+    this.capacity = Math.max(n, this.capacity === 0 ? FIRST_CHUNK : Math.min(2 * this.capacity, MAX_CHUNK));
+    this.chunkKeys = sharedI32(this.capacity * this.width);
+    this.chunkColumns = this.specs.map(() => null);
+    this.used = 0;
+  }
+}
+
+/** Key words of groups [0, n) to their places. */
+function moveWords(from: Int32Array, to: Int32Array, width: number, place: Int32Array, n: number): void {
+  if (width === 1) {
+    for (let g = 0; g < n; g++) to[place[g]!] = from[g]!;
+  } else if (width === 4) {
+    for (let g = 0; g < n; g++) {
+      const at = place[g]! << 2;
+      const f = g << 2;
+      to[at] = from[f]!;
+      to[at + 1] = from[f + 1]!;
+      to[at + 2] = from[f + 2]!;
+      to[at + 3] = from[f + 3]!;
+    }
+  } else {
+    for (let g = 0; g < n; g++) {
+      const at = place[g]! * width;
+      for (let j = 0; j < width; j++) to[at + j] = from[g * width + j]!;
+    }
+  }
+}
+
+/** One loop per array type, so that each sees one element kind. */
+function moveF64(from: Float64Array, to: Float64Array, place: Int32Array, n: number): void {
+  for (let g = 0; g < n; g++) to[place[g]!] = from[g]!;
+}
+
+function moveI32(from: Int32Array, to: Int32Array, place: Int32Array, n: number): void {
+  for (let g = 0; g < n; g++) to[place[g]!] = from[g]!;
+}
