@@ -26,6 +26,8 @@ const ADDRESS = 2;
 const CELL_WORDS = 4;
 const KIND_SHIFT = 16;
 const COLUMN_MASK = 0xffff;
+/** Strings remembered per column with their batch dictionary codes (most records repeat a few). */
+const CODE_CACHE = 4;
 
 /**
  * Application fields waiting for their flow's next record, per flow slot: values are what the
@@ -39,6 +41,8 @@ export class AppFields implements AppFieldSink {
   slot = 0;
   /** Fields refused: not a host-agent column, wrong type, or out of range. */
   errors = 0;
+  /** Set by every field stored (the flow table clears it before a decoder runs). */
+  stored = false;
   /** Per slot: its first entry, or -1. */
   private readonly head: Int32Array;
   private words: Int32Array;
@@ -46,6 +50,10 @@ export class AppFields implements AppFieldSink {
   private objects: (string | Uint8Array | undefined)[];
   private freeList = NONE;
   private used = 0;
+  /** Per schema column, CODE_CACHE recent strings and their codes (checked against the dictionary). */
+  private readonly cachedText: string[] = new Array<string>(flowColumns.length * CODE_CACHE).fill('');
+  private readonly cachedCode = new Int32Array(flowColumns.length * CODE_CACHE);
+  private readonly cacheNext = new Uint8Array(flowColumns.length);
 
   constructor(capacity: number, entries = 1024) {
     this.head = new Int32Array(capacity).fill(NONE);
@@ -98,6 +106,12 @@ export class AppFields implements AppFieldSink {
     return false;
   }
 
+  /** Reads the slot's list head and first entry, for reading ahead of `write(slot)`. */
+  readAhead(slot: number): number {
+    const e = this.head[slot]!;
+    return e === NONE ? 0 : this.words[e * CELL_WORDS]!;
+  }
+
   hasAny(slot: number): boolean {
     return this.head[slot] !== NONE;
   }
@@ -111,10 +125,31 @@ export class AppFields implements AppFieldSink {
       batch.touch(i);
       const arr = batch.arrays[i]!;
       if (kind === NUMBER) arr[row] = this.numbers[e * 2 + 1]!;
-      else if (kind === TEXT) arr[row] = batch.dicts[i]!.code(this.objects[e] as string);
+      else if (kind === TEXT) arr[row] = this.code(batch, i, this.objects[e] as string);
       else (arr as Uint8Array).set(this.objects[e] as Uint8Array, row * 16);
     }
     this.drop(slot);
+  }
+
+  /**
+   * The batch dictionary's code of `value` for column `i`: a recent string of the column whose code
+   * the dictionary still maps to it (the batch may have been cleared since), else the dictionary's.
+   */
+  private code(batch: FlowBatch, i: number, value: string): number {
+    const values = batch.dicts[i]!.values;
+    const at = i * CODE_CACHE;
+    for (let k = at; k < at + CODE_CACHE; k++) {
+      if (this.cachedText[k] === value) {
+        const code = this.cachedCode[k]!;
+        if (values[code] === value) return code;
+      }
+    }
+    const code = batch.dicts[i]!.code(value);
+    const k = at + this.cacheNext[i]!;
+    this.cacheNext[i] = (this.cacheNext[i]! + 1) % CODE_CACHE;
+    this.cachedText[k] = value;
+    this.cachedCode[k] = code;
+    return code;
   }
 
   /** Forgets the slot's fields (its flow is gone, or they were written). */
@@ -136,6 +171,7 @@ export class AppFields implements AppFieldSink {
   /** The current slot's entry for `column` (found, or added), its kind set. */
   private entry(column: number, kind: number): number {
     const slot = this.slot;
+    this.stored = true;
     let w = this.words;
     for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!) {
       if ((w[e * CELL_WORDS]! & COLUMN_MASK) === column) {

@@ -42,12 +42,12 @@ export function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-function endpointHash(w: Uint32Array, at: number, port: number, v6: boolean): number {
-  let h = fmix(Math.imul(port ^ 0x5bd1e995, 0x9e3779b1) ^ w[at]!);
+function endpointHash(port: number, w0: number, w1: number, w2: number, w3: number, v6: boolean): number {
+  let h = fmix(Math.imul(port ^ 0x5bd1e995, 0x9e3779b1) ^ w0);
   if (v6) {
-    h = fmix(h ^ w[at + 1]!);
-    h = fmix(h ^ w[at + 2]!);
-    h = fmix(h ^ w[at + 3]!);
+    h = fmix(h ^ w1);
+    h = fmix(h ^ w2);
+    h = fmix(h ^ w3);
   }
   return h;
 }
@@ -77,7 +77,25 @@ export function readAddressWords(buf: Uint8Array, info: PacketInfo, w: Uint32Arr
  */
 export function readPacketKey(buf: Uint8Array, info: PacketInfo, key: PacketKey): boolean {
   const w = key.words;
-  const v6 = readAddressWords(buf, info, w);
+  const s = info.srcAddrOffset;
+  const d = info.dstAddrOffset;
+  const v6 = info.ipVersion === 6;
+  const s0 = word(buf, s);
+  const d0 = word(buf, d);
+  const s1 = v6 ? word(buf, s + 4) : 0;
+  const s2 = v6 ? word(buf, s + 8) : 0;
+  const s3 = v6 ? word(buf, s + 12) : 0;
+  const d1 = v6 ? word(buf, d + 4) : 0;
+  const d2 = v6 ? word(buf, d + 8) : 0;
+  const d3 = v6 ? word(buf, d + 12) : 0;
+  w[0] = s0;
+  w[1] = s1;
+  w[2] = s2;
+  w[3] = s3;
+  w[4] = d0;
+  w[5] = d1;
+  w[6] = d2;
+  w[7] = d3;
   const protocol = info.protocol;
   let meta = protocol | (v6 ? META_V6 : 0) | (info.vlan << VLAN_SHIFT);
   key.srcPort = 0;
@@ -110,7 +128,10 @@ export function readPacketKey(buf: Uint8Array, info: PacketInfo, key: PacketKey)
     }
   }
   key.meta = meta;
-  key.hash = fmix((endpointHash(w, 0, key.srcPort, v6) + endpointHash(w, 4, key.dstPort, v6) + meta) | 0);
+  key.hash = fmix(
+    (endpointHash(key.srcPort, s0, s1, s2, s3, v6) + endpointHash(key.dstPort, d0, d1, d2, d3, v6) + meta) |
+      0,
+  );
   return true;
 }
 

@@ -94,7 +94,11 @@ export function writeFlowRecord(
   batch.reserve(1);
   const row = batch.length;
   const a = batch.arrays;
-  batch.touchAll(written);
+  // Touched flags last until the batch is cleared, which empties it.
+  if (row === 0) {
+    batch.touchAll(written);
+    batch.touchAll(tcpColumns);
+  }
   const meta = table.meta(s);
   const ports = table.ports(s);
   const h = s * HOT;
@@ -109,7 +113,7 @@ export function writeFlowRecord(
   writeAddr(a[F.src_addr] as Uint8Array, row, table.keys, s * KEY_WORDS + K_CLIENT, v6);
   writeAddr(a[F.dst_addr] as Uint8Array, row, table.keys, s * KEY_WORDS + K_SERVER, v6);
   if (protocol === IpProtocol.ICMP || protocol === IpProtocol.ICMPV6) {
-    a[F.l4_dst_port]![row] = state.icmpPort[s]!;
+    a[F.l4_dst_port]![row] = state.icmpPort(s);
   } else {
     a[F.l4_src_port]![row] = ports >>> 16;
     a[F.l4_dst_port]![row] = ports & 0xffff;
@@ -123,9 +127,8 @@ export function writeFlowRecord(
   a[F.out_pkts]![row] = state.hot[h + H_PACKETS + Dir.FromServer]!;
   a[F.vlan_in]![row] = a[F.vlan_out]![row] = metaVlan(meta);
   a[F.ip_version]![row] = v6 ? 6 : 4;
-  a[F.fragments]![row] = state.fragments[s]!;
+  a[F.fragments]![row] = state.fragments(s);
   if (tcp !== undefined) {
-    batch.touchAll(tcpColumns);
     a[F.client_nw_latency_ms]![row] = tcp.clientNwLatencyMs;
     a[F.server_nw_latency_ms]![row] = tcp.serverNwLatencyMs;
     a[F.appl_latency_ms]![row] = tcp.applLatencyMs;

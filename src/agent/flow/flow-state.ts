@@ -12,32 +12,34 @@ export const HOT = (KEY_WORDS * 4) / 8;
 /** Packets, then bytes, of the record being built, per direction (+ Dir). */
 export const H_PACKETS = SLOT_HOT_WORD / 2;
 export const H_BYTES = H_PACKETS + 2;
-/** Times of the record's first and last packets (valid while it has packets). */
+/**
+ * Times of the record's first and last packets (the start valid while it has packets); the last
+ * is also the flow's last packet across records (idle timeout, eviction).
+ */
 export const H_START = H_PACKETS + 4;
 export const H_END = H_PACKETS + 5;
-/** The flow's last packet, across records (idle timeout). */
-export const H_SEEN = H_PACKETS + 6;
-/** tcp_flags | tos << 8 | closing << 16 | app-found << 24 | app-paused << 25 (see the accessors). */
-const H_BITS = H_PACKETS + 7;
+/** Words (int32) after the float64s: tcp_flags | tos << 8 | closing << 16 | BIT_APP_FOUND | BIT_APP_PAUSED. */
+export const W_BITS = SLOT_HOT_WORD + 12;
+/** The record's later fragments and (ICMP) its l4_dst_port. */
+const W_FRAGMENTS = W_BITS + 1;
+const W_ICMP_PORT = W_BITS + 2;
+export const BIT_APP_FOUND = 1 << 24;
+export const BIT_APP_PAUSED = 1 << 25;
 
 /**
- * Per-slot state of the flow and of the record being built, in typed arrays (no object per
- * flow). What every packet touches sits in one 64-byte record per slot; the rest is colder.
+ * Per-slot state of the flow and of the record being built, in the flow table's slot records
+ * (no object per flow; only the decoders' states sit beside them): what every packet touches is
+ * in the slot's 128 bytes.
  */
 export class FlowState {
   readonly hot: Float64Array;
-  readonly fragments: Uint32Array;
-  /** ICMP: the record's l4_dst_port (type * 256 + code of the client's message). */
-  readonly icmpPort: Uint16Array;
-  /** The slot records as int32 (the decoder index word: `appOf`). */
-  private readonly words: Int32Array;
+  /** The slot records as int32 (decoder index, bits, fragments, ICMP port). */
+  readonly words: Int32Array;
   readonly appState: unknown[];
 
   /** `slots`: the flow table's slot records (FlowTable.slots), `capacity` of them. */
   constructor(capacity: number, slots: ArrayBuffer) {
     this.hot = new Float64Array(slots, 0, capacity * HOT);
-    this.fragments = new Uint32Array(capacity);
-    this.icmpPort = new Uint16Array(capacity);
     this.words = new Int32Array(slots, 0, capacity * KEY_WORDS);
     this.appState = new Array<unknown>(capacity);
   }
@@ -57,65 +59,70 @@ export class FlowState {
   }
 
   lastSeen(s: number): number {
-    return this.hot[s * HOT + H_SEEN]!;
+    return this.hot[s * HOT + H_END]!;
+  }
+
+  bits(s: number): number {
+    return this.words[s * KEY_WORDS + W_BITS]!;
   }
 
   tcpFlags(s: number): number {
-    return this.hot[s * HOT + H_BITS]! & 0xff;
+    return this.bits(s) & 0xff;
   }
 
   tos(s: number): number {
-    return (this.hot[s * HOT + H_BITS]! >>> 8) & 0xff;
+    return (this.bits(s) >>> 8) & 0xff;
   }
 
   closing(s: number): number {
-    return (this.hot[s * HOT + H_BITS]! >>> 16) & 0xff;
+    return (this.bits(s) >>> 16) & 0xff;
   }
 
   /** 1 once the decoder found a field in the flow: its records then carry app_protocol. */
   appFound(s: number): boolean {
-    return (this.hot[s * HOT + H_BITS]! & (1 << 24)) !== 0;
+    return (this.bits(s) & BIT_APP_FOUND) !== 0;
   }
 
-  orTcpFlags(s: number, flags: number): void {
-    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | flags;
-  }
-
-  setTos(s: number, tos: number): void {
-    const o = s * HOT + H_BITS;
-    this.hot[o] = (this.hot[o]! & ~0xff00) | (tos << 8);
-  }
-
-  orClosing(s: number, bits: number): void {
-    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | (bits << 16);
-  }
-
-  setAppFound(s: number): void {
-    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | (1 << 24);
+  orBits(s: number, bits: number): void {
+    this.words[s * KEY_WORDS + W_BITS] |= bits;
   }
 
   /** The decoder wants no payloads until the record is exported (its `payload` returned false). */
   appPaused(s: number): boolean {
-    return (this.hot[s * HOT + H_BITS]! & (1 << 25)) !== 0;
+    return (this.bits(s) & BIT_APP_PAUSED) !== 0;
   }
 
-  setAppPaused(s: number): void {
-    this.hot[s * HOT + H_BITS] = this.hot[s * HOT + H_BITS]! | (1 << 25);
+  fragments(s: number): number {
+    return this.words[s * KEY_WORDS + W_FRAGMENTS]!;
+  }
+
+  addFragment(s: number): void {
+    this.words[s * KEY_WORDS + W_FRAGMENTS]!++;
+  }
+
+  icmpPort(s: number): number {
+    return this.words[s * KEY_WORDS + W_ICMP_PORT]!;
   }
 
   /** Zeroes the record's counters (and TCP flags) after it was exported; its decoder resumes. */
   resetRecord(s: number): void {
     const o = s * HOT;
-    this.hot.fill(0, o + H_PACKETS, o + H_PACKETS + 4);
-    this.hot[o + H_BITS] = this.hot[o + H_BITS]! & ~(0xff | (1 << 25));
-    this.fragments[s] = 0;
+    this.hot[o + H_PACKETS] = 0;
+    this.hot[o + H_PACKETS + 1] = 0;
+    this.hot[o + H_BYTES] = 0;
+    this.hot[o + H_BYTES + 1] = 0;
+    const w = s * KEY_WORDS;
+    this.words[w + W_BITS] = this.words[w + W_BITS]! & ~(0xff | BIT_APP_PAUSED);
+    this.words[w + W_FRAGMENTS] = 0;
   }
 
   /** Prepares a slot for a new flow. */
   open(s: number, icmpPort: number, app: number, appState: unknown): void {
-    this.hot.fill(0, s * HOT + H_PACKETS, s * HOT + H_BITS + 1);
-    this.fragments[s] = 0;
-    this.icmpPort[s] = icmpPort;
+    this.hot.fill(0, s * HOT + H_PACKETS, s * HOT + H_END + 1);
+    const w = s * KEY_WORDS;
+    this.words[w + W_BITS] = 0;
+    this.words[w + W_FRAGMENTS] = 0;
+    this.words[w + W_ICMP_PORT] = icmpPort;
     this.setApp(s, app);
     this.appState[s] = appState;
   }

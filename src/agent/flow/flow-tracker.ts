@@ -1,17 +1,30 @@
 import { IpProtocol, type PacketInfo, Parsed } from '../../capture/packet-info.js';
-import { createFlowBatch, F, type FlowBatch } from '../../flow/batch.js';
+import type { FlowBatch } from '../../flow/batch.js';
 import type { AgentConfig } from '../config.js';
 import { type AppDecoder, Dir, type TcpTracker } from '../contract.js';
-import { ipWireLength } from '../packet/ip-length.js';
+import { ipWireLength, payloadWireLength } from '../packet/ip-length.js';
 import { type AgentStats, Skip } from '../stats.js';
+import { tcpWindowScale } from '../tcp/options.js';
+import { TcpAnalyzer } from '../tcp/tracker.js';
 import { AppFields } from './app-fields.js';
 import { senderIsClient } from './client-server.js';
 import { metaProtocol, PacketKey, readAddressWords, readPacketKey } from './flow-key.js';
-import { MINUTE_MS, newTcpMetrics, writeFlowRecord } from './flow-record.js';
-import { Closing, FlowState, H_BYTES, H_END, H_PACKETS, H_SEEN, H_START, HOT } from './flow-state.js';
-import { FlowTable, List } from './flow-table.js';
+import { MINUTE_MS } from './flow-record.js';
+import {
+  BIT_APP_PAUSED,
+  Closing,
+  FlowState,
+  H_BYTES,
+  H_END,
+  H_PACKETS,
+  H_START,
+  HOT,
+  W_BITS,
+} from './flow-state.js';
+import { FlowTable, KEY_WORDS, List, SLOT_APP_WORD } from './flow-table.js';
 import { FragmentTable } from './fragments.js';
 import { PacketHandoff, UNDECIDED } from './packet-handoff.js';
+import { RecordExporter } from './record-exporter.js';
 
 export interface FlowTrackerDeps {
   readonly tcp?: TcpTracker | undefined;
@@ -38,18 +51,21 @@ export class FlowTracker {
   private readonly appFields: AppFields;
   private readonly apps: readonly AppDecoder<unknown>[];
   private readonly tcp: TcpTracker | undefined;
-  private readonly batch: FlowBatch;
+  /** The tracker as createTcpTracker makes it, when it covers every slot: called directly. */
+  private readonly analyzer: TcpAnalyzer | undefined;
+  private readonly exporter: RecordExporter;
   private readonly key = new PacketKey();
-  private readonly metrics = newTcpMetrics();
   private readonly handoff: PacketHandoff;
   /** Whether any decoder can tell its protocol from content (flows on other ports wait for it). */
   private readonly contentDetection: boolean;
   private clock = Number.NEGATIVE_INFINITY;
   private minute = Number.NEGATIVE_INFINITY;
+  /** A clock below this is still in `minute` (a millisecond short of the next: no rounding doubt). */
+  private minuteCheck = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: AgentConfig,
-    private readonly deps: FlowTrackerDeps,
+    deps: FlowTrackerDeps,
     private readonly stats: AgentStats,
   ) {
     this.table = new FlowTable(config.maxFlows);
@@ -58,7 +74,18 @@ export class FlowTracker {
     this.appFields = new AppFields(this.table.capacity);
     this.apps = deps.apps ?? [];
     this.tcp = deps.tcp;
-    this.batch = createFlowBatch(config.batchRows);
+    this.analyzer =
+      deps.tcp instanceof TcpAnalyzer && deps.tcp.capacity >= this.table.capacity ? deps.tcp : undefined;
+    this.exporter = new RecordExporter({
+      table: this.table,
+      state: this.state,
+      appFields: this.appFields,
+      apps: this.apps,
+      tcp: deps.tcp,
+      stats,
+      batchRows: config.batchRows,
+      emit: (b) => deps.emit(b),
+    });
     this.handoff = new PacketHandoff(this.state, this.appFields, this.apps, stats);
     this.contentDetection = this.apps.some((d) => d.matchesContent !== undefined);
   }
@@ -71,13 +98,22 @@ export class FlowTracker {
   advance(now: number): number {
     if (!(now > this.clock)) return this.clock;
     this.clock = now;
-    const minute = Math.floor(now / MINUTE_MS);
-    if (minute !== this.minute) {
-      if (this.minute !== Number.NEGATIVE_INFINITY) this.exportAll(true);
-      this.minute = minute;
+    if (now >= this.minuteCheck) {
+      const minute = Math.floor(now / MINUTE_MS);
+      if (minute !== this.minute) {
+        if (this.minute !== Number.NEGATIVE_INFINITY) this.stats.minuteSplits += this.exporter.exportAll();
+        this.minute = minute;
+      }
+      this.minuteCheck = (minute + 1) * MINUTE_MS - 1;
     }
-    this.expire(List.closed, this.config.closedTimeoutMs, now);
-    this.expire(List.open, this.config.idleTimeoutMs, now);
+    // The oldest flow of each list decides whether any flow of it times out (checked here: most
+    // packets expire nothing).
+    const closed = this.table.oldest(List.closed);
+    if (closed >= 0 && now - this.state.lastSeen(closed) >= this.config.closedTimeoutMs)
+      this.expire(List.closed, this.config.closedTimeoutMs, now);
+    const open = this.table.oldest(List.open);
+    if (open >= 0 && now - this.state.lastSeen(open) >= this.config.idleTimeoutMs)
+      this.expire(List.open, this.config.idleTimeoutMs, now);
     return now;
   }
 
@@ -93,18 +129,20 @@ export class FlowTracker {
     captureMs: number,
   ): void {
     const now = this.clock;
-    const ipLength = ipWireLength(buf, info, packetOffset, originalLength);
     const key = this.key;
     if (!readPacketKey(buf, info, key)) {
       this.stats.skipped[Parsed.truncatedL4]!++; // an ICMP header too short to key
       return;
     }
+    const ipLength = ipWireLength(buf, info, packetOffset, originalLength);
+    const tcp = info.protocol === IpProtocol.TCP;
+    const tcpFlags = tcp ? info.tcpFlags : 0;
+    const words = this.state.words;
     let f = this.table.find(key);
     if (f < 0) f = this.create(key);
     else if (
-      info.protocol === IpProtocol.TCP &&
-      (info.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN &&
-      this.state.closing(f >> 1) !== 0
+      (tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN &&
+      words[(f >> 1) * KEY_WORDS + W_BITS]! & 0xff0000
     ) {
       // A new connection on the ports of a closing one: a new flow.
       this.remove(f >> 1);
@@ -112,20 +150,36 @@ export class FlowTracker {
     }
     const s = f >> 1;
     const dir = (f & 1) as Dir;
+    const bitsAt = s * KEY_WORDS + W_BITS;
     this.count(s, dir, ipLength, info.tos, now);
     if (info.firstFragment) {
-      this.state.fragments[s]!++;
+      this.state.addFragment(s);
       this.fragments.remember(key.words, info.fragmentId, info.protocol, f, now);
     }
     let list: number = this.table.listOf(s);
-    if (info.protocol === IpProtocol.TCP) {
-      this.state.orTcpFlags(s, info.tcpFlags);
-      if (info.tcpFlags & (TCP_FIN | TCP_RST)) list = this.close(s, dir, info.tcpFlags);
-      if (this.tcp !== undefined) this.handoff.tcp(this.tcp, buf, info, s, dir, ipLength, captureMs);
+    const wire = payloadWireLength(buf, info, ipLength);
+    if (tcp) {
+      words[bitsAt] |= tcpFlags;
+      if (tcpFlags & (TCP_FIN | TCP_RST)) list = this.close(s, dir, tcpFlags);
+      const analyzer = this.analyzer;
+      if (analyzer !== undefined) {
+        analyzer.analyze(
+          s,
+          dir,
+          captureMs,
+          info.tcpSeq | 0,
+          info.tcpAck | 0,
+          tcpFlags,
+          info.tcpWindow,
+          tcpFlags & TCP_SYN ? tcpWindowScale(buf, info.l4Offset, info.payloadOffset) : -1,
+          wire,
+        );
+      } else if (this.tcp !== undefined) this.handoff.tcp(this.tcp, buf, info, s, dir, ipLength, captureMs);
     }
     this.table.touch(s, list);
-    const app = this.state.appOf(s);
-    if (app !== -1 && !this.state.appPaused(s)) this.handoff.app(buf, info, s, dir, app, ipLength, captureMs);
+    const app = words[s * KEY_WORDS + SLOT_APP_WORD]!;
+    if (app !== -1 && wire !== 0 && (words[bitsAt]! & BIT_APP_PAUSED) === 0)
+      this.handoff.app(buf, info, s, dir, app, wire, captureMs);
   }
 
   /** A later fragment: counted in its first fragment's flow. */
@@ -138,39 +192,41 @@ export class FlowTracker {
     }
     const s = f >> 1;
     this.count(s, f & 1, ipWireLength(buf, info, packetOffset, originalLength), info.tos, this.clock);
-    this.state.fragments[s]!++;
+    this.state.addFragment(s);
     this.stats.fragments++;
     this.table.touch(s, this.table.listOf(s));
   }
 
   /** Exports every pending record and hands the last batch over; flows stay in the table. */
   flush(): void {
-    this.exportAll(false);
-    this.emit();
+    this.exporter.exportAll();
+    this.exporter.emit();
   }
 
   /** Hands the records waiting in a part-filled batch to the sink (a live capture, every tick). */
   handOver(): void {
-    this.emit();
+    this.exporter.emit();
   }
 
   private count(s: number, dir: number, ipLength: number, tos: number, now: number): void {
-    const st = this.state;
+    const hot = this.state.hot;
     const h = s * HOT;
-    const hot = st.hot;
-    const pending = hot[h + H_PACKETS]! + hot[h + H_PACKETS + 1]! > 0;
-    if (pending && now - hot[h + H_START]! >= this.config.activeTimeoutMs) {
-      this.export(s);
-      this.stats.activeSplits++;
-    }
-    if (!st.pending(s)) {
+    if (
+      hot[h + H_PACKETS]! + hot[h + H_PACKETS + 1]! === 0 ||
+      now - hot[h + H_START]! >= this.config.activeTimeoutMs
+    ) {
+      if (hot[h + H_PACKETS]! + hot[h + H_PACKETS + 1]! > 0) {
+        this.exporter.export(s);
+        this.stats.activeSplits++;
+      }
       hot[h + H_START] = now;
-      st.setTos(s, tos);
+      const words = this.state.words;
+      const at = s * KEY_WORDS + W_BITS;
+      words[at] = (words[at]! & ~0xff00) | (tos << 8);
     }
     hot[h + H_PACKETS + dir]!++;
     hot[h + H_BYTES + dir]! += ipLength;
     hot[h + H_END] = now;
-    hot[h + H_SEEN] = now;
     this.stats.flowPackets++;
   }
 
@@ -179,7 +235,7 @@ export class FlowTracker {
     let c = 0;
     if (flags & TCP_RST) c |= Closing.reset;
     if (flags & TCP_FIN) c |= dir === Dir.FromClient ? Closing.finFromClient : Closing.finFromServer;
-    this.state.orClosing(s, c);
+    this.state.orBits(s, c << 16);
     c = this.state.closing(s);
     const closed = (c & Closing.reset) !== 0 || (c & 3) === 3;
     return closed ? List.closed : this.table.listOf(s);
@@ -218,7 +274,7 @@ export class FlowTracker {
   }
 
   private remove(s: number): void {
-    if (this.state.pending(s)) this.export(s);
+    if (this.state.pending(s)) this.exporter.export(s);
     this.appFields.drop(s);
     this.state.appState[s] = undefined;
     this.table.remove(s);
@@ -231,46 +287,5 @@ export class FlowTracker {
       else this.stats.expiredIdle++;
       this.remove(s);
     }
-  }
-
-  private exportAll(minuteBoundary: boolean): void {
-    for (const list of [List.open, List.closed]) {
-      for (let s = this.table.oldest(list); s >= 0; s = this.table.after(s)) {
-        if (!this.state.pending(s)) continue;
-        this.export(s);
-        if (minuteBoundary) this.stats.minuteSplits++;
-      }
-    }
-  }
-
-  private export(s: number): void {
-    const st = this.state;
-    const protocol = metaProtocol(this.table.meta(s));
-    const tcp = protocol === IpProtocol.TCP && this.tcp !== undefined ? this.metrics : undefined;
-    if (tcp !== undefined) this.tcp!.read(s, tcp);
-    const app = st.appOf(s);
-    if (app >= 0 && st.appFound(s) && !this.appFields.has(s, F.app_protocol)) {
-      this.appFields.slot = s;
-      this.appFields.setString('app_protocol', this.apps[app]!.protocol);
-    }
-    writeFlowRecord(this.batch, this.table, st, s, tcp, this.appFields);
-    st.resetRecord(s);
-    if (app >= 0) this.exported(this.apps[app]!, st.appState[s]);
-    this.stats.records++;
-    if (this.batch.length >= this.config.batchRows) this.emit();
-  }
-
-  private exported(decoder: AppDecoder<unknown>, state: unknown): void {
-    try {
-      decoder.exported?.(state);
-    } catch {
-      this.stats.appDecoderThrew++;
-    }
-  }
-
-  private emit(): void {
-    if (this.batch.length === 0) return;
-    this.deps.emit(this.batch);
-    this.batch.clear();
   }
 }

@@ -4,7 +4,7 @@ import { payloadWireLength } from '../packet/ip-length.js';
 import type { AgentStats } from '../stats.js';
 import { tcpWindowScale } from '../tcp/options.js';
 import type { AppFields } from './app-fields.js';
-import type { FlowState } from './flow-state.js';
+import { BIT_APP_FOUND, BIT_APP_PAUSED, type FlowState } from './flow-state.js';
 
 const TCP_SYN = 2;
 
@@ -67,8 +67,9 @@ export class PacketHandoff {
   }
 
   /**
-   * Calls the flow's decoder (index `app`) when the packet carries a payload; for a flow still
-   * `UNDECIDED`, first offers the client's first payload to the decoders' content detection.
+   * Calls the flow's decoder (index `app`) with the packet's payload (`wire` bytes as sent, not
+   * 0); for a flow still `UNDECIDED`, first offers the client's first payload to the decoders'
+   * content detection.
    */
   app(
     buf: Uint8Array,
@@ -76,11 +77,9 @@ export class PacketHandoff {
     s: number,
     dir: Dir,
     app: number,
-    ipLength: number,
+    wire: number,
     timeMs: number,
   ): void {
-    const wire = payloadWireLength(buf, info, ipLength);
-    if (wire === 0) return;
     const p = this.payload;
     p.buf = buf;
     p.start = info.payloadOffset;
@@ -98,14 +97,17 @@ export class PacketHandoff {
     const fields = this.fields;
     fields.slot = s;
     const before = fields.errors;
+    fields.stored = false;
     try {
-      if (this.apps[app]!.payload(this.state.appState[s], p, fields) === false) this.state.setAppPaused(s);
+      if (this.apps[app]!.payload(this.state.appState[s], p, fields) === false)
+        this.state.orBits(s, BIT_APP_PAUSED);
     } catch {
       // The contract says decoders never throw; one that does loses this payload, not the agent.
       this.stats.appDecoderThrew++;
     }
     this.stats.appFieldErrors += fields.errors - before;
-    if (fields.hasAny(s)) this.state.setAppFound(s);
+    // A field stored now (earlier ones set the bit when they were stored).
+    if (fields.stored) this.state.orBits(s, BIT_APP_FOUND);
   }
 
   /** The decoder whose content detection claims the flow (now set on it), or -1 (also set). */

@@ -50,6 +50,7 @@ function elapsedUs(now: number, then: number): number {
  * segment's time (ms) is `st.now`; `seq` and `ack` are int32 (seq.ts). Returns the `Found` bits.
  * Wireshark's quirks are kept on purpose, as tshark is the reference: 0 stands for "not seen
  * yet" in nextseq/lastack/maxseqtobeacked, and the ack field counts even without the ACK flag.
+ * Each field is read once into a local and written once.
  */
 export function analyzeSegment(
   st: TcpState,
@@ -63,27 +64,50 @@ export function analyzeSegment(
   window: number,
 ): number {
   const i32 = st.i32;
-  const u8 = st.u8;
-  const fSmall = (f + SMALL) * 4;
-  if ((u8[fSmall]! & DirBit.baseSet) === 0) {
+  let fSmall = i32[f + SMALL]!;
+  if ((fSmall & DirBit.baseSet) === 0) {
     i32[f + BASE_SEQ] = flags & SYN ? seq : seqAdd(seq, -1);
-    u8[fSmall]! |= DirBit.baseSet;
+    fSmall |= DirBit.baseSet;
   }
-  const rSmall = (r + SMALL) * 4;
-  if ((u8[rSmall]! & DirBit.baseSet) === 0 && flags & ACK) {
+  let rSmall = i32[r + SMALL]!;
+  if ((rSmall & DirBit.baseSet) === 0 && flags & ACK) {
     i32[r + BASE_SEQ] = seqAdd(ack, -1);
-    u8[rSmall]! |= DirBit.baseSet;
+    rSmall |= DirBit.baseSet;
+    i32[r + SMALL] = rSmall;
   }
   const nextSeq = i32[f + NEXT_SEQ]!;
   const lastAck = i32[f + LAST_ACK]!;
-  let found = classifyForward(st, f, r, seq, ack, seglen, flags, window, nextSeq, lastAck);
+  const control = flags & (SYN | FIN | RST);
+
+  // Zero-window probe, zero window, keep-alive and duplicate ACK (Wireshark's checks up to finished_fwd).
+  let found = 0;
+  if (seglen === 1 && seq === nextSeq && i32[r + WINDOW] === 0) found = Found.zeroWindowProbe;
+  else if (control === 0) {
+    if (window === 0) found = Found.zeroWindow;
+    if (seglen <= 1 && seq === seqAdd(nextSeq, -1)) found |= Found.keepAlive;
+    // A pure ACK repeating the last one with the same window: a duplicate ACK, unless it answers
+    // a keep-alive (the reverse direction's last segment).
+    if (
+      seglen === 0 &&
+      seq === nextSeq &&
+      ack === lastAck &&
+      window !== 0 &&
+      window === i32[f + WINDOW] &&
+      (rSmall & DirBit.lastKeepAlive) === 0
+    ) {
+      const dupAcks = i32[f + DUP_ACKS]!;
+      i32[f + DUP_ACKS] = dupAcks === -1 ? 1 : dupAcks + 1;
+      found |= Found.duplicateAck;
+    }
+  }
   if (ack !== lastAck) i32[f + DUP_ACKS] = 0;
 
   // An ACK beyond what the reverse direction was seen sending: a segment was not captured.
   const maxToAck = i32[r + MAX_SEQ_TO_BE_ACKED]!;
-  if (maxToAck !== 0 && seqGt(ack, maxToAck) && flags & ACK) {
+  if (maxToAck !== 0 && flags & ACK && seqGt(ack, maxToAck)) {
     // Compared as plain unsigned numbers, as Wireshark does here.
-    if (maxToAck >>> 0 > i32[r + NEXT_SEQ]! >>> 0) i32[r + MAX_SEQ_TO_BE_ACKED] = i32[r + NEXT_SEQ]!;
+    const reverseNext = i32[r + NEXT_SEQ]!;
+    if (maxToAck >>> 0 > reverseNext >>> 0) i32[r + MAX_SEQ_TO_BE_ACKED] = reverseNext;
     else i32[r + DUP_ACKS] = -1;
   }
 
@@ -95,52 +119,22 @@ export function analyzeSegment(
   if (flags & (SYN | FIN)) next = seqAdd(next, 1);
   const probe = found & Found.zeroWindowProbe;
   const t = st.now;
-  if ((seqGt(next, nextSeq) || nextSeq === 0) && probe === 0) {
+  let newNext = nextSeq;
+  if (probe === 0 && (nextSeq === 0 || seqGt(next, nextSeq))) {
+    newNext = next;
     i32[f + NEXT_SEQ] = next;
     st.f64[(f + NEXT_SEQ_TIME) >> 1] = t;
   }
   const maxSeq = i32[f + MAX_SEQ_TO_BE_ACKED]!;
-  if ((seq === maxSeq || maxSeq === 0) && probe === 0) i32[f + MAX_SEQ_TO_BE_ACKED] = i32[f + NEXT_SEQ]!;
+  if (probe === 0 && (seq === maxSeq || maxSeq === 0)) i32[f + MAX_SEQ_TO_BE_ACKED] = newNext;
   i32[f + WINDOW] = window;
   i32[f + LAST_ACK] = ack;
   st.f64[(f + LAST_ACK_TIME) >> 1] = t;
-  u8[fSmall] =
-    (u8[fSmall]! & DirBit.baseSet) |
+  i32[f + SMALL] =
+    (fSmall & ~0xff) |
+    DirBit.baseSet |
     (found & Found.keepAlive ? DirBit.lastKeepAlive : 0) |
     (probe ? DirBit.lastZeroWindowProbe : 0);
-  return found;
-}
-
-/** Zero-window probe, zero window, keep-alive and duplicate ACK (Wireshark's checks up to finished_fwd). */
-function classifyForward(
-  st: TcpState,
-  f: number,
-  r: number,
-  seq: number,
-  ack: number,
-  seglen: number,
-  flags: number,
-  window: number,
-  nextSeq: number,
-  lastAck: number,
-): number {
-  const i32 = st.i32;
-  if (seglen === 1 && seq === nextSeq && i32[r + WINDOW] === 0) return Found.zeroWindowProbe;
-  const control = flags & (SYN | FIN | RST);
-  let found = 0;
-  if (window === 0 && control === 0) found |= Found.zeroWindow;
-  if (seglen <= 1 && seq === seqAdd(nextSeq, -1) && control === 0) found |= Found.keepAlive;
-  if (seglen !== 0 || seq !== nextSeq || ack !== lastAck || control !== 0) return found;
-  // A pure ACK repeating the last one: a keep-alive's or a probe's ACK, else a duplicate ACK.
-  const lastWindow = i32[f + WINDOW]!;
-  const reverseFlags = st.u8[(r + SMALL) * 4]!;
-  if (window !== 0 && window === lastWindow && reverseFlags & DirBit.lastKeepAlive) return found;
-  if (window === 0 && lastWindow === 0 && reverseFlags & DirBit.lastZeroWindowProbe) return found;
-  if (window !== 0 && window === lastWindow) {
-    const dupAcks = st.i32[f + DUP_ACKS]!;
-    st.i32[f + DUP_ACKS] = dupAcks === -1 ? 1 : dupAcks + 1;
-    found |= Found.duplicateAck;
-  }
   return found;
 }
 
@@ -155,16 +149,16 @@ function classifyOld(
   flags: number,
   nextSeq: number,
 ): number {
-  let notAdvanced = nextSeq !== 0 && seqLt(seq, nextSeq);
-  // More than one byte starting just before nextseq (after a zero-window probe): new data.
-  if (seglen > 1 && seqAdd(nextSeq, -1) === seq) notAdvanced = false;
-  const reverseAck = st.i32[r + LAST_ACK]!;
-  const t = st.now;
+  const i32 = st.i32;
+  const reverseAck = i32[r + LAST_ACK]!;
   if (seglen > 0 && reverseAck !== 0 && seqLe(seqAdd(seq, seglen), reverseAck)) {
     return Found.spuriousRetransmission;
   }
-  if (!notAdvanced) return 0;
-  if (st.i32[r + DUP_ACKS]! >= 2 && reverseAck === seq) {
+  // Not advanced: before nextseq, except more than one byte starting just before it (after a
+  // zero-window probe: new data).
+  if (nextSeq === 0 || !seqLt(seq, nextSeq) || (seglen > 1 && seqAdd(nextSeq, -1) === seq)) return 0;
+  const t = st.now;
+  if (i32[r + DUP_ACKS]! >= 2 && reverseAck === seq) {
     const sinceDupAck = elapsedUs(t, st.f64[(r + LAST_ACK_TIME) >> 1]!);
     if (sinceDupAck >= 0 && sinceDupAck < FAST_RETRANSMIT_US) return Found.fastRetransmission;
   }

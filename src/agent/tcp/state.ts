@@ -32,8 +32,15 @@ export const RECEIVE_WINDOW = 10;
 export const RETRANSMITS = 11;
 export const OUT_OF_ORDER = 12;
 export const ZERO_WINDOW = 13;
-/** Four bytes: DirBit flags, window scale (int8: -1 unknown, -2 none, 0..14), ring count, ring next. */
+/**
+ * One word of small fields: DirBit flags (bits 0-7), the window scale (bits 8-15, signed: -1
+ * unknown, -2 none, 0..14), then the retransmit ring's count (16-23) and next entry (24-31).
+ */
 export const SMALL = 14;
+
+/** The window scale in a SMALL word, and the word with another scale. */
+export const scaleOf = (small: number): number => (small << 16) >> 24;
+export const withScale = (small: number, scale: number): number => (small & ~0xff00) | ((scale & 0xff) << 8);
 
 // Flow fields, word offsets in the slot.
 /** FlowBit flags (the client block's last word). */
@@ -55,7 +62,7 @@ export const APPL_LATENCY_MS = 41;
 export const RING = 48;
 export const RETRANSMIT_MEMORY = 8;
 
-/** Per-direction bits (first byte of SMALL). */
+/** Per-direction bits (the low byte of SMALL). */
 export const DirBit = {
   /** base_seq is set (Wireshark's TCP_S_BASE_SEQ_SET). */
   baseSet: 1,
@@ -85,25 +92,21 @@ export const FlowBit = {
 export class TcpState {
   /** The capture time (ms) of the segment being analyzed (a field, not an argument: no boxing). */
   now = 0;
-  readonly u32: Uint32Array;
+  /** Every field as int32 (sequence numbers, counters read back with >>> 0, the SMALL words). */
   readonly i32: Int32Array;
+  /** The times (float64 at even word offsets: f64[word >> 1]). */
   readonly f64: Float64Array;
-  readonly u8: Uint8Array;
-  readonly i8: Int8Array;
 
   constructor(readonly capacity: number) {
     const buffer = new ArrayBuffer(capacity * SLOT_WORDS * 4);
-    this.u32 = new Uint32Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
-    this.u8 = new Uint8Array(buffer);
-    this.i8 = new Int8Array(buffer);
   }
 
   /** A new flow in `slot`: everything back to its initial value. */
   open(slot: number): void {
     const base = slot * SLOT_WORDS;
-    this.u32.fill(0, base, base + SLOT_WORDS);
+    this.i32.fill(0, base, base + SLOT_WORDS);
     this.restartConnection(slot);
   }
 
@@ -113,15 +116,15 @@ export class TcpState {
    * the receive windows and the latencies not yet read are kept.
    */
   restartConnection(slot: number): void {
+    const i32 = this.i32;
     const base = slot * SLOT_WORDS;
     for (let d = base; d < base + 2 * DIR_WORDS; d += DIR_WORDS) {
-      this.u32.fill(0, d, d + RECEIVE_WINDOW);
-      this.u32[d + WINDOW] = 0xffffffff;
-      this.u32[d + SMALL] = 0;
-      this.i8[(d + SMALL) * 4 + 1] = -1;
+      i32.fill(0, d, d + RECEIVE_WINDOW);
+      i32[d + WINDOW] = -1; // 0xffffffff
+      i32[d + SMALL] = withScale(0, -1);
     }
-    this.u32.fill(0, base + MRU_SYN_TIME, base + REPEATED_RETRANSMITS);
-    this.u32[base + FIRST_RTT_US] = 0;
-    this.u32[base + FLOW_FLAGS]! &= FlowBit.handshakePending | FlowBit.applPending;
+    i32.fill(0, base + MRU_SYN_TIME, base + REPEATED_RETRANSMITS);
+    i32[base + FIRST_RTT_US] = 0;
+    i32[base + FLOW_FLAGS]! &= FlowBit.handshakePending | FlowBit.applPending;
   }
 }

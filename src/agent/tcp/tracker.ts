@@ -1,5 +1,6 @@
 import { Dir, type TcpMetrics, type TcpSegment, type TcpTracker } from '../contract.js';
 import { ACK, analyzeSegment, anyRetransmission, Found, SYN } from './analysis.js';
+import { handshake, payload, retransmitted } from './flow-updates.js';
 import {
   APPL_LATENCY_MS,
   BASE_SEQ,
@@ -9,30 +10,20 @@ import {
   FIRST_RTT_US,
   FLOW_FLAGS,
   FlowBit,
-  LAST_CLIENT_DATA_TIME,
   MAX_SEQ_TO_BE_ACKED,
-  MRU_SYN_TIME,
   NEXT_SEQ,
   OUT_OF_ORDER,
   RECEIVE_WINDOW,
   REPEATED_RETRANSMITS,
-  RETRANSMIT_MEMORY,
   RETRANSMITS,
-  RING,
   SERVER_LATENCY_MS,
   SLOT_WORDS,
   SMALL,
-  SYN_ACK_TIME,
+  scaleOf,
   TcpState,
+  withScale,
   ZERO_WINDOW,
 } from './state.js';
-
-const INT32_MAX = 0x7fffffff;
-
-/** Whole milliseconds, rounded half up; a negative or unknown time (a capture out of order) is 0. */
-function wholeMs(ms: number): number {
-  return ms >= 0 ? Math.min(Math.round(ms), INT32_MAX) : 0;
-}
 
 /**
  * Creates the TCP tracker for `capacity` flow slots (256 bytes each). Each TCP packet goes through
@@ -52,163 +43,153 @@ function wholeMs(ms: number): number {
  * Latencies are whole milliseconds rounded half up. Slots outside [0, capacity) are ignored, and
  * no input makes it throw.
  */
-export function createTcpTracker(capacity: number): TcpTracker {
-  const size = Number.isInteger(capacity) && capacity > 0 ? capacity : 0;
-  const st = new TcpState(size);
-  for (let slot = 0; slot < size; slot++) st.open(slot);
-  const valid = (slot: number) => slot >= 0 && slot < size && Number.isInteger(slot);
-
-  return {
-    open(slot) {
-      if (valid(slot)) st.open(slot);
-    },
-    segment(slot, s) {
-      if (valid(slot)) segment(st, slot, s);
-    },
-    read(slot, out) {
-      if (valid(slot)) read(st, slot, out);
-      else clear(out);
-    },
-  };
+export function createTcpTracker(capacity: number): TcpAnalyzer {
+  return new TcpAnalyzer(capacity);
 }
 
-function segment(st: TcpState, slot: number, s: TcpSegment): void {
-  const u32 = st.u32;
-  const i32 = st.i32;
-  const dir = s.dir === Dir.FromServer ? Dir.FromServer : Dir.FromClient;
-  const base = slot * SLOT_WORDS;
-  const f = base + dir * DIR_WORDS;
-  const r = base + (1 - dir) * DIR_WORDS;
-  st.now = s.timeMs;
-  const seq = s.seq | 0;
-  const flags = s.flags & 0xff;
-  const window = s.window & 0xffff;
-  const len = s.payloadLength;
-  const seglen = len > 0 ? Math.min(len, 0xffffffff) >>> 0 : 0;
-  const synAck = flags & (SYN | ACK);
+/**
+ * The tracker createTcpTracker makes. Besides the TcpTracker methods, `analyze` takes a segment's
+ * fields as arguments (no segment object) and trusts its slot: the flow table calls it for every
+ * TCP packet of a slot below `capacity`.
+ */
+export class TcpAnalyzer implements TcpTracker {
+  readonly capacity: number;
+  private readonly st: TcpState;
 
-  // Wireshark's port-reuse rule: a SYN with another ISN starts a new conversation, the same ISN
-  // again restores nextseq (a RST may have moved it).
-  const baseSet = st.u8[(f + SMALL) * 4]! & DirBit.baseSet;
-  if (synAck === SYN && baseSet) {
-    if (seq !== i32[f + BASE_SEQ]) st.restartConnection(slot);
-    else i32[f + NEXT_SEQ] = i32[f + MAX_SEQ_TO_BE_ACKED]!;
-  } else if (synAck === (SYN | ACK) && baseSet && seq !== i32[f + BASE_SEQ]) {
-    i32[f + BASE_SEQ] = seq;
+  constructor(capacity: number) {
+    this.capacity = Number.isInteger(capacity) && capacity > 0 ? capacity : 0;
+    this.st = new TcpState(this.capacity);
+    for (let slot = 0; slot < this.capacity; slot++) this.st.open(slot);
   }
 
-  const found = analyzeSegment(st, f, r, i32[base + FIRST_RTT_US]!, seq, s.ack | 0, seglen, flags, window);
-  if (found & anyRetransmission) retransmitted(st, base, f, dir, seq);
-  else if (found & Found.outOfOrder) u32[f + OUT_OF_ORDER]!++;
-  if (found & Found.zeroWindow) u32[f + ZERO_WINDOW]!++;
+  /** Reads a word of each cache line `read(slot)` uses (0 <= slot < capacity), for reading ahead. */
+  readAhead(slot: number): number {
+    const i32 = this.st.i32;
+    const base = slot * SLOT_WORDS;
+    return i32[base + FLOW_FLAGS]! ^ i32[base + FIRST_RTT_US]! ^ i32[base + REPEATED_RETRANSMITS]!;
+  }
 
-  const scaleAt = (f + SMALL) * 4 + 1;
-  const scale = st.i8[scaleAt]!;
-  // scale is at most 14: 0xffff << 14 stays below 2^31.
-  u32[f + RECEIVE_WINDOW] = flags & SYN || scale < 0 ? window : window << scale;
+  private valid(slot: number): boolean {
+    return slot >= 0 && slot < this.capacity && Number.isInteger(slot);
+  }
 
-  handshake(st, base, dir, synAck);
-  if (seglen > 0 && (found & Found.keepAlive) === 0) payload(st, base, dir);
+  open(slot: number): void {
+    if (this.valid(slot)) this.st.open(slot);
+  }
 
-  if (flags & SYN) {
-    if (s.windowScale >= 0) st.i8[scaleAt] = Math.min(s.windowScale, 14);
-    // Scaling is used only when both SYNs carry the option (Wireshark's verify_tcp_window_scaling).
-    const reverseScaleAt = (r + SMALL) * 4 + 1;
-    if (st.i8[scaleAt] === -1) {
-      st.i8[scaleAt] = -2;
-      st.i8[reverseScaleAt] = -2;
-    } else if (flags & ACK && st.i8[reverseScaleAt] === -2) {
-      st.i8[scaleAt] = -2;
+  segment(slot: number, s: TcpSegment): void {
+    if (!this.valid(slot)) return;
+    const len = s.payloadLength;
+    this.analyze(
+      slot,
+      s.dir === Dir.FromServer ? Dir.FromServer : Dir.FromClient,
+      s.timeMs,
+      s.seq | 0,
+      s.ack | 0,
+      s.flags & 0xff,
+      s.window & 0xffff,
+      s.windowScale,
+      len > 0 ? Math.min(len, 0xffffffff) >>> 0 : 0,
+    );
+  }
+
+  read(slot: number, out: TcpMetrics): void {
+    if (this.valid(slot)) read(this.st, slot, out);
+    else clear(out);
+  }
+
+  /**
+   * One segment of slot `slot` (0 <= slot < capacity): `seq` and `ack` as int32, `flags` the
+   * flags byte, `window` the raw 16-bit window, `windowScale` a SYN's option (-1 none), `seglen`
+   * the payload length as sent.
+   */
+  analyze(
+    slot: number,
+    dir: Dir,
+    timeMs: number,
+    seq: number,
+    ack: number,
+    flags: number,
+    window: number,
+    windowScale: number,
+    seglen: number,
+  ): void {
+    const st = this.st;
+    const i32 = st.i32;
+    const base = slot * SLOT_WORDS;
+    const f = base + dir * DIR_WORDS;
+    const r = base + (1 - dir) * DIR_WORDS;
+    st.now = timeMs;
+    const synAck = flags & (SYN | ACK);
+
+    // Wireshark's port-reuse rule: a SYN with another ISN starts a new conversation, the same ISN
+    // again restores nextseq (a RST may have moved it).
+    if (flags & SYN) {
+      const baseSet = i32[f + SMALL]! & DirBit.baseSet;
+      if (synAck === SYN && baseSet) {
+        if (seq !== i32[f + BASE_SEQ]) st.restartConnection(slot);
+        else i32[f + NEXT_SEQ] = i32[f + MAX_SEQ_TO_BE_ACKED]!;
+      } else if (synAck === (SYN | ACK) && baseSet && seq !== i32[f + BASE_SEQ]) {
+        i32[f + BASE_SEQ] = seq;
+      }
+    }
+
+    const found = analyzeSegment(st, f, r, i32[base + FIRST_RTT_US]!, seq, ack, seglen, flags, window);
+    if (found !== 0) {
+      if (found & anyRetransmission) retransmitted(st, base, f, dir, seq);
+      else if (found & Found.outOfOrder) i32[f + OUT_OF_ORDER]!++;
+      if (found & Found.zeroWindow) i32[f + ZERO_WINDOW]!++;
+    }
+
+    const scale = scaleOf(i32[f + SMALL]!);
+    // scale is at most 14: 0xffff << 14 stays below 2^31.
+    i32[f + RECEIVE_WINDOW] = flags & SYN || scale < 0 ? window : window << scale;
+
+    const flowFlags = i32[base + FLOW_FLAGS]!;
+    if (synAck !== ACK || (flowFlags & (FlowBit.synSeen | FlowBit.firstRtt)) === FlowBit.synSeen)
+      handshake(st, base, dir, synAck);
+    if (seglen > 0 && (found & Found.keepAlive) === 0 && (flowFlags & FlowBit.applDone) === 0)
+      payload(st, base, dir);
+
+    if (flags & SYN) {
+      let small = i32[f + SMALL]!;
+      if (windowScale >= 0) small = withScale(small, Math.min(windowScale, 14));
+      // Scaling is used only when both SYNs carry the option (Wireshark's verify_tcp_window_scaling).
+      const reverse = i32[r + SMALL]!;
+      if (scaleOf(small) === -1) {
+        small = withScale(small, -2);
+        i32[r + SMALL] = withScale(reverse, -2);
+      } else if (flags & ACK && scaleOf(reverse) === -2) {
+        small = withScale(small, -2);
+      }
+      i32[f + SMALL] = small;
     }
   }
 }
 
-function retransmitted(st: TcpState, base: number, f: number, dir: Dir, seq: number): void {
-  const u32 = st.u32;
-  u32[f + RETRANSMITS]!++;
-  const ring = base + RING + dir * RETRANSMIT_MEMORY;
-  const countAt = (f + SMALL) * 4 + 2;
-  const count = st.u8[countAt]!;
-  for (let k = 0; k < count; k++) {
-    if (st.i32[ring + k] === seq) {
-      u32[base + REPEATED_RETRANSMITS]!++;
-      return;
-    }
-  }
-  const next = st.u8[countAt + 1]!;
-  st.i32[ring + next] = seq;
-  st.u8[countAt + 1] = (next + 1) % RETRANSMIT_MEMORY;
-  if (count < RETRANSMIT_MEMORY) st.u8[countAt] = count + 1;
-}
-
-function handshake(st: TcpState, base: number, dir: Dir, synAck: number): void {
-  const f64 = st.f64;
-  const t = st.now;
-  const flags = st.u32[base + FLOW_FLAGS]!;
-  if (synAck === SYN) {
-    f64[(base + MRU_SYN_TIME) >> 1] = t;
-    st.u32[base + FLOW_FLAGS] = (flags | FlowBit.synSeen) & ~FlowBit.synAckSeen;
-    return;
-  }
-  if ((flags & FlowBit.synSeen) === 0 || flags & FlowBit.firstRtt) return;
-  if (synAck === (SYN | ACK)) {
-    f64[(base + SYN_ACK_TIME) >> 1] = t;
-    st.u32[base + FLOW_FLAGS] = flags | FlowBit.synAckSeen;
-    return;
-  }
-  if (synAck !== ACK) return;
-  const synTime = f64[(base + MRU_SYN_TIME) >> 1]!;
-  const rttUs = Math.round((t - synTime) * 1000);
-  // Like Wireshark's nstime_is_zero: an RTT of 0 leaves it unknown, the next ACK tries again.
-  if (rttUs === 0 || Number.isNaN(rttUs)) return;
-  st.i32[base + FIRST_RTT_US] = Math.max(-INT32_MAX, Math.min(rttUs, INT32_MAX));
-  let next = flags | FlowBit.firstRtt;
-  if (flags & FlowBit.synAckSeen && dir === Dir.FromClient) {
-    const synAckTime = f64[(base + SYN_ACK_TIME) >> 1]!;
-    st.i32[base + SERVER_LATENCY_MS] = wholeMs(synAckTime - synTime);
-    st.i32[base + CLIENT_LATENCY_MS] = wholeMs(t - synAckTime);
-    next |= FlowBit.handshakePending;
-  }
-  st.u32[base + FLOW_FLAGS] = next;
-}
-
-function payload(st: TcpState, base: number, dir: Dir): void {
-  const flags = st.u32[base + FLOW_FLAGS]!;
-  if (flags & FlowBit.applDone) return;
-  const t = st.now;
-  if (dir === Dir.FromClient) {
-    st.f64[(base + LAST_CLIENT_DATA_TIME) >> 1] = t;
-    st.u32[base + FLOW_FLAGS] = flags | FlowBit.clientData;
-  } else if (flags & FlowBit.clientData) {
-    st.i32[base + APPL_LATENCY_MS] = wholeMs(t - st.f64[(base + LAST_CLIENT_DATA_TIME) >> 1]!);
-    st.u32[base + FLOW_FLAGS] = flags | FlowBit.applDone | FlowBit.applPending;
-  } else {
-    st.u32[base + FLOW_FLAGS] = flags | FlowBit.applDone;
-  }
-}
-
+/** Counters are uint32 in meaning: read back unsigned. */
 function read(st: TcpState, slot: number, out: TcpMetrics): void {
-  const u32 = st.u32;
+  const i32 = st.i32;
   const base = slot * SLOT_WORDS;
-  const flags = u32[base + FLOW_FLAGS]!;
+  const flags = i32[base + FLOW_FLAGS]!;
   const handshake = flags & FlowBit.handshakePending;
   const appl = flags & FlowBit.applPending;
-  out.clientNwLatencyMs = handshake ? st.i32[base + CLIENT_LATENCY_MS]! : 0;
-  out.serverNwLatencyMs = handshake ? st.i32[base + SERVER_LATENCY_MS]! : 0;
-  out.applLatencyMs = appl ? st.i32[base + APPL_LATENCY_MS]! : 0;
-  u32[base + FLOW_FLAGS] = flags & ~(FlowBit.handshakePending | FlowBit.applPending);
-  out.repeatedRetransmits = u32[base + REPEATED_RETRANSMITS]!;
-  u32[base + REPEATED_RETRANSMITS] = 0;
+  out.clientNwLatencyMs = handshake ? i32[base + CLIENT_LATENCY_MS]! : 0;
+  out.serverNwLatencyMs = handshake ? i32[base + SERVER_LATENCY_MS]! : 0;
+  out.applLatencyMs = appl ? i32[base + APPL_LATENCY_MS]! : 0;
+  i32[base + FLOW_FLAGS] = flags & ~(FlowBit.handshakePending | FlowBit.applPending);
+  out.repeatedRetransmits = i32[base + REPEATED_RETRANSMITS]! >>> 0;
+  i32[base + REPEATED_RETRANSMITS] = 0;
   let zeroWindow = 0;
   for (let d = 0; d < 2; d++) {
     const i = base + d * DIR_WORDS;
-    out.retransmits[d] = u32[i + RETRANSMITS]!;
-    out.outOfOrder[d] = u32[i + OUT_OF_ORDER]!;
-    out.receiveWindow[d] = u32[i + RECEIVE_WINDOW]!;
-    zeroWindow += u32[i + ZERO_WINDOW]!;
-    u32[i + RETRANSMITS] = 0;
-    u32[i + OUT_OF_ORDER] = 0;
-    u32[i + ZERO_WINDOW] = 0;
+    out.retransmits[d] = i32[i + RETRANSMITS]! >>> 0;
+    out.outOfOrder[d] = i32[i + OUT_OF_ORDER]! >>> 0;
+    out.receiveWindow[d] = i32[i + RECEIVE_WINDOW]! >>> 0;
+    zeroWindow += i32[i + ZERO_WINDOW]! >>> 0;
+    i32[i + RETRANSMITS] = 0;
+    i32[i + OUT_OF_ORDER] = 0;
+    i32[i + ZERO_WINDOW] = 0;
   }
   out.zeroWindow = zeroWindow;
 }

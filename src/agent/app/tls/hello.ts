@@ -1,3 +1,4 @@
+import { latin1 } from '../latin1.js';
 import type { TlsErrorReason } from './errors.js';
 import type { TlsState } from './state.js';
 
@@ -70,7 +71,7 @@ function readServerName(buf: Uint8Array, p: number, end: number, st: TlsState): 
     if (type === HOST_NAME) {
       if (length === 0 || length > MAX_NAME) return 'bad_server_name';
       for (let i = p; i < p + length; i++) if (buf[i]! <= 0x20 || buf[i]! >= 0x7f) return 'bad_server_name';
-      st.serverName = String.fromCharCode.apply(null, buf.subarray(p, p + length) as unknown as number[]);
+      st.serverName = latin1(buf, p, p + length);
       return undefined;
     }
     p += length;
