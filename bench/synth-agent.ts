@@ -3,7 +3,9 @@
  * namespace: the agent's real Scheduler (default config) running `--targets` ping tests (count 1,
  * every second) through the ping runner and the one shared IcmpEngine, exactly as `flowlens synth`
  * wires them. Prints `ready` once every task is scheduled, runs `--seconds`, then one JSON line:
- * the scheduler's counters, the event loop's delay and each target's RTT sum and count.
+ * the scheduler's counters, the event loop's delay, each target's RTT sum and count, and every
+ * second in which ticks ran late, with what the machine was doing then (late ticks follow from not
+ * getting the CPU: a backlog after a stall drains only as fast as the CPU we are given).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -12,6 +14,7 @@ import { defaultSchedulerConfig, Scheduler } from '../src/synth/agent/scheduler.
 import type { PingSpec, TestResult } from '../src/synth/contract.js';
 import { IcmpEngine } from '../src/synth/icmp/engine.js';
 import { runners } from '../src/synth/runners.js';
+import { machineCpu, sampleMachineCpu } from './machine-cpu.js';
 import { targetAddress } from './synth-targets.js';
 
 const { values } = parseArgs({
@@ -70,6 +73,7 @@ for (let i = 0; i < targets; i++) {
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 scheduler.set(specs);
+const lateSeconds = watchLateSeconds();
 process.stdout.write('ready\n');
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 loop.disable();
@@ -91,6 +95,7 @@ process.stdout.write(
     scheduler: {
       ...scheduler.stats,
       concurrency: config.concurrency,
+      pingConcurrency: config.pingConcurrency,
       lateMs: config.lateMs,
       tickGrainMs: config.tickGrainMs,
     },
@@ -99,5 +104,46 @@ process.stdout.write(
     mean_rtt_ms: meanRttMs,
     median_rtt_ms: medianRttMs,
     runs: runs.reduce((a, b) => a + b, 0),
+    late_seconds: lateSeconds,
   })}\n`,
 );
+
+/**
+ * Once a second: if ticks ran late, overran or were missed in that second, a record of it with the
+ * event loop's longest delay, the backlog, and the machine's steal and busy-by-others time.
+ */
+function watchLateSeconds() {
+  const out: Record<string, number>[] = [];
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const t0 = performance.now();
+  let last = { ...scheduler.stats };
+  let cpu = process.cpuUsage();
+  let machine = sampleMachineCpu();
+  setInterval(() => {
+    const s = scheduler.stats;
+    const late = s.lateTicks - last.lateTicks;
+    const overrun = s.overrunTicks - last.overrunTicks;
+    const missed = s.missedTicks - last.missedTicks;
+    const nowCpu = process.cpuUsage();
+    const nowMachine = sampleMachineCpu();
+    if (late + overrun + missed > 0 && out.length < 100) {
+      const ourCpuS = (nowCpu.user - cpu.user + nowCpu.system - cpu.system) / 1e6;
+      out.push({
+        t_s: Math.round(performance.now() - t0) / 1000,
+        late,
+        overrun,
+        missed,
+        queued: scheduler.queued,
+        loop_max_delay_ms: Math.round((delay.max - 10e6) / 1e5) / 10,
+        our_cpu_pct: Math.round(ourCpuS * 1000) / 10,
+        ...machineCpu(machine, nowMachine, ourCpuS),
+      });
+    }
+    last = { ...s };
+    cpu = nowCpu;
+    machine = nowMachine;
+    delay.reset();
+  }, 1000).unref();
+  return out;
+}

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine.js';
+import { machineCpu, sampleMachineCpu } from './machine-cpu.js';
 import { createNamespace, type ProcSample, sampleProc, usage } from './synth-env.js';
 import { type PeerRun, runFping } from './synth-fping.js';
 
@@ -38,9 +39,15 @@ interface AgentOutput {
   mean_rtt_ms: (number | null)[];
   median_rtt_ms: (number | null)[];
   runs: number;
+  late_seconds: Record<string, number>[];
 }
 
-async function runOurs(exec: string[]): Promise<{ before: ProcSample; after: ProcSample; out: AgentOutput }> {
+async function runOurs(exec: string[]): Promise<{
+  before: ProcSample;
+  after: ProcSample;
+  machine: ReturnType<typeof machineCpu>;
+  out: AgentOutput;
+}> {
   const script = fileURLToPath(new URL('./synth-agent.js', import.meta.url));
   const args = [script, '--targets', String(targets), '--seconds', String(warmupS + seconds + 1)];
   const child = spawn(exec[0]!, [...exec.slice(1), process.execPath, ...args], {
@@ -52,12 +59,14 @@ async function runOurs(exec: string[]): Promise<{ before: ProcSample; after: Pro
   if (first.done || first.value !== 'ready') throw new Error(`agent did not start (exit ${await exited})`);
   await sleep(warmupS * 1000);
   const before = sampleProc(child.pid!);
+  const machineBefore = sampleMachineCpu();
   await sleep(seconds * 1000);
   const after = sampleProc(child.pid!);
+  const machineNow = machineCpu(machineBefore, sampleMachineCpu(), after.cpuS - before.cpuS);
   const last = await lines.next();
   const code = await exited;
   if (last.done || code !== 0) throw new Error(`agent exited ${code}`);
-  return { before, after, out: JSON.parse(last.value) as AgentOutput };
+  return { before, after, machine: machineNow, out: JSON.parse(last.value) as AgentOutput };
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -132,13 +141,17 @@ try {
         warmup_s: warmupS,
         flowlens: {
           targets,
-          spec: 'ping count 1, 56 bytes, every 1 s, timeout 1000 ms; default scheduler (concurrency 500, late after 1 s, ticks on 10 ms), ping fast path',
+          spec: 'ping count 1, 56 bytes, every 1 s, timeout 1000 ms; default scheduler (ping concurrency 20 000, late after 1 s, ticks on 10 ms), ping fast path',
           ...ourUsage,
           runs,
           runs_per_s: round(runs / (warmupS + seconds + 1), 1),
           scheduler: o.scheduler,
           engine: o.engine,
           event_loop_delay_ms: o.event_loop_delay_ms,
+          // The machine in the measured window (% of all cores): late ticks come from not getting
+          // the CPU when a backlog needs it, so they are printed with what else ran.
+          machine_cpu_in_window: ours.machine,
+          late_seconds: o.late_seconds,
           rtt: {
             ...rttSummary(ourMeans, targets),
             median_of_target_medians_ms: round(

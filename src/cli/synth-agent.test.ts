@@ -33,6 +33,7 @@ test('flowlens synth: the agent options, their defaults and their errors', () =>
     [['--server', 'http://x'], /--token TOKEN/],
     [[...base, '--token', 'short'], /16 characters/],
     [[...base, '--concurrency', '0'], /--concurrency must be an integer from 1/],
+    [[...base, '--ping-concurrency', '70000'], /--ping-concurrency must be an integer from 1 to 60000/],
     [[...base, '--name', 'a b'], /--name a b/],
     [[...base, '--opentsdb-telnet', 'nohost'], /--opentsdb-telnet/],
     [[...base, '--bogus'], /Unknown option/],

@@ -36,7 +36,8 @@ sends the results every --export-interval-s, and its status every 30 s. See docs
   --export-interval-s N    seconds between result exports (default 10)
   --poll-interval-s N      seconds between task polls (default 30)
   --status-interval-s N    seconds between status reports (default 30)
-  --concurrency N          runs at once (default 500)
+  --concurrency N          HTTP/DNS/TCP/traceroute runs at once (default 500)
+  --ping-concurrency N     ping runs at once (default 20000; they share the ICMP sockets)
   --health-port N          health-check socket, 127.0.0.1 (default 10001; 0 disables)
   --opentsdb-telnet HOST:PORT, --opentsdb-url URL
                            push the agent's metrics to OpenTSDB every 10 s (docs/metrics.md)
@@ -57,6 +58,7 @@ const options = {
   'poll-interval-s': { type: 'string' },
   'status-interval-s': { type: 'string' },
   concurrency: { type: 'string' },
+  'ping-concurrency': { type: 'string' },
   'health-port': { type: 'string' },
   'opentsdb-telnet': { type: 'string' },
   'opentsdb-url': { type: 'string' },
@@ -108,6 +110,12 @@ export function parseSynthAgentArgs(
     pollS: int('poll-interval-s', 30, 1, 3600),
     statusS: int('status-interval-s', 30, 1, 3600),
     concurrency: int('concurrency', defaultSynthAgentConfig.scheduler.concurrency, 1, 100_000),
+    pingConcurrency: int(
+      'ping-concurrency',
+      defaultSynthAgentConfig.scheduler.pingConcurrency ?? defaultSynthAgentConfig.scheduler.concurrency,
+      1,
+      60_000,
+    ),
     health: int('health-port', 10001, 0, 65_535),
   };
   for (const v of Object.values(numbers)) if (typeof v === 'string') return v;
@@ -141,7 +149,11 @@ export function parseSynthAgentArgs(
       exportIntervalMs: n.exportS * 1000,
       pollIntervalMs: n.pollS * 1000,
       statusIntervalMs: n.statusS * 1000,
-      scheduler: { ...defaultSynthAgentConfig.scheduler, concurrency: n.concurrency },
+      scheduler: {
+        ...defaultSynthAgentConfig.scheduler,
+        concurrency: n.concurrency,
+        pingConcurrency: n.pingConcurrency,
+      },
       ca,
       rejectUnauthorized: values.insecure !== true,
     },

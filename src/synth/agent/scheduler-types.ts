@@ -3,8 +3,19 @@ import type { TimerClock } from '../../metrics/clock.js';
 import type { RunHandle, TestResult, TestSpec } from '../contract.js';
 
 export interface SchedulerConfig {
-  /** Runs at once; ticks past it wait their turn, oldest first. */
+  /**
+   * Runs at once of the tests that hold sockets of their own (HTTP, DNS, TCP, traceroute); ticks
+   * past it wait their turn, oldest first.
+   */
   readonly concurrency: number;
+  /**
+   * Ping runs at once (default: `concurrency`). A ping holds no socket of its own, only a slot of
+   * the shared ICMP engine's probe table, which has its own bound (busy past it); it is counted
+   * apart so that slow or dead targets cannot hold every slot: pings in flight = pings per second ×
+   * how long each waits (the RTT, or the timeout for a dead target), and a bound below that makes
+   * every tick late.
+   */
+  readonly pingConcurrency?: number;
   /** A run that starts more than this after its tick is counted late. */
   readonly lateMs: number;
   /**
@@ -21,6 +32,7 @@ export interface SchedulerConfig {
 
 export const defaultSchedulerConfig: SchedulerConfig = {
   concurrency: 500,
+  pingConcurrency: 20_000,
   lateMs: 1_000,
   graceMs: 2_000,
   tickGrainMs: 10,
@@ -72,6 +84,10 @@ export interface Task {
   /** Bumped by a new schedule or a removal: tick entries of an older one are void. */
   schedule: number;
   state: 'idle' | 'queued' | 'running';
+  /** Its lane (Scheduler: 0 socket-holding tests, 1 pings): whose bound and queue it takes. */
+  lane: number;
+  /** The lane its current run was counted in (the spec's type may change while it runs). */
+  runLane: number;
   removed: boolean;
   /** The number of the task's latest run: a callback of an earlier (given-up) run is void. */
   run: number;

@@ -1,6 +1,7 @@
 import type { RunHandle, TestResult, TestSpec, TestType } from '../contract.js';
 import { DueHeap } from './due-heap.js';
 import { failureResult } from './failure-result.js';
+import { Lane, laneOf } from './scheduler-lane.js';
 import {
   defaultSchedulerConfig,
   type SchedulerConfig,
@@ -19,7 +20,8 @@ const giveUpPhase = 1;
  * Runs each task on its own interval (docs/synth.md "Scheduler"): a random start offset within
  * the interval, then tick k at first + k × interval — computed, never measured from a run's end,
  * so nothing drifts. Runs are not awaited by the scheduler: a slow run holds one of `concurrency`
- * slots and nothing else; ticks beyond the bound wait in a queue, oldest first. A task's run never
+ * slots (pings: of `pingConcurrency`, a lane of their own) and nothing else; ticks beyond the bound
+ * wait in their lane's queue, oldest first. A task's run never
  * overlaps its previous one (the tick is counted as an overrun). One timer, for the earliest tick
  * or run deadline (both in heaps); a probe with a fast path (`deps.start`) costs no promise,
  * AbortController or timer per run.
@@ -37,8 +39,9 @@ export class Scheduler {
   private readonly tasks = new Map<string, Task>();
   private readonly ticks = new DueHeap<Task>();
   private readonly deadlines = new DueHeap<Task>();
-  private waiting: { task: Task; due: number }[] = [];
-  private waitingHead = 0;
+  private readonly lanes: Lane[];
+  /** While set() adds tasks: they get their first tick once all are added (schedule()). */
+  private adding: Task[] | undefined;
   private timer: { at: number; cancel: () => void } | undefined;
   private runningCount = 0;
   private stopping = false;
@@ -66,13 +69,25 @@ export class Scheduler {
     readonly config: SchedulerConfig = defaultSchedulerConfig,
   ) {
     this.random = deps.random ?? Math.random;
+    this.lanes = [new Lane(config.concurrency), new Lane(config.pingConcurrency ?? config.concurrency)];
   }
 
   /** The task list becomes `specs`: others are removed, these added or updated. */
   set(specs: readonly TestSpec[]): void {
     const keep = new Set(specs.map((s) => s.id));
     for (const id of [...this.tasks.keys()]) if (!keep.has(id)) this.remove(id);
-    for (const spec of specs) this.upsert(spec);
+    // Offsets count from when the last spec is in: adding 10 000 tasks takes a while (0.6 s seen on
+    // a loaded machine), and ticks placed from the clock of the first would all be due at once.
+    const adding: Task[] = [];
+    this.adding = adding;
+    try {
+      for (const spec of specs) this.upsert(spec);
+    } finally {
+      this.adding = undefined;
+    }
+    const now = this.deps.clock.now();
+    for (const task of adding) this.place(task, now);
+    if (adding.length > 0) this.arm();
   }
 
   /**
@@ -85,6 +100,7 @@ export class Scheduler {
     const task = this.tasks.get(spec.id);
     if (task !== undefined) {
       task.spec = spec;
+      task.lane = laneOf(spec);
       if (task.intervalMs === intervalMs) return;
       task.intervalMs = intervalMs;
       this.schedule(task);
@@ -97,6 +113,8 @@ export class Scheduler {
       next: 0,
       schedule: 0,
       state: 'idle',
+      lane: laneOf(spec),
+      runLane: 0,
       removed: false,
       run: 0,
       due: 0,
@@ -126,7 +144,7 @@ export class Scheduler {
   }
 
   get queued(): number {
-    return this.waiting.length - this.waitingHead;
+    return this.lanes[0]!.queued + this.lanes[1]!.queued;
   }
 
   /** Tasks per type. */
@@ -156,13 +174,23 @@ export class Scheduler {
   }
 
   private schedule(task: Task): void {
+    if (this.adding !== undefined) {
+      task.schedule++; // its ticks of an older schedule are void from now on
+      this.adding.push(task);
+      return;
+    }
+    this.place(task, this.deps.clock.now());
+    this.arm();
+  }
+
+  /** A new schedule: tick 0 at a random offset within the interval from `now`. */
+  private place(task: Task, now: number): void {
     const grain = Math.max(1, this.config.tickGrainMs);
     const offset = Math.floor(this.random() * task.intervalMs);
-    task.first = Math.ceil((this.deps.clock.now() + offset) / grain) * grain;
+    task.first = Math.ceil((now + offset) / grain) * grain;
     task.next = 0;
     task.schedule++;
     this.ticks.push(task.first, task, task.schedule);
-    this.arm();
   }
 
   /** Whether the heap's top is a live tick (void ones are dropped on the way). */
@@ -213,10 +241,11 @@ export class Scheduler {
       this.stats.overrunTicks++;
       return;
     }
-    if (this.runningCount < this.config.concurrency) this.start(task, due, now);
+    const lane = this.lanes[task.lane]!;
+    if (lane.running < lane.limit) this.start(task, due, now);
     else {
       task.state = 'queued';
-      this.waiting.push({ task, due });
+      lane.waiting.push({ task, due });
     }
   }
 
@@ -227,7 +256,9 @@ export class Scheduler {
     task.state = 'running';
     task.due = due;
     task.handle = undefined;
+    task.runLane = task.lane;
     this.runningCount++;
+    this.lanes[task.lane]!.running++;
     // Aborted this long after its start, then given up a grace later (deadline()).
     this.deadlines.push(now + spec.timeoutMs + this.config.graceMs, task, run * 2 + abortPhase);
     const done = (result: TestResult) => this.finish(task, run, result);
@@ -274,6 +305,7 @@ export class Scheduler {
     task.state = 'idle';
     task.handle = undefined;
     this.runningCount--;
+    this.lanes[task.runLane]!.running--;
     if (!task.removed && !this.stopping) {
       this.stats.runs++;
       this.deps.onResult(result.time === task.due ? result : { ...result, time: task.due });
@@ -281,21 +313,19 @@ export class Scheduler {
     this.drain();
   }
 
-  /** Starts queued ticks while slots are free. */
+  /** Starts queued ticks while their lanes have free slots. */
   private drain(): void {
     let started = false;
-    while (this.runningCount < this.config.concurrency && this.waitingHead < this.waiting.length) {
-      const { task, due } = this.waiting[this.waitingHead++]!;
-      if (task.removed || this.stopping) continue;
-      this.start(task, due, this.deps.clock.now());
-      started = true;
+    for (const lane of this.lanes) {
+      while (lane.running < lane.limit && lane.queued > 0) {
+        const { task, due } = lane.shift();
+        if (task.removed || this.stopping) continue;
+        this.start(task, due, this.deps.clock.now());
+        started = true;
+      }
     }
     // Their deadlines may come before the armed timer (not from inside wake(), which arms after).
     if (started && this.timer !== undefined) this.arm();
-    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting = this.waiting.slice(this.waitingHead);
-      this.waitingHead = 0;
-    }
     if (this.runningCount === 0) this.idle?.();
   }
 }

@@ -31,7 +31,9 @@ interface NativeModule {
 
 /** From dist/src/synth/icmp/ (or dist-NAME/…) to the repository's build/. */
 const addonPath = new URL('../../../../build/Release/flowlens_icmp.node', import.meta.url);
-const receiveBufferBytes = 4 << 20;
+// Room for the replies to a burst of ~10 000 pings (a backlog after a stall): ~770 bytes each in the
+// kernel, reply and bookkeeping.
+const receiveBufferBytes = 16 << 20;
 
 let loaded: NativeModule | undefined;
 function load(): NativeModule {
