@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCount, formatMs, formatSi, formatTime } from './format-units.js';
+import { formatCount, formatMs, formatSi, formatTime, timeTick } from './format-units.js';
 
 test('formatSi: three significant digits with the SI prefix (1 k = 1000)', () => {
   assert.equal(formatSi(0, 'bit/s'), '0 bit/s');
@@ -22,4 +22,16 @@ test('formatCount groups integers; formatMs and formatTime', () => {
   assert.equal(formatMs(1200), '1.20 s');
   assert.equal(formatTime(Date.UTC(2026, 0, 5, 10, 0)), '2026-01-05 10:00');
   assert.equal(formatTime(Date.UTC(2026, 0, 5, 10, 0, 7)), '2026-01-05 10:00:07');
+});
+
+test('timeTick: minutes, seconds when ticks are under a minute apart, the date at midnight', () => {
+  const t = Date.UTC(2026, 10, 21, 17, 23, 0);
+  // Ticks 10 s apart within one minute: with minutes alone all would read 17:23.
+  const labels = [0, 10_000, 20_000].map((d) => timeTick(t + d, 10_000));
+  assert.deepEqual(labels, ['17:23:00', '17:23:10', '17:23:20']);
+  assert.equal(new Set(labels).size, 3);
+  assert.equal(timeTick(t, 300_000), '17:23');
+  assert.equal(timeTick(Date.UTC(2026, 10, 22), 3_600_000), '11-22');
+  assert.equal(timeTick(Date.UTC(2026, 10, 22), 1_000), '11-22');
+  assert.equal(timeTick(t, 86_400_000), '11-21');
 });

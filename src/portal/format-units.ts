@@ -39,3 +39,14 @@ export function formatTime(ms: number): string {
   const seconds = iso.slice(17, 19);
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`}`;
 }
+
+/**
+ * A chart's time-axis label for a tick `ms`, ticks `incrMs` apart: UTC, 24-hour `14:35`, with
+ * seconds `14:35:20` when ticks are under a minute apart (minutes alone would repeat), and the date
+ * `11-21` at midnight or when ticks are a day or more apart.
+ */
+export function timeTick(ms: number, incrMs: number): string {
+  const iso = new Date(ms).toISOString();
+  if (incrMs >= 86_400_000 || iso.slice(11, 19) === '00:00:00') return iso.slice(5, 10);
+  return iso.slice(11, incrMs < 60_000 ? 19 : 16);
+}

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatTime } from '../../../src/portal/format-units.js';
+import { formatTime, timeTick } from '../../../src/portal/format-units.js';
 import type { ChartSpec, CreateChart } from './chart-types.js';
 import { colorAt } from './palette.js';
 
@@ -61,14 +61,6 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
       { size: 80, values: (_u, splits) => splits.map((v) => fmt(v)) },
     ],
   };
-}
-
-/** UTC, 24-hour: `14:35`; a day's first tick (and day-wide steps) as `11-21`. */
-function timeTick(ms: number, incr: number): string {
-  const iso = new Date(ms).toISOString();
-  const day = iso.slice(5, 10);
-  const time = iso.slice(11, 16);
-  return incr >= 86_400_000 || time === '00:00' ? day : time;
 }
 
 function data(spec: ChartSpec): uPlot.AlignedData {
