@@ -101,3 +101,72 @@ test('the agent waits for approval, runs its tasks, follows their changes, and r
   assert.equal(agent.stats.agentId, id, 'same token and name, same id');
   await agent.stop();
 });
+
+test('with a spool, an agent restarted while its server is down runs the task list it last had', async (t) => {
+  const s = await startSynthServer(t, tempDir(t, 'flowlens-synth-agent-'));
+  const spool = tempDir(t, 'flowlens-synth-spool-');
+  const ran: string[] = [];
+  const agentWith = () =>
+    new SynthAgent(
+      {
+        ...defaultSynthAgentConfig,
+        server: s.url,
+        token: TOKEN,
+        name: 'probe-cache',
+        spoolDir: spool,
+        exportIntervalMs: 100,
+        pollIntervalMs: 100,
+        statusIntervalMs: 100,
+        registerRetryMs: 100,
+        requestTimeoutMs: 1000,
+        stopFlushMs: 100,
+      },
+      {
+        run: async (spec) => {
+          ran.push(spec.id);
+          return {
+            testId: spec.id,
+            type: 'tcp',
+            target: spec.target,
+            address: '127.0.0.1',
+            time: Date.now(),
+            ok: true,
+            error: '',
+            latencyMs: 1,
+          } satisfies TcpResult;
+        },
+        log: lineLogger(() => {}),
+        version: 'test',
+      },
+    );
+  const testId = (
+    await call(s.url, 'POST', '/api/v1/synth/tests', {
+      auth: basicAuth('noc'),
+      body: { type: 'tcp', target: 'h9', port: 9, intervalS: 1, timeoutMs: 500 },
+    })
+  ).body.test.id;
+  const first = agentWith();
+  t.after(() => first.stop());
+  first.start();
+  await waitFor(() => first.stats.state === 'pending', 'the agent to register');
+  await call(s.url, 'POST', `/api/v1/synth/agents/${first.stats.agentId}/approve`, {
+    auth: basicAuth('flowlens'),
+  });
+  await waitFor(() => first.scheduler.size === 1, 'the agent to get its task');
+  await first.stop();
+
+  // The server goes away; a new agent on the same spool never reaches it, yet runs the test.
+  await s.stop();
+  ran.length = 0;
+  const second = agentWith();
+  t.after(() => second.stop());
+  second.start();
+  assert.deepEqual(
+    second.scheduler.specs().map((x) => x.id),
+    [testId],
+  );
+  await waitFor(() => ran.includes(testId), 'the cached test to run');
+  assert.notEqual(second.stats.state, 'running', 'never registered: the server is down');
+  assert.ok(second.pendingResults >= 1, 'its results wait to be sent');
+  await second.stop();
+});

@@ -90,6 +90,11 @@ export class Scheduler {
     if (adding.length > 0) this.arm();
   }
 
+  /** Every task's definition. */
+  specs(): TestSpec[] {
+    return [...this.tasks.values()].map((t) => t.spec);
+  }
+
   /**
    * Adds a task, or updates one: a new interval starts a new schedule (a new offset); otherwise the
    * ticks go on as they were, later runs with the new definition.

@@ -5,6 +5,7 @@ import { ResultSender } from './result-sender.js';
 import { defaultSchedulerConfig, Scheduler, type SchedulerConfig } from './scheduler.js';
 import { ServerClient, ServerError } from './server-client.js';
 import { hostAddresses, statusReport } from './status-report.js';
+import { loadTaskCache, saveTaskCache } from './task-cache.js';
 
 export interface SynthAgentConfig {
   /** The flowlens server's base URL, and the agent's token. */
@@ -107,6 +108,8 @@ export class SynthAgent {
   private registering: Promise<void> | undefined;
   private stopped = false;
   private retry: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  /** The agent id of the cached task list running since start, until the server answers. */
+  private cachedAgent: string | undefined;
 
   constructor(
     readonly config: SynthAgentConfig,
@@ -132,7 +135,39 @@ export class SynthAgent {
 
   /** Starts registering; resolves at once (the agent keeps trying until it is approved or stopped). */
   start(): void {
+    this.runCachedTasks();
     void this.register();
+  }
+
+  /** With a spool: the task list saved by the last poll runs until the server answers. */
+  private runCachedTasks(): void {
+    if (this.config.spoolDir === undefined) return;
+    const cached = loadTaskCache(this.config.spoolDir, this.config.server);
+    if (typeof cached === 'string') {
+      this.deps.log.warn(`cached task list ignored: ${cached}`);
+      return;
+    }
+    if (cached === undefined) return;
+    this.scheduler.set(cached.tasks);
+    this.stats.taskVersion = cached.version;
+    this.cachedAgent = cached.agentId;
+    this.deps.log.info(
+      `running ${cached.tasks.length} cached tasks (version ${cached.version}) until the server answers`,
+    );
+  }
+
+  private saveTasks(agentId: string): void {
+    if (this.config.spoolDir === undefined) return;
+    try {
+      saveTaskCache(this.config.spoolDir, {
+        server: this.config.server,
+        agentId,
+        version: this.stats.taskVersion,
+        tasks: this.scheduler.specs(),
+      });
+    } catch (err) {
+      this.stats.lastError = `saving the task list: ${(err as Error).message}`;
+    }
   }
 
   /** The result sender, once registered. */
@@ -188,6 +223,7 @@ export class SynthAgent {
         for (const task of answer.tasks) this.scheduler.upsert(task);
       }
       this.stats.taskVersion = answer.version;
+      this.saveTasks(id);
     } catch (err) {
       this.stats.pollErrors++;
       this.failed('task poll', err);
@@ -248,6 +284,9 @@ export class SynthAgent {
 
   private approved(id: string): void {
     const first = this.sender === undefined;
+    // A cached list's version is that agent's: under another id the first poll asks for all.
+    if (this.cachedAgent !== undefined && this.cachedAgent !== id) this.stats.taskVersion = 0;
+    this.cachedAgent = undefined;
     this.stats.state = 'running';
     this.deps.log.info(`registered as ${id}: polling tasks`);
     if (first) {
