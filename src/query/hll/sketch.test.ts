@@ -171,3 +171,51 @@ test('addAddressWords (a column as int32 words) builds the sketch addAddresses b
   got.addAddressWords(words, 30_000, rows);
   assertSameSketch(got, expected);
 });
+
+test('addAddressWords over many rows: dense at once only when the sparse sketch would have converted', () => {
+  // ipv4Column gives distinct addresses; row r of `column` repeats address r % distinct.
+  const column = (distinct: number, rows: number): { bytes: Uint8Array; words: Int32Array } => {
+    const base = ipv4Column(0x0a000000, distinct);
+    const bytes = new Uint8Array(rows * 16);
+    for (let r = 0; r < rows; r++)
+      bytes.set(base.subarray((r % distinct) * 16, (r % distinct) * 16 + 16), r * 16);
+    const view = new DataView(bytes.buffer);
+    return { bytes, words: Int32Array.from({ length: rows * 4 }, (_, i) => view.getInt32(i * 4, true)) };
+  };
+  // 20 000 rows of 600 addresses: more rows than the sparse limit (4096), too few values to convert.
+  // 20 000 rows of 12 000: converts. 3000 addresses already in the sketch plus 2000 new ones
+  // among 9000 rows: only the union passes the limit; with 5000 new ones the rows alone do, and
+  // the 3000 must be in the registers too.
+  const prior = ipv4Column(0x0b000000, 3000);
+  for (const [distinct, rows, withPrior] of [
+    [600, 20_000, false],
+    [12_000, 20_000, false],
+    [2000, 9000, true],
+    [5000, 9000, true],
+    [600, 9000, true],
+  ] as const) {
+    const { bytes, words } = column(distinct, rows);
+    const expected = new HyperLogLog();
+    const got = new HyperLogLog();
+    if (withPrior) {
+      expected.addAddresses(prior);
+      got.addAddresses(prior);
+    }
+    expected.addAddresses(bytes);
+    got.addAddressWords(words, 0, rows);
+    assertSameSketch(got, expected);
+    // Sparse until past 4096 distinct values (2^14 / 4), whichever way the rows came in.
+    assert.equal(got.isSparse, distinct + (withPrior ? 3000 : 0) <= 4096, `${distinct} of ${rows}`);
+  }
+  // A sketch that stayed sparse over many rows still takes later rows right (the sparse way).
+  const few = column(600, 20_000);
+  const many = column(12_000, 20_000);
+  const expected = new HyperLogLog();
+  expected.addAddresses(few.bytes);
+  expected.addAddresses(many.bytes);
+  const got = new HyperLogLog();
+  got.addAddressWords(few.words, 0, 20_000);
+  got.addAddressWords(many.words, 0, 20_000);
+  assert.equal(got.isSparse, false);
+  assertSameSketch(got, expected);
+});

@@ -29,6 +29,8 @@ export class HyperLogLog {
   private sparse: SparseSet | null = new SparseSet();
   private registers: Uint8Array | null = null;
   private readonly hash = newHash64();
+  /** addAddressWords tried dense registers at once and found too few values (tryDense). */
+  private denseTried = false;
 
   constructor(precision = DEFAULT_PRECISION) {
     checkPrecision(precision);
@@ -137,6 +139,13 @@ export class HyperLogLog {
    * an Int32Array view of the column on a little-endian machine), the same as addAddresses.
    */
   addAddressWords(words: Int32Array, fromRow: number, toRow: number): void {
+    if (
+      this.sparse !== null &&
+      !this.denseTried &&
+      toRow - fromRow > sparseLimit(this.precision) &&
+      this.tryDense(words, fromRow, toRow)
+    )
+      return;
     let row = fromRow;
     const hash = this.hash;
     for (; row < toRow && this.registers === null; row++) {
@@ -217,6 +226,29 @@ export class HyperLogLog {
   estimate(): number {
     if (this.sparse !== null) return linearCount(2 ** SPARSE_PRECISION, this.sparse.size);
     return estimateDense(this.registers!, this.precision);
+  }
+
+  /**
+   * Rows enough to turn a sparse sketch dense: the rows go straight into fresh registers (one loop,
+   * no sparse table), kept when more than sparseLimit registers are set — then the sparse set
+   * would have held more than sparseLimit entries (each register index is a prefix of the sparse
+   * indexes that set it) and converted, to these same registers. Otherwise they are dropped and
+   * the rows go the sparse way, and the sketch does not try again (a column of few values in many
+   * rows would pay the extra loop at every call). True when the sketch is dense now.
+   */
+  private tryDense(words: Int32Array, fromRow: number, toRow: number): boolean {
+    this.denseTried = true;
+    const registers = new Uint8Array(1 << this.precision);
+    addAddressWordsDense(registers, this.precision, words, fromRow, toRow);
+    this.sparse!.forEach((entry) => {
+      applyEntryToDense(entry, registers, this.precision);
+    });
+    let set = 0;
+    for (let i = 0; i < registers.length; i++) if (registers[i] !== 0) set++;
+    if (set <= sparseLimit(this.precision)) return false;
+    this.registers = registers;
+    this.sparse = null;
+    return true;
   }
 
   private convertIfFull(): void {
