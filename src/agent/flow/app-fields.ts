@@ -106,10 +106,20 @@ export class AppFields implements AppFieldSink {
     return false;
   }
 
-  /** Reads the slot's list head and first entry, for reading ahead of `write(slot)`. */
+  /**
+   * Reads the slot's entries and the length of each string, for reading ahead of `write(slot)`:
+   * a flow's entries and strings were stored at different times and lie apart in memory, so each
+   * is a cache miss, which a read ahead overlaps with the exports before it.
+   */
   readAhead(slot: number): number {
-    const e = this.head[slot]!;
-    return e === NONE ? 0 : this.words[e * CELL_WORDS]!;
+    const w = this.words;
+    let x = 0;
+    for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!) {
+      const cell = w[e * CELL_WORDS]!;
+      x ^= cell;
+      if (cell >> KIND_SHIFT === TEXT) x ^= (this.objects[e] as string).length;
+    }
+    return x;
   }
 
   hasAny(slot: number): boolean {
