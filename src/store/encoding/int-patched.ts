@@ -79,5 +79,19 @@ export function decodePatched(
   const scale = 2 ** bits;
   if (out instanceof Float64Array) patchF64(out, g, h, scale);
   else if (out instanceof Uint32Array) patchU32(out, g, h, scale);
-  else throw new DecodeError('patched block for a narrow column');
+  else patchNarrow(out, g, h, scale, out instanceof Uint16Array ? 0xffff : 0xff);
+}
+
+/**
+ * 16-bit columns (ports, VLANs) get PATCHED blocks too when most values fit 9–15 bits; the
+ * writer only patches values of the column, so a sum past the type's range is a damaged block.
+ */
+function patchNarrow(out: NumberArray, g: Uint32Array, h: Float64Array, scale: number, max: number): void {
+  let pos = -1;
+  for (let k = 0; k < g.length; k++) {
+    pos += g[k]! + 1;
+    const v = out[pos]! + h[k]! * scale;
+    if (v > max) throw new DecodeError(`patched value ${v} past the column's ${max}`);
+    out[pos] = v;
+  }
 }

@@ -141,3 +141,18 @@ test('damaged version 4 blocks throw DecodeError, never hang or write out of ran
     }
   }
 });
+
+test('PATCHED decodes into 16-bit columns: ports mostly under 2^9 with a few high ones', () => {
+  // Regression: the writer chose PATCHED for u16 columns (forBits > 8) but the reader refused
+  // narrow outputs ("patched block for a narrow column"), and compaction quarantined such files.
+  // 20 000 ports under 2^14 (too many distinct ones for a dictionary) and 120 ephemeral ones
+  // above 49 152: 16 bits each as plain frame of reference, 14 bits + 120 patches as PATCHED.
+  const next = rng(7);
+  const values = Array.from({ length: 20_000 }, (_, i) =>
+    i % 167 === 5 ? 49152 + Math.floor(next() * 16000) : Math.floor(next() * 16384),
+  );
+  const r = roundTrip(values, new Uint16Array(values.length), { bits: true, sparse: false });
+  assert.equal(r.kind, 'patched');
+  // The same block decodes into wider arrays alike.
+  roundTrip(values, new Uint32Array(values.length), { bits: true, sparse: false });
+});
