@@ -27,8 +27,10 @@ test('two seal workers: minutes sealed in parallel, each minute main segment fir
     sent.push(...rows);
     await store.append('acme', makeBatch(rows));
   }
-  // Full buffers were sealed as they filled (rounds of their own); this round seals the rest.
+  // Full buffers were sealed as they filled (rounds started by the appends, which may still run:
+  // this round follows them and seals whatever is left).
   const report = await store.sealNow({ all: true });
+  assert.equal(store.tenantTotals('acme').openRows, 0, 'nothing left in memory');
   await store.stop();
   assert.deepEqual(report.errors, []);
   const minutes = report.segments.map((s) => s.minute);
@@ -37,7 +39,7 @@ test('two seal workers: minutes sealed in parallel, each minute main segment fir
     [...minutes].sort((a, b) => a - b),
     'reported by minute',
   );
-  assert.equal(report.segments.length, 4, 'one segment per minute in the last round');
+  assert.ok(report.segments.length <= 4, 'at most one segment per minute in the last round');
   const stored: number[] = [];
   for (let minute = 0; minute < 4; minute++) {
     const segments = sealed.filter((s) => s.minute === M + minute * MIN);

@@ -45,6 +45,11 @@ export interface SealContext {
  * (disk full, …) removes the .tmp and leaves the buffer in memory for the next attempt. The
  * buffer is frozen first, so rows arriving meanwhile go to the minute's next buffer.
  *
+ * `turn` (when given) is awaited before the rename: the segments of one minute are renamed into
+ * place in order, while their encoding may run in parallel. When it answers false (the buffer
+ * before failed), the .tmp is removed and nothing is sealed (undefined): a later segment must not
+ * cover LSNs of an earlier buffer that is still only in the WAL.
+ *
  * Fail points: store.seal.write (before writing), store.seal.rename (before the rename),
  * store.seal.after (after the rename, before the WAL files are released: a crash point only).
  */
@@ -54,7 +59,8 @@ export async function sealBuffer(
   buffer: OpenBuffer,
   /** Which seal worker to use (concurrent seals each have their own). */
   slot = 0,
-): Promise<SealedSegment> {
+  turn?: () => Promise<boolean>,
+): Promise<SealedSegment | undefined> {
   buffer.frozen = true;
   let path = buffer.late
     ? lateSegmentPath(ctx.dataDir, tenant, buffer.minute, buffer.durableLsn)
@@ -81,6 +87,10 @@ export async function sealBuffer(
         ? await ctx.writeSegment(tmp, header, ctx.schema, buffer.parts())
         : await worker.write(tmp, header, ctx.schema, buffer);
     bytes = await fsyncFile(tmp);
+    if (turn !== undefined && !(await turn())) {
+      await rm(tmp, { force: true });
+      return undefined;
+    }
     const renameFail = await failPointErrorAsync('store.seal.rename');
     if (renameFail !== undefined) throw renameFail;
     await rename(tmp, path);

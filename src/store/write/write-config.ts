@@ -29,8 +29,9 @@ export interface WritePathConfig {
    */
   sealInWorker: boolean;
   /**
-   * Seal worker threads under `sealInWorker`: minutes due together (a backlog, several tenants)
-   * are sealed in parallel, one per worker, each minute's buffers still in order.
+   * Seal worker threads under `sealInWorker` (else: seals in flight on the main thread): buffers
+   * due together (a backlog, several tenants, a minute above `maxOpenRows`) are sealed in
+   * parallel, one per worker; each minute's segments are still renamed into place in order.
    */
   sealWorkers: number;
 }

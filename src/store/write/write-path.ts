@@ -8,11 +8,12 @@ import { encodeRecord } from '../wal/record.js';
 import { batchSource } from '../wal/source.js';
 import { newWalStats, type WalStats } from '../wal/stats.js';
 import { WalWriter } from '../wal/wal-writer.js';
+import { CHUNK_ROWS } from './chunk-pool.js';
 import { isDiskFull, StoreError, toStoreError } from './errors.js';
 import { walDir } from './layout.js';
 import { openJobsOf, readOpenBuffers } from './read-open.js';
 import { type RecoveredTenant, type ReplayProgress, recoverWal } from './recovery.js';
-import { type SealReport, sealBacklog, sealDue } from './seal-loop.js';
+import { type SealReport, type SealRoundControl, sealBacklog, sealDue } from './seal-loop.js';
 import { SealWorker } from './seal-worker.js';
 import type { SealedSegment, WriteSegmentFn } from './sealer.js';
 import { collectStats, newWriteStats, type TenantTotals, tenantTotals, type WriteStats } from './stats.js';
@@ -36,12 +37,13 @@ import { defaultWritePathConfig, type WritePathConfig } from './write-config.js'
  *                          are dropped. While more than `maxSealBacklogRows` rows wait to be
  *                          sealed, an append first waits for sealing to catch up (backpressure).
  *   openJobs / readOpen    the rows still in memory, for the read path (sealed: false jobs).
- *   sealing                a timer seals each minute `graceMs` after it ends (late flows wait that
+ *   sealing                each minute is sealed `graceMs` after it ends (late flows wait that
  *                          long) into <hhmm>.seg; rows arriving after that go to a late buffer
  *                          sealed `lateDelayMs` later into <hhmm>.late-<lsn>.seg; a buffer reaching
- *                          `maxOpenRows` is sealed at once. Each segment header carries walLsn, the
- *                          LSN up to which the minute's rows are in it. A WAL file holding no
- *                          unsealed rows is deleted.
+ *                          `maxOpenRows` is sealed at once. The timer (`sealCheckMs`) and every
+ *                          append that finds a chunk's worth of rows due start or wake a seal
+ *                          round. Each segment header carries walLsn, the LSN up to which the
+ *                          minute's rows are in it. A WAL file holding no unsealed rows is deleted.
  *   start()                replays the WAL: rows not covered by a segment (coveredLsn) go back
  *                          into open buffers; a torn tail is cut off. Progress via onProgress.
  *
@@ -54,6 +56,9 @@ import { defaultWritePathConfig, type WritePathConfig } from './write-config.js'
  */
 
 export { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
+
+/** Rows due for sealing that make an append start (or wake) a seal round. */
+const APPEND_SEAL_ROWS = CHUNK_ROWS;
 
 export interface WritePathDeps {
   writeSegment: WriteSegmentFn;
@@ -91,6 +96,10 @@ export class WritePath {
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<unknown> = Promise.resolve();
   private sealQueued = false;
+  /** The running seal round's wake-up (minutes that became due join it). */
+  private readonly sealControl: SealRoundControl = {};
+  /** When a seal last failed: appends then leave retries to the timer (a full disk). */
+  private sealFailedAt = Number.NEGATIVE_INFINITY;
   /** Appends held by backpressure, woken after each sealed buffer. */
   private sealWaiters: (() => void)[] = [];
   private state: 'new' | 'running' | 'stopped' = 'new';
@@ -156,7 +165,12 @@ export class WritePath {
       throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     if (batch.length === 0) return;
     const t0 = this.metrics.append.start();
-    if (this.sealBacklogRows() > this.config.maxSealBacklogRows) {
+    const backlog = this.sealBacklogRows();
+    // A backlog worth a seal starts one now, not at the next timer tick (ingest can run minutes
+    // ahead of it); a few rows of an old minute wait for the tick, to gather into fewer segments.
+    if (backlog >= APPEND_SEAL_ROWS && this.now() - this.sealFailedAt >= this.config.sealCheckMs)
+      this.scheduleSeal(false);
+    if (backlog > this.config.maxSealBacklogRows) {
       this.counters.backpressureWaits++;
       await this.backpressure();
       if (this.state !== 'running')
@@ -260,6 +274,7 @@ export class WritePath {
   }
 
   private scheduleSeal(all: boolean): void {
+    this.sealControl.poke?.();
     if (this.sealQueued) return;
     this.sealQueued = true;
     void this.sealNow({ all }).finally(() => {
@@ -286,11 +301,15 @@ export class WritePath {
           // Resumed appends check the backlog once the sealer has dropped the buffer (same tick).
           for (const wake of this.sealWaiters.splice(0)) wake();
         },
-        fail: (err) => this.fail(toStoreError(err, 'seal')),
+        fail: (err) => {
+          this.sealFailedAt = this.now();
+          return this.fail(toStoreError(err, 'seal'));
+        },
       },
-      this.tenantStates.values(),
+      { [Symbol.iterator]: () => this.tenantStates.values() },
       all,
-      Math.max(1, this.sealWorkers.length),
+      Math.max(1, this.config.sealWorkers),
+      this.sealControl,
     );
   }
 
