@@ -14,6 +14,20 @@ import { basicAuth, call, startSynthServer } from './helpers/synth-server.js';
 
 const TOKEN = 'not-pre-shared-token-77';
 
+/** The fake probe's answer: the test connected in 1 ms. */
+function tcpSuccess(spec: TestSpec): TcpResult {
+  return {
+    testId: spec.id,
+    type: 'tcp',
+    target: spec.target,
+    address: '127.0.0.1',
+    time: Date.now(),
+    ok: true,
+    error: '',
+    latencyMs: 1,
+  };
+}
+
 test('the agent waits for approval, runs its tasks, follows their changes, and registers again', async (t) => {
   const s = await startSynthServer(t, tempDir(t, 'flowlens-synth-agent-'));
   const ran: TestSpec[] = [];
@@ -33,17 +47,7 @@ test('the agent waits for approval, runs its tasks, follows their changes, and r
     {
       run: async (spec) => {
         ran.push(spec);
-        const r: TcpResult = {
-          testId: spec.id,
-          type: 'tcp',
-          target: spec.target,
-          address: '127.0.0.1',
-          time: Date.now(),
-          ok: true,
-          error: '',
-          latencyMs: 1,
-        };
-        return r;
+        return tcpSuccess(spec);
       },
       log: lineLogger((line) => logs.push(line)),
       version: 'test',
@@ -124,16 +128,7 @@ test('with a spool, an agent restarted while its server is down runs the task li
       {
         run: async (spec) => {
           ran.push(spec.id);
-          return {
-            testId: spec.id,
-            type: 'tcp',
-            target: spec.target,
-            address: '127.0.0.1',
-            time: Date.now(),
-            ok: true,
-            error: '',
-            latencyMs: 1,
-          } satisfies TcpResult;
+          return tcpSuccess(spec);
         },
         log: lineLogger(() => {}),
         version: 'test',

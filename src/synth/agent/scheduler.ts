@@ -180,7 +180,6 @@ export class Scheduler {
 
   private schedule(task: Task): void {
     if (this.adding !== undefined) {
-      task.schedule++; // its ticks of an older schedule are void from now on
       this.adding.push(task);
       return;
     }
