@@ -1,5 +1,5 @@
 import type { RunHandle, TestResult, TestSpec, TestType } from '../contract.js';
-import { DueHeap } from './due-heap.js';
+import { DueHeap } from '../due-heap.js';
 import { failureResult } from './failure-result.js';
 import { Lane, laneOf } from './scheduler-lane.js';
 import {
