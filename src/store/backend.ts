@@ -50,12 +50,40 @@ export interface ScanJob {
   readonly location: unknown;
 }
 
+/**
+ * An address column in dictionary form: what a store that keeps addresses in dictionaries can hand
+ * over without expanding them to 16 bytes a row. A consumer can then hash, group or filter each
+ * distinct address once.
+ */
+export interface AddressDictionary {
+  /** Distinct addresses, 16 bytes each (IPv4 as ::ffff:a.b.c.d). May hold addresses no row uses. */
+  readonly entries: Uint8Array;
+  /** Number of entries (`entries.length / 16`; `entries` may be longer). */
+  readonly size: number;
+  /** Per row of the job, the index of its address in `entries`. */
+  readonly indexes: Uint32Array;
+}
+
+/** How a caller would like a job's columns. A backend may ignore any of it. */
+export interface ReadOptions {
+  /**
+   * Address columns the caller can take in dictionary form (`JobColumns.addressDicts`); a backend
+   * that cannot (an open minute, another backend) returns them as 16-byte rows in `columns`.
+   */
+  readonly addressDicts?: readonly string[] | undefined;
+}
+
 /** The columns of a job, decoded: one typed array per column (addresses 16 bytes per row). */
 export interface JobColumns {
   readonly rows: number;
   readonly columns: Readonly<Record<string, NumberArray>>;
   /** For string columns: the dictionary the column's codes index (code 0 is ''). */
   readonly dicts: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Address columns returned in dictionary form (only ones asked for in `ReadOptions`); each
+   * requested column is in exactly one of `columns` and `addressDicts`.
+   */
+  readonly addressDicts?: Readonly<Record<string, AddressDictionary>> | undefined;
 }
 
 export interface DeviceSummary {
@@ -80,7 +108,7 @@ export interface StorageBackend {
   /** The jobs covering a request, in bucket then device order. */
   jobs(request: ScanRequest): Promise<ScanJob[]>;
   /** Reads the named columns of a job. */
-  read(job: ScanJob, columns: readonly string[]): Promise<JobColumns>;
+  read(job: ScanJob, columns: readonly string[], options?: ReadOptions): Promise<JobColumns>;
   /**
    * Rollups of `resolution` are complete for every bucket before the returned time (0 when there
    * are none): a query may read rollups for full buckets before it and raw minutes after it.
