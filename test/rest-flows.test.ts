@@ -49,3 +49,31 @@ test('flows ingest and export: authenticated, bound to the user tenant', async (
   for (const path of ['/api/v1/status', '/api/v1/openapi.json'])
     assert.equal((await fetch(`${server.url}${path}`)).status, 200, `${path} needs no credentials`);
 });
+
+test('status: every device for this machine and admins, only its own tenant for a remote user', async (t) => {
+  const server = await startRestServer(t, fixedEngine());
+  // A proxy header makes the loopback client a remote one, as for the debug endpoints.
+  const status = async (headers: Record<string, string>) => {
+    const res = await fetch(`${server.url}/api/v1/status`, { headers });
+    return { status: res.status, body: await json(res) };
+  };
+  const names = (body: { collector: { devices: { name: string }[] } }) =>
+    body.collector.devices.map((d) => d.name).sort();
+  const remote = { 'x-forwarded-for': '198.51.100.99' };
+
+  const local = await status({});
+  assert.deepEqual(names(local.body), ['core1', 'edge1']);
+  assert.deepEqual(local.body.collector.refusedExporters, { '203.0.113.9': 4 });
+
+  const anonymous = await status(remote);
+  assert.equal(anonymous.status, 200, 'still open: phases and counters for health checks');
+  assert.deepEqual(names(anonymous.body), []);
+  assert.equal(anonymous.body.collector.refusedExporters, undefined, 'addresses hidden');
+  assert.equal(anonymous.body.collector.refusedExporterCount, 1, 'but counted');
+
+  assert.deepEqual(names((await status({ ...remote, authorization: noc })).body), ['core1'], 'acme only');
+  const admin = await status({ ...remote, authorization: basic('ops', 'ops-password') });
+  assert.deepEqual(names(admin.body), ['core1', 'edge1']);
+  const wrong = await status({ ...remote, authorization: basic('noc', 'wrong') });
+  assert.equal(wrong.status, 401, 'bad credentials are refused, not read as anonymous');
+});

@@ -23,6 +23,7 @@ import { instrumentIngest } from '../server/http/ingest-metrics.js';
 import { portalMount } from '../server/http/portal.js';
 import { newQueryStats } from '../server/http/query.js';
 import { apiRoutes } from '../server/http/routes.js';
+import { visibleCollectorStats } from '../server/http/status.js';
 import { createHttpServer } from '../server/http.js';
 import { MetricsStore } from '../server/metrics-store.js';
 import { ServerOps } from '../server/ops.js';
@@ -200,7 +201,7 @@ export async function run(args: string[]): Promise<number> {
           stats: queryStats,
           log: logSink(logger.child({ component: 'query' }), 'error'),
         },
-        status: () => ({
+        status: (viewer) => ({
           phase,
           version: version(),
           uptimeMs: Date.now() - startedAt,
@@ -211,7 +212,7 @@ export async function run(args: string[]): Promise<number> {
           query: queryStats,
           engine: engine.stats(),
           pg: pg === undefined ? undefined : { sessions: pg.sessions },
-          collector: collector.stats(),
+          collector: visibleCollectorStats(collector.stats(), viewer),
           demo: demo?.stats(),
         }),
       }),

@@ -1,5 +1,5 @@
 import type { TestContext } from 'node:test';
-import type { DeviceSnapshot } from '../../src/ingest/collector-stats.js';
+import type { CollectorStats, DeviceSnapshot } from '../../src/ingest/collector-stats.js';
 import { DeviceStats } from '../../src/ingest/device.js';
 import { Registry } from '../../src/metrics/registry.js';
 import type { QueryEngine } from '../../src/query/api.js';
@@ -7,6 +7,7 @@ import { Users } from '../../src/server/auth/users.js';
 import { newIngestStats } from '../../src/server/http/ingest.js';
 import { newQueryStats, type QueryStats } from '../../src/server/http/query.js';
 import { apiRoutes, type Route } from '../../src/server/http/routes.js';
+import { visibleCollectorStats } from '../../src/server/http/status.js';
 import { createHttpServer } from '../../src/server/http.js';
 import type { EmbeddedStore } from '../../src/store/store.js';
 import { freeTcpPort } from './peers.js';
@@ -17,6 +18,7 @@ export const restUsers = {
   users: [
     { name: 'flowlens', password: 'flowlens', tenant: 'default' },
     { name: 'noc', password: 's3cret:with:colons', tenant: 'acme' },
+    { name: 'ops', password: 'ops-password', tenant: 'default', admin: true },
   ],
   tokens: [{ token: 'tok-0123456789abcdef', user: 'noc' }],
 };
@@ -46,6 +48,27 @@ export const restDevices: DeviceSnapshot[] = [
     sampleRate: 1000,
   },
 ];
+
+/** What the collector's stats hold in GET /api/v1/status: both devices and a refused exporter. */
+const restCollector: CollectorStats = {
+  uptimeMs: 60_000,
+  decode: {},
+  sink: {
+    batches: 0,
+    flows: 0,
+    counterRecords: 0,
+    pendingWrites: 0,
+    droppedFlows: 0,
+    droppedCounterRecords: 0,
+    writeErrors: 0,
+    lostFlows: 0,
+  },
+  decoderExceptions: 0,
+  udp: [],
+  tcp: [],
+  devices: restDevices,
+  refusedExporters: { '203.0.113.9': 4 },
+};
 
 export const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -84,7 +107,11 @@ export async function startRestServer(
       stats: newIngestStats(),
     },
     query: { engine, maxBodyBytes: 1 << 20, stats: queryStats, log: (line) => log.push(line) },
-    status: () => ({ phase: 'ready', query: queryStats }),
+    status: (viewer) => ({
+      phase: 'ready',
+      query: queryStats,
+      collector: visibleCollectorStats(restCollector, viewer),
+    }),
     devices: () => ({ uptimeMs: 60_000, devices: restDevices }),
   });
   const port = await freeTcpPort();

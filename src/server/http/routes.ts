@@ -14,7 +14,7 @@ import type { RouteDoc } from './openapi-types.js';
 import { type QueryContext, queryHandler } from './query.js';
 import { type Handler, HttpError } from './respond.js';
 import { exportDoc, ingestDoc, openApiDoc, queryDoc, statusDoc } from './route-docs.js';
-import { serveStatus } from './status.js';
+import { type StatusViewer, serveStatus } from './status.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -47,7 +47,8 @@ export interface ApiContext {
   readonly query: QueryContext;
   readonly store: Pick<StorageBackend, 'jobs' | 'read'>;
   readonly users: Users;
-  readonly status: () => unknown;
+  /** The status document, as the viewer may see it (status.ts). */
+  readonly status: (viewer: StatusViewer) => unknown;
   /** The process's metrics, served at GET /metrics. */
   readonly metrics: Registry;
   /** The server's version, in the OpenAPI document. */
@@ -70,7 +71,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     ),
     route('POST', '/api/v1/flows', 'user', ingestDoc, ingestFlows(ctx.ingest)),
     route('GET', '/api/v1/flows', 'user', exportDoc, whenReady(ctx, exportFlows(ctx.store))),
-    route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status)),
+    route('GET', '/api/v1/status', 'none', statusDoc, serveStatus(ctx.status, ctx.users)),
     route('GET', '/metrics', 'none', metricsDoc, serveMetrics(ctx.metrics)),
     ...(ctx.synth === undefined ? [] : synthRoutes({ service: ctx.synth, users: ctx.users })),
     ...(ctx.devices === undefined
