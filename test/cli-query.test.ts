@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { formatTable } from '../src/cli/query-table.js';
 import { lockPath } from '../src/store/lock.js';
+import type { TcpResult } from '../src/synth/contract.js';
+import { SynthResultsStore } from '../src/synth/server/results-store.js';
 import { fixedEngine, fixedResult } from './helpers/fixed-engine.js';
 import { freeTcpPort, tempDir } from './helpers/peers.js';
 import { basic, startRestServer } from './helpers/rest-server.js';
@@ -133,4 +135,44 @@ test('--data: refused while a store has the directory; then sealed and WAL-only 
   assert.equal(existsSync(lockPath(dir)), false, 'the CLI released the lock');
   const other = await flowlens(['--data', dir, '-F', 'csv', sql]);
   assert.equal(other.stdout, 'flows,pkts\r\n0,\r\n', 'the default tenant has no flows: count 0, sum NULL');
+});
+
+test('--data: the synthetic-monitoring results tables are read too, each tenant its own rows', async (t) => {
+  const dir = tempDir(t);
+  const store = testStore(dir);
+  await store.start();
+  await store.stop();
+  const results = new SynthResultsStore({ dataDir: dir, log: () => {} }, { retentionDays: 36_500 });
+  await results.start();
+  const now = Date.now();
+  // Three TCP connects of acme's agent 1, 2 and 4 ms long, and one of another tenant's.
+  const result = (i: number, latencyMs: number): TcpResult => ({
+    testId: 't-tcp',
+    type: 'tcp',
+    target: 'h',
+    address: '::1',
+    time: now - 60_000 + i * 1000,
+    ok: true,
+    error: '',
+    latencyMs,
+  });
+  const item = (tenant: string, batch: string, r: TcpResult) => ({
+    result: r,
+    cx: { tenant, agent: 'a-1', batch, spec: undefined },
+  });
+  const batch = 'a-1/0123456789abcdef/1';
+  const acme = [result(0, 1), result(1, 2), result(2, 4)].map((r) => item('acme', batch, r));
+  assert.equal(await results.store('a-1', '0123456789abcdef', 1, acme), true);
+  assert.equal(
+    await results.store('a-2', '0123456789abcdef', 1, [
+      item('other', 'a-2/0123456789abcdef/1', result(3, 100)),
+    ]),
+    true,
+  );
+  await results.stop();
+
+  const sql = 'SELECT count(*) AS runs, sum(latency_ms) AS ms FROM synth_tcp';
+  const mine = await flowlens(['--data', dir, '--tenant', 'acme', '-F', 'csv', sql]);
+  assert.equal(mine.code, 0, mine.stderr);
+  assert.equal(mine.stdout, 'runs,ms\r\n3,7\r\n');
 });

@@ -6,6 +6,7 @@ import { asQueryError } from '../query/errors.js';
 import { serverQueryEngine } from '../server/query-engine.js';
 import { createStore } from '../store/store.js';
 import { openTable } from '../store/table/index.js';
+import { readOnlySynthTables } from '../synth/server/results-store.js';
 
 /** A directory that is not (yet) a flowlens data directory, or one a server is using. */
 export class DataDirError extends Error {}
@@ -21,7 +22,8 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * minutes are queried too. Nothing is sealed, compacted or expired: the grace period is a century,
  * every timer is off, and stop does not seal. What changes on disk is only what any start does
  * (a torn WAL tail from a crash is cut, a fresh WAL file is opened and emptied ones are removed).
- * The metrics table is read as it is (read-only: a torn tail is skipped, not cut).
+ * The metrics table and the synthetic-monitoring results (synth_*) are read as they are
+ * (read-only: a torn tail is skipped, not cut).
  */
 export async function queryDataDir(
   dir: string,
@@ -49,7 +51,11 @@ export async function queryDataDir(
     if ((err as { code?: unknown }).code === 'store_locked') throw new DataDirError((err as Error).message);
     throw err;
   }
-  const engine = serverQueryEngine({ backend: store, metricsTable });
+  const engine = serverQueryEngine({
+    backend: store,
+    metricsTable,
+    tables: await readOnlySynthTables(dataDir),
+  });
   try {
     return await engine.run({ ...session, admin: true, settings: new Map() }, sql, { params });
   } catch (err) {

@@ -49,13 +49,7 @@ export class SynthResultsStore {
 
   /** The tables as the query engine reads them: every tenant sees its own rows. */
   engineTables(): EngineTable[] {
-    return Object.values(synthTables).map((t) => ({
-      info: { name: t.schema.name, kind: 'table', columns: t.fields, tenantColumn: 'tenant' },
-      adminOnly: false,
-      source: {
-        scan: (request: ScanRequest) => this.tables.get(t.type)?.scan(request) ?? emptyTable.scan(request),
-      },
-    }));
+    return synthEngineTables(this.tables);
   }
 
   /** Stores a batch's results unless it was stored already; resolves false for a duplicate. */
@@ -111,4 +105,23 @@ export class SynthResultsStore {
       this.deps.log(`synth results: retention failed: ${(err as Error).message}`);
     }
   }
+}
+
+/** The synth tables of `tables` as query-engine tables: every tenant sees its own rows. */
+export function synthEngineTables(tables: ReadonlyMap<TestType, Table>): EngineTable[] {
+  return Object.values(synthTables).map((t) => ({
+    info: { name: t.schema.name, kind: 'table', columns: t.fields, tenantColumn: 'tenant' },
+    adminOnly: false,
+    source: {
+      scan: (request: ScanRequest) => tables.get(t.type)?.scan(request) ?? emptyTable.scan(request),
+    },
+  }));
+}
+
+/** The synth tables of a data directory, read as they are (for `flowlens query --data`). */
+export async function readOnlySynthTables(dataDir: string): Promise<EngineTable[]> {
+  const tables = new Map<TestType, Table>();
+  for (const t of Object.values(synthTables))
+    tables.set(t.type, await openTable(dataDir, t.schema, { log: () => {} }, { readOnly: true }));
+  return synthEngineTables(tables);
 }
