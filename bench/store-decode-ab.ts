@@ -16,6 +16,11 @@ import { round } from './store-ingest.js';
  * from one process to the next); neighbouring passes in one process see nearly the same load.
  *
  *   node dist/bench/store-decode-ab.js --a dist-before --b dist --data DIR [--passes 15] [--columns c1,c2]
+ *     [--a-dicts] [--b-dicts]
+ *
+ * `--a-dicts` / `--b-dicts`: that side asks for the address columns in dictionary form
+ * (`ReadOptions.addressDicts`); `--a dist --b dist --b-dicts` compares the two forms in one build.
+ * A dictionary-form address counts as one value per row, like an address row.
  *
  * DIR holds segments, e.g. from `node dist/bench/store.js --flows 1200000 --no-clickhouse --dir DIR
  * --keep`. Prints one JSON object.
@@ -28,6 +33,8 @@ const { values } = parseArgs({
     passes: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     columns: { type: 'string' },
+    'a-dicts': { type: 'boolean', default: false },
+    'b-dicts': { type: 'boolean', default: false },
   },
 });
 
@@ -39,7 +46,12 @@ interface Side {
   pass(): number;
 }
 
-async function side(dist: string, files: readonly string[], columns: readonly string[]): Promise<Side> {
+async function side(
+  dist: string,
+  files: readonly string[],
+  columns: readonly string[],
+  dicts: boolean,
+): Promise<Side> {
   const root = resolve(dist);
   const segment = (await import(`${root}/src/store/segment/index.js`)) as SegmentModule;
   const alloc = (await import(`${root}/src/store/encoding/column-alloc.js`)) as AllocModule;
@@ -47,13 +59,16 @@ async function side(dist: string, files: readonly string[], columns: readonly st
     .map((path) => segment.openSegment(path))
     .filter((reader) => reader.meta.header.table === 'flows');
   const buffers: ReadBuffers = new alloc.ReadBuffers();
+  const addresses = ['src_addr', 'dst_addr', 'ipv4_next_hop', 'src_addr_nat', 'dst_addr_nat'];
+  // A reader built before ReadOptions ignores the fourth argument.
+  const options = dicts ? { addressDicts: columns.filter((c) => addresses.includes(c)) } : undefined;
   return {
-    dist,
+    dist: dicts ? `${dist} (address dictionaries)` : dist,
     pass() {
       let rows = 0;
       for (const reader of readers) {
         for (let p = 0; p < reader.meta.parts.length; p++)
-          rows += reader.readPart(p, columns, buffers.allocate).rows;
+          rows += reader.readPart(p, columns, buffers.allocate, options).rows;
       }
       return rows;
     },
@@ -81,7 +96,10 @@ async function main() {
   const columns = values.columns?.split(',') ?? standardColumnNames;
   const files = listFiles(values.data).filter((path) => path.endsWith('.seg'));
   if (files.length === 0) throw new Error(`no segments under ${values.data}`);
-  const sides = [await side(values.a, files, columns), await side(values.b, files, columns)] as const;
+  const sides = [
+    await side(values.a, files, columns, values['a-dicts']!),
+    await side(values.b, files, columns, values['b-dicts']!),
+  ] as const;
   for (let i = 0; i < Number(values.warmup); i++) for (const s of sides) s.pass();
   const load0 = loadavg()[0]!;
   const a: number[] = [];

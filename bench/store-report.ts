@@ -19,7 +19,12 @@ export interface Measured {
     last_flow: string;
     ingest: IngestResult;
     size: StoreSize;
-    scan: { facade: ScanResult; read_buffers: ScanResult; segment_reader: ScanResult };
+    scan: {
+      facade: ScanResult;
+      read_buffers: ScanResult;
+      read_buffers_address_dicts: ScanResult;
+      segment_reader: ScanResult;
+    };
   };
   clickhouse: ClickHouseResult | undefined;
   clickhouseError: string | undefined;
@@ -110,10 +115,12 @@ export function summarize(m: Measured) {
       scan_rows_equal_flows:
         f.scan.facade.rows === flows &&
         f.scan.read_buffers.rows === flows &&
+        f.scan.read_buffers_address_dicts.rows === flows &&
         f.scan.segment_reader.rows === flows,
       scan_in_bytes_equal:
         f.scan.facade.in_bytes_sum === f.ingest.in_bytes_sum &&
-        f.scan.read_buffers.in_bytes_sum === f.ingest.in_bytes_sum,
+        f.scan.read_buffers.in_bytes_sum === f.ingest.in_bytes_sum &&
+        f.scan.read_buffers_address_dicts.in_bytes_sum === f.ingest.in_bytes_sum,
       no_late_segments: f.ingest.late_segments === 0,
       clickhouse_rows_equal_flows: ch === undefined ? undefined : ch.lz4.rows === flows,
       clickhouse_in_bytes_equal: ch === undefined ? undefined : ch.in_bytes_sum === f.ingest.in_bytes_sum,

@@ -1,7 +1,7 @@
 import { ReadBuffers } from '../src/store/encoding/column-alloc.js';
 import { openSegment } from '../src/store/segment/index.js';
 import { type EmbeddedStore, readSealedJob } from '../src/store/store.js';
-import { standardColumnNames } from './store-columns.js';
+import { standardColumnNames, standardColumns } from './store-columns.js';
 import { listFiles } from './store-density.js';
 import { round, TENANT } from './store-ingest.js';
 
@@ -13,10 +13,14 @@ import { round, TENANT } from './store-ingest.js';
  * - `read_buffers`: the same jobs through `readSealedJob(job, columns, buffers)` with one
  *   ReadBuffers for all of them, as a query worker that is done with a job's columns before it
  *   reads the next can do: no fresh memory per job;
+ * - `read_buffers_address_dicts`: the same, with the address columns asked for in dictionary
+ *   form (`ReadOptions.addressDicts`: per row an index into the part's distinct addresses
+ *   instead of 16 bytes), as a query that hashes or groups addresses asks;
  * - `segment_reader`: each segment opened once and every part decoded with `readPart` — the
  *   decoding alone.
  * The segment files were just written, so they are in the page cache: this is decode speed, not
- * disk speed. Values are rows × columns (an address counts as one value). Besides wall-clock
+ * disk speed. Values are rows × columns (an address counts as one value, as a row or as an index
+ * into its dictionary). Besides wall-clock
  * figures, each scan reports values per CPU second of this process (process.cpuUsage): on a
  * shared machine that is the per-core figure.
  */
@@ -67,17 +71,26 @@ export async function scanFacade(store: EmbeddedStore, from: number, to: number)
   return result(jobs.length, rows, performance.now() - started, process.cpuUsage(cpu), inBytes);
 }
 
-export async function scanReadBuffers(store: EmbeddedStore, from: number, to: number): Promise<ScanResult> {
+/** Address columns of the standard set, asked for in dictionary form by `addressDicts` scans. */
+const addressColumns = standardColumns.filter((c) => c.ch === 'FixedString(16)').map((c) => c.name);
+
+export async function scanReadBuffers(
+  store: EmbeddedStore,
+  from: number,
+  to: number,
+  addressDicts = false,
+): Promise<ScanResult> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const jobs = await store.jobs({ tenant: TENANT, from, to });
   const buffers = new ReadBuffers();
+  const options = addressDicts ? { addressDicts: addressColumns } : undefined;
   let rows = 0;
   let inBytes = 0;
   for (const job of jobs) {
     const cols = job.sealed
-      ? readSealedJob(job, standardColumnNames, buffers)
-      : await store.read(job, standardColumnNames);
+      ? readSealedJob(job, standardColumnNames, buffers, options)
+      : await store.read(job, standardColumnNames, options);
     rows += cols.rows;
     const b = cols.columns.in_bytes!;
     for (let i = 0; i < cols.rows; i++) inBytes += b[i]!;

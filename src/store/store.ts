@@ -4,7 +4,14 @@ import type { Logger } from '../log/logger.js';
 import { RateLimitedErrorLog } from '../log/rate-limited.js';
 import { type LogTarget, loggerOf, stderrLines } from '../log/sink.js';
 import { Registry } from '../metrics/registry.js';
-import type { DeviceSummary, JobColumns, ScanJob, ScanRequest, StorageBackend } from './backend.js';
+import type {
+  DeviceSummary,
+  JobColumns,
+  ReadOptions,
+  ScanJob,
+  ScanRequest,
+  StorageBackend,
+} from './backend.js';
 import { Catalog } from './catalog/catalog.js';
 import { parseSegmentName } from './catalog/layout.js';
 import { isCorruption, quarantineFile } from './catalog/quarantine.js';
@@ -227,10 +234,11 @@ export class EmbeddedStore implements StorageBackend {
     );
   }
 
-  async read(job: ScanJob, columns: readonly string[]): Promise<JobColumns> {
+  /** Open minutes return address columns as rows whatever `options` asks (see read-open.ts). */
+  async read(job: ScanJob, columns: readonly string[], options?: ReadOptions): Promise<JobColumns> {
     if (isSealedLocation(job.location)) {
       try {
-        return readSealedJob(job, columns);
+        return readSealedJob(job, columns, undefined, options);
       } catch (err) {
         await this.reportReadError(job.tenant, err);
         throw err;

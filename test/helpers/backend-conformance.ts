@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FlowBatch } from '../../src/flow/batch.js';
 import { flowColumns } from '../../src/flow/schema.js';
 import type { ColumnRange, Resolution, ScanJob, StorageBackend } from '../../src/store/backend.js';
+import { expandAddressDicts } from './address-dicts.js';
 import { describeRetention } from './backend-conformance-retention.js';
 import {
   expectedRollup,
@@ -91,13 +92,21 @@ export function runBackendConformance(
       const cell = (batch: FlowBatch, row: number, column: keyof typeof batch.index) =>
         batch.arrays[batch.index[column]]![row]!;
 
+      // Every read is done twice: rows form, and with the address columns asked in dictionary
+      // form, which must expand to the same rows.
       const readAll = async (jobs: readonly ScanJob[], columns = allColumns): Promise<string[]> => {
         const out: string[] = [];
         const defs = columns.map((c) => flowColumns.find((f) => f.name === c)!);
+        const addrs = defs.filter((d) => d.type === 'addr').map((d) => d.name);
         for (const job of jobs) {
           const data = await backend.read(job, columns);
           assert.equal(data.rows, job.rows, 'a job reads as many rows as it announces');
-          out.push(...rowsOfJob(data, defs));
+          const rows = rowsOfJob(data, defs);
+          out.push(...rows);
+          if (addrs.length === 0) continue;
+          const dictForm = await backend.read(job, columns, { addressDicts: addrs });
+          const { job: expanded } = expandAddressDicts(dictForm, columns, addrs);
+          assert.deepEqual(rowsOfJob(expanded, defs).sort(), rows.sort(), 'dictionary form = rows form');
         }
         return out.sort();
       };

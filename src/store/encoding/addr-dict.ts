@@ -61,13 +61,15 @@ function readHeader(r: ByteReader, limit: number): { d4: number; d6: number; ind
 /**
  * A decoded address dictionary: word 3 of every entry (IPv4 values byte-swapped), and the
  * entries past the IPv4 ones (IPv6) whole. Each user keeps its own (the shared dictionary of a
- * part stays valid while the part's columns decode).
+ * part stays valid while the part's columns decode). Word 3 of the IPv6 entries is copied out
+ * only when rows are filled: the dictionary form (`writeEntries`) does not need it.
  */
 export class AddrTable {
   word3 = new Uint32Array(256);
   others = new Uint32Array(256);
   d4 = 0;
   size = 0;
+  private word3Whole = false;
 
   /** Reads a dictionary of at most `limit` entries; leaves `r` at its index block. */
   read(r: ByteReader, limit: number): void {
@@ -80,10 +82,10 @@ export class AddrTable {
     r.align(4);
     const at = r.take(d6 * 16);
     new Uint8Array(others.buffer, 0, d6 * 16).set(r.bytes.subarray(at, at + d6 * 16));
-    for (let e = 0; e < d6; e++) word3[d4 + e] = others[e * 4 + 3]!;
     if (r.pos !== indexAt) throw new DecodeError('address dictionary does not end at its index block');
     this.d4 = d4;
     this.size = d;
+    this.word3Whole = d6 === 0;
   }
 
   /** Writes row i of `out` (16 bytes per row) from entry indexes[i], every byte. */
@@ -92,9 +94,33 @@ export class AddrTable {
     const target = out.byteOffset % 4 === 0 ? out : new Uint8Array(out.length);
     mappedTemplate(target, n);
     const words = new Uint32Array(target.buffer, target.byteOffset, n * 4);
+    if (!this.word3Whole) {
+      const { word3, others, d4 } = this;
+      for (let e = 0; e < this.size - d4; e++) word3[d4 + e] = others[e * 4 + 3]!;
+      this.word3Whole = true;
+    }
     const bad = fillRows(this.word3, this.others, this.d4, this.size, indexes, words);
     if (bad > 0) throw new DecodeError(`address index ${bad - 1} of ${this.size}`);
     if (target !== out) out.set(target);
+  }
+
+  /** Writes the `size` entries, 16 bytes each, to `out` (4-aligned in memory). */
+  writeEntries(out: Uint8Array): void {
+    const { d4, size, word3 } = this;
+    mappedTemplate(out, d4);
+    const words = new Uint32Array(out.buffer, out.byteOffset, size * 4);
+    for (let e = 0; e < d4; e++) words[e * 4 + 3] = word3[e]!;
+    words.set(this.others.subarray(0, (size - d4) * 4), d4 * 4);
+  }
+
+  /**
+   * Throws DecodeError unless every index is below `size`. Rows past the leaders repeat a
+   * leader's index: checking the leaders' (`indexes` = the first `leaders`) is enough.
+   */
+  checkIndexes(indexes: Uint32Array): void {
+    let max = 0;
+    for (let i = 0; i < indexes.length; i++) if (indexes[i]! > max) max = indexes[i]!;
+    if (indexes.length > 0 && max >= this.size) throw new DecodeError(`address index ${max} of ${this.size}`);
   }
 }
 
@@ -148,7 +174,23 @@ export function decodeAddrDict(
   shared?: AddrTable,
   leaderOf?: Uint32Array,
 ): void {
-  const n = out.length >> 4;
+  decodeAddrDictIndexed(r, indexes.subarray(0, out.length >> 4), shared, leaderOf).fill(indexes, out);
+}
+
+/**
+ * The dictionary form of an ADDR_DICT or ADDR_SHARED block: the rows' indexes into `indexes`
+ * (length = rows; repeats expanded with `leaderOf` as in `decodeAddrDict`), and the table they
+ * index — the part's `shared` one, or the block's own, which stays valid only until the next
+ * block with its own dictionary decodes. Indexes are not checked here (`fill` and
+ * `checkIndexes` do).
+ */
+export function decodeAddrDictIndexed(
+  r: ByteReader,
+  indexes: Uint32Array,
+  shared?: AddrTable,
+  leaderOf?: Uint32Array,
+): AddrTable {
+  const n = indexes.length;
   let table = inline;
   if (r.bytes[r.pos] === ADDR_SHARED) {
     r.u8();
@@ -166,7 +208,7 @@ export function decodeAddrDict(
     decodeInts(r, indexes.subarray(0, leaders));
     expandRepeats(indexes, leaders, leaderOf, false);
   }
-  table.fill(indexes, out);
+  return table;
 }
 
 /** Every row set to ::ffff:0.0.0.0 with native copies, doubling (word 3 is written next). */

@@ -66,3 +66,12 @@ export class ReadBuffers {
     return total;
   }
 }
+
+/**
+ * Allocation names of an address column's dictionary form (`ReadOptions.addressDicts`): the
+ * rows' indexes, and the entries (`entriesName('')`: the part's dictionary shared by src_addr
+ * and dst_addr). A NUL never occurs in a column name.
+ */
+export const indexesName = (column: string): string => `${column}\u0000indexes`;
+export const entriesName = (column: string): string => `${column}\u0000entries`;
+export const isEntriesName = (name: string): boolean => name.endsWith('\u0000entries');

@@ -1,9 +1,17 @@
 import type { NumberArray } from '../../flow/batch.js';
 import { bytesPerRow } from '../../flow/column-types.js';
 import type { ColumnType } from '../../flow/schema.js';
-import type { JobColumns, ScanJob } from '../backend.js';
-import { allocateUninitialized, type ColumnAllocator, type ReadBuffers } from '../encoding/column-alloc.js';
+import type { AddressDictionary, JobColumns, ReadOptions, ScanJob } from '../backend.js';
+import {
+  allocateUninitialized,
+  type ColumnAllocator,
+  entriesName,
+  indexesName,
+  isEntriesName,
+  type ReadBuffers,
+} from '../encoding/column-alloc.js';
 import type { SegmentReader } from '../segment/types.js';
+import { AddrDictMerge } from './addr-dict-merge.js';
 import { StaleJobError } from './errors.js';
 import { isSealedLocation, type SealedPartRef } from './location.js';
 import { cachedReader, evictReader } from './reader-cache.js';
@@ -19,14 +27,25 @@ import { cachedReader, evictReader } from './reader-cache.js';
  * buffers (valid until then): a worker that is done with a job's columns before it reads the next
  * allocates nothing. A job of several parts is decoded straight into the job's arrays, part after
  * part, with no concatenation copy.
+ *
+ * Address columns named in `options.addressDicts` come back in dictionary form
+ * (`JobColumns.addressDicts`) where the parts store them as dictionaries (format version 4): the
+ * indexes and entries in `buffers` too. A job of several parts gets one dictionary of distinct
+ * entries, shared by all its address columns (each part's entries merged, and the rows of a part
+ * that stored the column otherwise looked up too); a job whose parts are older files returns rows.
  */
-export function readSealedJob(job: ScanJob, columns: readonly string[], buffers?: ReadBuffers): JobColumns {
+export function readSealedJob(
+  job: ScanJob,
+  columns: readonly string[],
+  buffers?: ReadBuffers,
+  options?: ReadOptions,
+): JobColumns {
   const location = job.location;
   if (!isSealedLocation(location)) throw new Error('readSealedJob: not a sealed job');
   const allocate = buffers?.allocate ?? allocateUninitialized;
   const refs = location.parts;
   if (refs.length === 0) return { rows: 0, columns: {}, dicts: {} };
-  if (refs.length === 1) return readOne(openPlanned(refs[0]!), refs[0]!, columns, allocate);
+  if (refs.length === 1) return readOne(openPlanned(refs[0]!), refs[0]!, columns, allocate, options);
 
   // Readers are looked up again per part below: a cached reader may be closed to open another.
   let rows = 0;
@@ -37,8 +56,10 @@ export function readSealedJob(job: ScanJob, columns: readonly string[], buffers?
   // A part whose file stores a column with another type than the first part's (a schema change):
   // decoded apart, then converted into the job's array.
   const converted: [string, NumberArray][] = [];
-  // Each part's columns are views into the job's arrays at the part's first row.
+  // Each part's columns are views into the job's arrays at the part's first row; a part's
+  // address dictionary entries are its own (merged below).
   const intoJob: ColumnAllocator = (name, type, partRows) => {
+    if (isEntriesName(name)) return allocate(name, type, partRows);
     let array = whole[name];
     if (array === undefined) {
       array = allocate(name, type, rows);
@@ -54,8 +75,10 @@ export function readSealedJob(job: ScanJob, columns: readonly string[], buffers?
     return array.subarray(offset * width, (offset + partRows) * width);
   };
   const merged = new Map<string, StringMerge>();
+  const asDict = options?.addressDicts?.filter((name) => columns.includes(name)) ?? [];
+  const addresses = asDict.length > 0 ? new JobAddresses(asDict) : undefined;
   for (const ref of refs) {
-    const part = readOne(openPlanned(ref), ref, columns, intoJob);
+    const part = readOne(openPlanned(ref), ref, columns, intoJob, options);
     for (const [name, apart] of converted) {
       const width = bytesPerRow(wholeType[name]!) / whole[name]!.BYTES_PER_ELEMENT;
       whole[name]!.set(apart as never, offset * width);
@@ -70,21 +93,70 @@ export function readSealedJob(job: ScanJob, columns: readonly string[], buffers?
       const codes = whole[name] as Uint32Array;
       merge.recode(codes.subarray(offset, offset + part.rows), dict);
     }
+    addresses?.addPart(part, offset, wholeType);
     offset += part.rows;
   }
   const dicts: Record<string, readonly string[]> = {};
   for (const [name, merge] of merged) dicts[name] = merge.values;
-  return { rows, columns: whole, dicts };
+  if (addresses === undefined) return { rows, columns: whole, dicts };
+  const addressDicts = addresses.finish(whole, allocate);
+  const out: Record<string, NumberArray> = {};
+  for (const name of columns) if (addressDicts[name] === undefined) out[name] = whole[name]!;
+  return { rows, columns: out, dicts, addressDicts };
 }
+
+/** A job's address columns in dictionary form, over several parts: one merged dictionary. */
+class JobAddresses {
+  private readonly inDictForm = new Set<string>();
+  /** Parts that stored a wanted column without a dictionary: [column, first row, rows]. */
+  private readonly rowParts: [string, number, number][] = [];
+
+  constructor(private readonly names: readonly string[]) {
+    jobMerge.reset();
+  }
+
+  addPart(part: JobColumns, offset: number, types: Record<string, ColumnType>): void {
+    for (const name of this.names) {
+      const dict = part.addressDicts?.[name];
+      if (dict !== undefined) {
+        jobMerge.addDictionary(dict.entries, dict.size, dict.indexes);
+        this.inDictForm.add(name);
+      } else if (types[name] === 'addr') this.rowParts.push([name, offset, part.rows]);
+    }
+  }
+
+  /** The dictionary form of every column some part stored as a dictionary (the rest stay rows). */
+  finish(whole: Record<string, NumberArray>, allocate: ColumnAllocator): Record<string, AddressDictionary> {
+    const out: Record<string, AddressDictionary> = {};
+    if (this.inDictForm.size === 0) return out;
+    for (const [name, at, n] of this.rowParts) {
+      if (!this.inDictForm.has(name)) continue;
+      const indexes = whole[indexesName(name)] as Uint32Array;
+      const rows = whole[name] as Uint8Array;
+      jobMerge.addRows(rows.subarray(at * 16, (at + n) * 16), indexes.subarray(at, at + n));
+    }
+    const entries = allocate(JOB_ENTRIES, 'addr', jobMerge.size) as Uint8Array;
+    jobMerge.writeEntries(entries);
+    for (const name of this.inDictForm) {
+      out[name] = { entries, size: jobMerge.size, indexes: whole[indexesName(name)] as Uint32Array };
+    }
+    return out;
+  }
+}
+
+/** This thread's merge of address dictionaries (reads are synchronous: one at a time). */
+const jobMerge = new AddrDictMerge();
+const JOB_ENTRIES = entriesName('\u0000job');
 
 function readOne(
   reader: SegmentReader,
   ref: SealedPartRef,
   columns: readonly string[],
   allocate: ColumnAllocator,
+  options: ReadOptions | undefined,
 ): JobColumns {
   try {
-    return reader.readPart(ref.part, columns, allocate);
+    return reader.readPart(ref.part, columns, allocate, options);
   } catch (err) {
     evictReader(ref.path);
     throw err;

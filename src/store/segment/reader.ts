@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { NumberArray } from '../../flow/batch.js';
-import type { JobColumns } from '../backend.js';
-import { AddrTable, decodeSharedTable } from '../encoding/addr-dict.js';
+import type { AddressDictionary, JobColumns, ReadOptions } from '../backend.js';
+import { ADDR_SHARED, AddrTable, decodeSharedTable } from '../encoding/addr-dict.js';
 import { ByteReader, DecodeError } from '../encoding/byte-io.js';
 import { allocateUninitialized, type ColumnAllocator } from '../encoding/column-alloc.js';
 import {
@@ -19,6 +19,7 @@ import { readFooter } from './footer-read.js';
 import { BLOCK_GROUPED, type BlockEntry, type Footer, type PartEntry } from './format.js';
 import { knownColumn } from './known-columns.js';
 import { segmentMeta } from './meta.js';
+import { addressDictOf } from './reader-addr-dict.js';
 import { ReaderScratch } from './reader-scratch.js';
 import { CorruptSegmentError, type SegmentMeta, type SegmentReader } from './types.js';
 
@@ -40,7 +41,24 @@ interface PartRead {
   leaderOf: Uint32Array | undefined;
   /** Whether the part's shared address dictionary is in `FileSegmentReader.shared`. */
   sharedRead: boolean;
+  /** The shared dictionary's entries, once written for a column read in dictionary form. */
+  sharedEntries: Uint8Array | undefined;
   readonly target: (c: number) => NumberArray;
+}
+
+function partRead(p: number, entry: PartEntry, target: (c: number) => NumberArray): PartRead {
+  const read: PartRead = {
+    p,
+    entry,
+    decoded: new Map(),
+    indexes: new Map(),
+    tables: new Map(),
+    leaderOf: undefined,
+    sharedRead: false,
+    sharedEntries: undefined,
+    target,
+  };
+  return read;
 }
 
 class FileSegmentReader implements SegmentReader {
@@ -66,28 +84,27 @@ class FileSegmentReader implements SegmentReader {
     for (const [i, col] of footer.schema.entries()) this.columnIndex.set(col.name, i);
   }
 
-  readPart(part: number, columns: readonly string[], allocate?: ColumnAllocator): JobColumns {
+  readPart(
+    part: number,
+    columns: readonly string[],
+    allocate?: ColumnAllocator,
+    options?: ReadOptions,
+  ): JobColumns {
     const entry = this.footer.parts[part];
     if (entry === undefined) throw new RangeError(`segment ${this.path} has no part ${part}`);
     const out: Record<string, NumberArray> = {};
     const dicts: Record<string, readonly string[]> = {};
+    const addressDicts: Record<string, AddressDictionary> = {};
+    let anyDict = false;
+    const asDict = options?.addressDicts;
     const alloc = allocate ?? allocateUninitialized;
     const wanted = new Set(columns);
-    const read: PartRead = {
-      p: part,
-      entry,
-      decoded: new Map(),
-      indexes: new Map(),
-      tables: new Map(),
-      leaderOf: undefined,
-      sharedRead: false,
-      target: (i) => {
-        const col = this.footer.schema[i]!;
-        return wanted.has(col.name)
-          ? alloc(col.name, col.type, entry.rows)
-          : this.scratch.column(i, entry.rows);
-      },
-    };
+    const read = partRead(part, entry, (i) => {
+      const col = this.footer.schema[i]!;
+      return wanted.has(col.name)
+        ? alloc(col.name, col.type, entry.rows)
+        : this.scratch.column(i, entry.rows);
+    });
     const prefetch: BlockEntry[] = [];
     for (const name of columns) {
       const block = entry.blocks[this.columnIndex.get(name) ?? -1];
@@ -108,6 +125,14 @@ class FileSegmentReader implements SegmentReader {
           if (col.type === 'string') dicts[name] = [''];
           continue;
         }
+        if (asDict?.includes(name)) {
+          const dict = this.addressDict(read, c, alloc);
+          if (dict !== undefined) {
+            addressDicts[name] = dict;
+            anyDict = true;
+            continue;
+          }
+        }
         const column = this.column(read, c);
         out[name] = column.array;
         if (column.dict !== undefined) dicts[name] = column.dict;
@@ -115,7 +140,35 @@ class FileSegmentReader implements SegmentReader {
     } finally {
       this.blocks.release();
     }
-    return { rows: entry.rows, columns: out, dicts };
+    return anyDict
+      ? { rows: entry.rows, columns: out, dicts, addressDicts }
+      : { rows: entry.rows, columns: out, dicts };
+  }
+
+  /**
+   * Address column `c` in dictionary form if its block is a dictionary (else undefined: the
+   * caller decodes rows). The shared dictionary's entries are written once per part, so src_addr
+   * and dst_addr hand over the same array; the indexes serve keyed columns too.
+   */
+  private addressDict(read: PartRead, c: number, alloc: ColumnAllocator): AddressDictionary | undefined {
+    const { entry } = read;
+    const col = this.footer.schema[c]!;
+    const block = entry.blocks[c]!;
+    if (col.type !== 'addr' || (block.encoding !== ADDR_DICT_ID && block.encoding !== ADDR_SHARED_ID))
+      return undefined;
+    const where = `part ${read.p} column ${col.name}`;
+    try {
+      const raw = this.blocks.raw(block, where, 0);
+      const leaderOf = this.storedRows(entry, block) < entry.rows ? this.leaderOf(read) : undefined;
+      const shared = raw[0] === ADDR_SHARED ? this.sharedAddresses(read) : undefined;
+      const dict = addressDictOf(raw, col.name, entry.rows, leaderOf, shared, read.sharedEntries, alloc);
+      read.indexes.set(c, dict.indexes);
+      if (shared !== undefined) read.sharedEntries = dict.entries;
+      return dict;
+    } catch (err) {
+      if (err instanceof CorruptSegmentError) throw err;
+      throw new CorruptSegmentError(this.path, `${where}: ${(err as Error).message}`);
+    }
   }
 
   /** Rows a block stores: the part's leaders for a grouped block, else every row. */
@@ -266,16 +319,7 @@ class FileSegmentReader implements SegmentReader {
   /** Reads and checks every block of every part; throws CorruptSegmentError at the first bad one. */
   verify(): void {
     this.footer.parts.forEach((entry, p) => {
-      const read: PartRead = {
-        p,
-        entry,
-        decoded: new Map(),
-        indexes: new Map(),
-        tables: new Map(),
-        leaderOf: undefined,
-        sharedRead: false,
-        target: (c) => this.scratch.column(c, entry.rows),
-      };
+      const read = partRead(p, entry, (c) => this.scratch.column(c, entry.rows));
       try {
         if (entry.repeats !== undefined) this.leaderOf(read);
         if (entry.addresses !== undefined) this.sharedAddresses(read);

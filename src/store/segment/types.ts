@@ -1,6 +1,6 @@
 import type { ColumnBatch } from '../../flow/batch.js';
 import type { ColumnDef } from '../../flow/schema.js';
-import type { JobColumns, Resolution } from '../backend.js';
+import type { JobColumns, ReadOptions, Resolution } from '../backend.js';
 import type { ColumnAllocator } from '../encoding/column-alloc.js';
 
 /**
@@ -85,9 +85,16 @@ export interface SegmentReader {
   readonly meta: SegmentMeta;
   /**
    * Decodes the named columns of a part into arrays from `allocate` (default: fresh ones; pass
-   * `ReadBuffers.allocate` to reuse memory across reads, or views into larger arrays).
+   * `ReadBuffers.allocate` to reuse memory across reads, or views into larger arrays). Address
+   * columns named in `options.addressDicts` whose block is a dictionary (version 4) come back in
+   * `addressDicts`, their indexes and entries also from `allocate` (see `indexesName`).
    */
-  readPart(part: number, columns: readonly string[], allocate?: ColumnAllocator): JobColumns;
+  readPart(
+    part: number,
+    columns: readonly string[],
+    allocate?: ColumnAllocator,
+    options?: ReadOptions,
+  ): JobColumns;
   close(): void;
 }
 
