@@ -1,11 +1,13 @@
 import type { Expr } from '../plan/plan.js';
 import { type AggLayout, aggLayout, stateArrays } from './agg-layout.js';
+import { denseKernel, denseKey } from './dense-codegen.js';
 import { nullable } from './expr-analysis.js';
 import { hashSource } from './group-table.js';
 import {
   columnSketches,
   columnSketchKernel,
   hllAddressUpdate,
+  hllEntryUpdate,
   hllHash,
   LITTLE_ENDIAN,
 } from './hll-codegen.js';
@@ -13,6 +15,7 @@ import type { JobSpec, KernelAggregate } from './job-contract.js';
 import { KernelBuilder } from './kernel-builder.js';
 import type { StateArraySpec } from './kernel-state.js';
 import { keyLayout } from './key-layout.js';
+import { nullableUpdate } from './nullable-codegen.js';
 import { RowCodegen } from './row-codegen.js';
 import { KEY_HASHES, spillable } from './spillable.js';
 import { wordsOf } from './word-codegen.js';
@@ -32,8 +35,14 @@ export interface GeneratedKernel {
 
 const LIMIT_2_52 = 4503599627370496;
 
-export function generateAggKernel(spec: JobSpec): GeneratedKernel {
-  const b = new KernelBuilder(spec.physical);
+const noDicts: ReadonlySet<string> = new Set();
+
+/**
+ * `dicts`: the address columns every job given to this kernel holds in dictionary form
+ * (address-dicts.ts); compile-kernel.ts generates one kernel for rows and one for dictionaries.
+ */
+export function generateAggKernel(spec: JobSpec, dicts: ReadonlySet<string> = noDicts): GeneratedKernel {
+  const b = new KernelBuilder(spec.physical, dicts);
   const rc = new RowCodegen(b);
   const layout = keyLayout(spec.groupBy, spec.physical);
   const layouts = spec.aggregates.map((a) => aggLayout(a, spec.physical));
@@ -42,13 +51,24 @@ export function generateAggKernel(spec: JobSpec): GeneratedKernel {
   const arrays = [...layouts.flatMap((l, j) => stateArrays(j, l)), ...(hashes ? [KEY_HASHES] : [])];
   const setup: string[] = [];
   const body: string[] = [];
-  if (columnSketches(spec)) return columnSketchKernel(spec, b, arrays, layouts);
+  const epilogue: string[] = [];
+  if (dicts.size === 0 && columnSketches(spec)) return columnSketchKernel(spec, b, arrays, layouts);
 
   if (spec.where !== undefined) body.push(`if (!${condition(rc, spec.where)}) continue;`);
+  // GROUP BY an address column in dictionary form, spillable aggregates: state per entry (dense-groups.ts).
+  const dense = hashes ? denseKey(spec, dicts) : undefined;
+  if (dense !== undefined) {
+    const updates = spec.aggregates.map((agg, j) => {
+      const update = aggUpdate(b, rc, agg, layouts[j]!, j, setup, undefined, 'DS');
+      return agg.filter === undefined ? update : `if (${condition(rc, agg.filter)}) { ${update} }`;
+    });
+    return denseKernel(b, dense, body, updates, arrays, layouts);
+  }
   const keyNames: string[] = [];
+  const keyCode: string[] = [];
   spec.groupBy.forEach((key, k) => {
     const code = wordsOf(b, rc, key, layout.encodings[k]!, 'i', `k${k}_`);
-    body.push(...code.stmts);
+    keyCode.push(...code.stmts);
     keyNames.push(...code.names);
     if (code.table !== undefined) setup.push(`st.keyTables[${k}] = ${code.table};`);
   });
@@ -63,15 +83,9 @@ export function generateAggKernel(spec: JobSpec): GeneratedKernel {
     const same = keyNames
       .map((n, j) => `KW[${width === 1 ? 'g' : `g * ${width} + ${j}`}] === ${n}`)
       .join(' && ');
-    // The previous row's group when its key is the same (rows sorted by a correlated column
-    // repeat keys); else the probe. A new key goes in right here unless the table must grow or
-    // spill (then through `insert`, given the key's home slot).
-    const prev = keyNames.map((_, j) => `P${j}`);
-    setup.push(`let PG = -1, ${prev.map((p) => `${p} = 0`).join(', ')};`);
-    body.push(
-      'let g = 0;',
-      `if (PG >= 0 && ${keyNames.map((n, j) => `${n} === ${prev[j]}`).join(' && ')}) g = PG;`,
-      'else {',
+    // A new key goes in right here unless the table must grow or spill (then through `insert`,
+    // given the key's home slot).
+    const probe = [
       ...(hashes
         ? [`const hf = ${hashSource(keyNames, '0')} | 0;`, 'const h0 = hf >>> SH;']
         : [`const h0 = ${hashSource(keyNames, 'SH')};`]),
@@ -93,12 +107,40 @@ export function generateAggKernel(spec: JobSpec): GeneratedKernel {
       `  if (${same}) break;`,
       '  h = (h + 1) & M;',
       '}',
-      '}',
-      `PG = g; ${keyNames.map((n, j) => `${prev[j]} = ${n};`).join(' ')}`,
-    );
+    ];
+    const byEntry = hashes ? undefined : denseKey(spec, dicts);
+    if (byEntry !== undefined) {
+      // GROUP BY an address in dictionary form (aggregates that do not spill: the table is never
+      // emptied within a job): each entry's group, probed once, is kept by entry.
+      const size = `${b.addressDict(byEntry)}.size`;
+      setup.push(`const GID = rt.zeroedInts(${b.konst({ buf: null })}, ${size});`);
+      body.push(
+        `const gs = ${b.addrSlot(byEntry, 'i')};`,
+        'let g = GID[gs] - 1;',
+        'if (g < 0) {',
+        ...keyCode,
+        ...probe,
+        'GID[gs] = g + 1;',
+        '}',
+      );
+    } else {
+      // The previous row's group when its key is the same (rows sorted by a correlated column
+      // repeat keys); else the probe.
+      const prev = keyNames.map((_, j) => `P${j}`);
+      setup.push(`let PG = -1, ${prev.map((p) => `${p} = 0`).join(', ')};`);
+      body.push(
+        ...keyCode,
+        'let g = 0;',
+        `if (PG >= 0 && ${keyNames.map((n, j) => `${n} === ${prev[j]}`).join(' && ')}) g = PG;`,
+        'else {',
+        ...probe,
+        '}',
+        `PG = g; ${keyNames.map((n, j) => `${prev[j]} = ${n};`).join(' ')}`,
+      );
+    }
   }
   spec.aggregates.forEach((agg, j) => {
-    const update = aggUpdate(b, rc, agg, layouts[j]!, j, setup);
+    const update = aggUpdate(b, rc, agg, layouts[j]!, j, setup, width === 0 ? epilogue : undefined);
     body.push(agg.filter === undefined ? update : `if (${condition(rc, agg.filter)}) { ${update} }`);
   });
 
@@ -116,6 +158,7 @@ export function generateAggKernel(spec: JobSpec): GeneratedKernel {
     ...body,
     '}',
     width === 0 ? 'if (any) tbl.size = 1;' : '',
+    ...epilogue,
     '};',
   ].join('\n');
   return { source, consts: b.consts, arrays, layouts };
@@ -126,6 +169,11 @@ export function condition(rc: RowCodegen, e: Expr): string {
   return nullable(e) ? `(${rc.fallback(e, 'i')} === true)` : rc.bool(e, 'i');
 }
 
+/**
+ * The update of aggregate j for row i of group g. `single`: the epilogue of a kernel without
+ * GROUP BY (where a distinct count over an address column in dictionary form marks the entries
+ * its rows use and takes each once at the end). `state`: the object sumSlow updates.
+ */
 function aggUpdate(
   b: KernelBuilder,
   rc: RowCodegen,
@@ -133,20 +181,30 @@ function aggUpdate(
   layout: AggLayout,
   j: number,
   setup: string[],
+  single: string[] | undefined,
+  state = 'st',
 ): string {
   const one = agg.weight === undefined ? '1' : `${b.column(agg.weight)}[i]`;
   const arg = agg.arg;
   if (arg === undefined || (layout.kind === 'count' && !nullable(arg))) return `A${j}[g] += ${one};`;
   if (nullable(arg)) return nullableUpdate(b, rc, arg, layout, j, one, setup);
+  const dictArg = arg.kind === 'column' && b.dictColumns.has(arg.name) ? arg.name : undefined;
   switch (layout.kind) {
     case 'count':
       return `A${j}[g] += ${one};`;
     case 'sum':
     case 'avg':
-      return sumUpdate(rc.num(arg, 'i'), layout, j, one);
+      return sumUpdate(rc.num(arg, 'i'), layout, j, one, state);
     case 'minmax':
       return minMaxUpdate(rc, arg, layout, j, setup);
     case 'distinct': {
+      if (dictArg !== undefined && single !== undefined) {
+        const marks = markEntries(b, dictArg, j);
+        single.push(
+          `rt.distinctMarked(st.pairs[${j}], ${marks}, ${b.words(dictArg)}, ${b.addressDict(dictArg)}.size);`,
+        );
+        return `${marks}[${b.addrSlot(dictArg, 'i')}] = 1;`;
+      }
       const w = wordsOf(b, rc, arg, layout.encoding!, 'i', `d${j}_`);
       if (w.table !== undefined) setup.push(`st.aggTables[${j}] = ${w.table};`);
       const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
@@ -154,6 +212,14 @@ function aggUpdate(
     }
     case 'hll': {
       const sketches = b.perJob(`hll${j}`, `st.hll[${j}]`);
+      if (dictArg !== undefined && single !== undefined) {
+        const marks = markEntries(b, dictArg, j);
+        single.push(
+          `rt.sketchMarked(st, ${j}, rt.hll, ${marks}, ${b.words(dictArg)}, ${b.addressDict(dictArg)}.size);`,
+        );
+        return `${marks}[${b.addrSlot(dictArg, 'i')}] = 1;`;
+      }
+      if (dictArg !== undefined) return hllEntryUpdate(b, dictArg, sketches, j);
       if (arg.kind === 'column' && b.physical[arg.name] === 'addr' && LITTLE_ENDIAN)
         return hllAddressUpdate(b.words(arg.name), sketches, j);
       const h = hllHash(b, rc, arg);
@@ -166,11 +232,17 @@ function aggUpdate(
   }
 }
 
-function sumUpdate(value: string, layout: AggLayout, j: number, one: string): string {
+export function sumUpdate(value: string, layout: AggLayout, j: number, one: string, state = 'st'): string {
   const count = layout.kind === 'avg' || layout.filtered ? ` N${j}[g] += ${one};` : '';
   if (layout.float) return `A${j}[g] += ${value};${count}`;
   const overflow = layout.unsigned ? `s >= ${LIMIT_2_52}` : `s >= ${LIMIT_2_52} || s <= -${LIMIT_2_52}`;
-  return `{ const v = ${value}; const s = A${j}[g] + v; if (${overflow}) rt.sumSlow(st, ${j}, g, v); else A${j}[g] = s;${count} }`;
+  return `{ const v = ${value}; const s = A${j}[g] + v; if (${overflow}) rt.sumSlow(${state}, ${j}, g, v); else A${j}[g] = s;${count} }`;
+}
+
+/** Per-entry marks of aggregate j over an address column in dictionary form (zeroed per job). */
+function markEntries(b: KernelBuilder, column: string, j: number): string {
+  const size = `${b.addressDict(column)}.size`;
+  return b.perJob(`marks${j}`, `rt.zeroedBytes(${b.konst({ buf: null })}, ${size})`);
 }
 
 function minMaxUpdate(rc: RowCodegen, arg: Expr, layout: AggLayout, j: number, setup: string[]): string {
@@ -185,56 +257,4 @@ function minMaxUpdate(rc: RowCodegen, arg: Expr, layout: AggLayout, j: number, s
   }
   const x = rc.inet(arg, 'i');
   return `rt.inetMinMax(st, ${j}, g, ${x.arr}, ${x.off}, ${x.bits}, ${layout.max});`;
-}
-
-/**
- * An argument that may be NULL (CASE without ELSE, nullif, …): evaluated by the interpreter,
- * NULL rows skipped, the value fed to the aggregate's state like a computed one.
- */
-function nullableUpdate(
-  b: KernelBuilder,
-  rc: RowCodegen,
-  arg: Expr,
-  layout: AggLayout,
-  j: number,
-  one: string,
-  setup: string[],
-): string {
-  const head = `const x = ${rc.fallback(arg, 'i')}; if (x !== null)`;
-  switch (layout.kind) {
-    case 'count':
-      return `{ ${head} A${j}[g] += ${one}; }`;
-    case 'sum':
-    case 'avg':
-      return `{ ${head} ${sumUpdate('Number(x)', layout, j, one)} }`;
-    case 'percentile': {
-      const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
-      return `{ ${head} { F[0] = Number(x) + 0; ${pairs}.add(g, ${one}, FW[0], FW[1]); } }`;
-    }
-    case 'hll': {
-      const sketches = b.perJob(`hll${j}`, `st.hll[${j}]`);
-      return `{ ${head} { rt.hashValue(x); (${sketches}[g] ?? rt.hll(st, ${j}, g)).addHash(rt.hash[0], rt.hash[1]); } }`;
-    }
-    case 'distinct': {
-      const pairs = b.perJob(`pairs${j}`, `st.pairs[${j}]`);
-      if (layout.encoding === 'text') {
-        const intern = b.perJob(`nintern${j}`, 'rt.intern()');
-        setup.push(`st.aggTables[${j}] = ${intern}.strings;`);
-        return `{ ${head} ${pairs}.add(g, 1, ${intern}.code(x)); }`;
-      }
-      const enc = JSON.stringify(layout.encoding);
-      return `{ ${head} { const w = rt.valueWords(x, ${enc}); ${pairs}.add(g, 1, w[0], w[1], w[2], w[3], w[4]); } }`;
-    }
-    case 'minmax': {
-      if (layout.values === 'num') {
-        return `{ ${head} { const v = Number(x); if (!(v ${layout.max ? '<=' : '>='} A${j}[g])) A${j}[g] = v; } }`;
-      }
-      if (layout.values === 'inet')
-        return `{ ${head} rt.inetMinMax(st, ${j}, g, x.bytes, 0, x.bits, ${layout.max}); }`;
-      const intern = b.perJob(`nintern${j}`, 'rt.intern()');
-      setup.push(`st.aggTables[${j}] = ${intern}.strings;`);
-      const t = `${intern}.strings`;
-      return `{ ${head} { const c = ${intern}.code(x); const cur = A${j}[g]; if (c !== cur && (cur < 0 || rt.compareText(${t}[c], ${t}[cur]) ${layout.max ? '>' : '<'} 0)) A${j}[g] = c; } }`;
-    }
-  }
 }

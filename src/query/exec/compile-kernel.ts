@@ -1,4 +1,5 @@
 import type { JobColumns } from '../../store/backend.js';
+import { dictColumnsOf, dictFormOf, expandAddressDicts } from './address-dicts.js';
 import { generateAggKernel } from './agg-codegen.js';
 import { aggLayout } from './agg-layout.js';
 import { emitGroups } from './emit-groups.js';
@@ -45,13 +46,42 @@ export function groupableSpec(spec: JobSpec): boolean {
 
 /** Generates and compiles the kernel of a spec (callers cache it per spec key). */
 export function compileKernel(spec: JobSpec): CompiledKernel {
+  const dictNames = dictColumnsOf(spec);
+  const dictSet = new Set(dictNames);
   if (!spec.aggregate) {
-    const gen = generateRowsKernel(spec);
-    const fn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as RowsFn;
-    return { run: fn, runMany: undefined, source: gen.source };
+    const compile = (dicts: ReadonlySet<string>) => {
+      const g = generateRowsKernel(spec, dicts);
+      return new Function('rt', 'K', 'spec', g.source)(kernelRuntime, g.consts, spec) as RowsFn;
+    };
+    const rows = compile(new Set());
+    let dicts: RowsFn | undefined;
+    return {
+      run: (job) => {
+        const form = dictFormOf(job, dictNames);
+        if (form === 'dict') {
+          dicts ??= compile(dictSet);
+          return dicts(job);
+        }
+        return rows(form === 'rows' ? job : expandAddressDicts(job));
+      },
+      runMany: undefined,
+      source: generateRowsKernel(spec).source,
+    };
   }
   const gen = generateAggKernel(spec);
-  const fn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as AggFn;
+  const rowsFn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as AggFn;
+  let dictFn: AggFn | undefined;
+  // Each job by the kernel for the form it holds its address columns in (both share the state's layout).
+  const fn = (job: JobColumns, st: KernelState) => {
+    const form = dictFormOf(job, dictNames);
+    if (form === 'dict') {
+      if (dictFn === undefined) {
+        const g = generateAggKernel(spec, dictSet);
+        dictFn = new Function('rt', 'K', 'spec', g.source)(kernelRuntime, g.consts, spec) as AggFn;
+      }
+      dictFn(job, st);
+    } else rowsFn(form === 'rows' ? job : expandAddressDicts(job), st);
+  };
   const keys = keyLayout(spec.groupBy, spec.physical);
   const spills = spillable(spec);
   // The jobs of a query are alike: each state starts with room for the previous run's groups.

@@ -226,6 +226,23 @@ export function hashWords(words: ArrayLike<number>, at: number, width: number, s
   return Math.imul(h, GOLDEN) >>> shift;
 }
 
+const W1 = wordMultiplier(1);
+const W2 = wordMultiplier(2);
+const W3 = wordMultiplier(3);
+
+/** `hashWords(words, at, 4, 0) | 0`, written out for loops over 4-word keys. */
+export function hashWords4(words: Int32Array, at: number): number {
+  let h =
+    words[at]! ^
+    Math.imul(words[at + 1]!, W1) ^
+    Math.imul(words[at + 2]!, W2) ^
+    Math.imul(words[at + 3]!, W3);
+  h = Math.imul(h ^ (h >>> 16), FMIX1);
+  h = Math.imul(h ^ (h >>> 13), FMIX2);
+  h ^= h >>> 16;
+  return Math.imul(h, GOLDEN);
+}
+
 /** `hashWords` as JS source over the variables `names`, for the generated kernels. */
 export function hashSource(names: readonly string[], shift: string): string {
   if (names.length === 0) return '0';

@@ -96,3 +96,21 @@ export function hllHash(
   if (arg.type === 'bool') return viaRt(`rt.hashNumber(${rc.bool(arg, 'i')} ? 1 : 0);`);
   return viaRt(`rt.hashNumber(${rc.num(arg, 'i')});`);
 }
+
+/**
+ * approx_count_distinct of an address column in dictionary form, per group: each entry's hash is
+ * computed when a row first uses it, then read by index.
+ */
+export function hllEntryUpdate(b: KernelBuilder, column: string, sketches: string, j: number): string {
+  const size = `${b.addressDict(column)}.size`;
+  const holder = b.konst({ buf: null, hash: new Int32Array(0) });
+  const hashes = b.perJob(`eh:${column}`, `rt.entryHashes(${holder}, ${size})`);
+  const done = b.perJob(`ehd:${column}`, `${hashes}.done`);
+  const hh = b.perJob(`ehh:${column}`, `${hashes}.hash`);
+  const words = b.words(column);
+  return [
+    `{ const s = ${b.addrSlot(column, 'i')};`,
+    `if (${done}[s] === 0) { ${done}[s] = 1; rt.hashEntry(${words}, s, ${hh}); }`,
+    `(${sketches}[g] ?? rt.hll(st, ${j}, g)).addHash(${hh}[2 * s], ${hh}[2 * s + 1]); }`,
+  ].join(' ');
+}

@@ -4,18 +4,19 @@ import type { KernelBuilder } from './kernel-builder.js';
 /**
  * `address_column << constant network` as masked int32 word compares on the column's word view:
  * no per-row call, no bytes read one by one. An IPv4 network /n is the IPv4-mapped /(96 + n).
+ * `slot`: where the row's address is in the column's words (the row, or its dictionary index).
  */
 export function columnWithin(
   b: KernelBuilder,
   name: string,
   net: CidrValue,
   strict: boolean,
-  row: string,
+  slot: string,
 ): string {
   const full = net.v4 ? 32 : 128;
   if (strict && net.bits >= full) return 'false';
   const w = b.words(name);
-  const j = `(${row} << 2)`;
+  const j = `(${slot} << 2)`;
   const total = net.v4 ? net.bits + 96 : net.bits;
   const netWords = new Int32Array(new Uint8Array(net.bytes).buffer);
   const terms: string[] = [];

@@ -1,6 +1,7 @@
 import type { Timer } from '../../metrics/timer.js';
 import type { ScanJob, StorageBackend } from '../../store/backend.js';
 import { QueryError, SqlState } from '../errors.js';
+import { readOptionsOf } from './address-dicts.js';
 import type { ExecuteOptions, JobExecutionStats, JobExecutor, JobSpec } from './job-contract.js';
 import { runJobKernel } from './kernel-entry.js';
 
@@ -28,7 +29,7 @@ export class InProcessExecutor implements JobExecutor {
     for (const job of jobs) {
       if (options.signal?.aborted) throw canceledError();
       const started = this.jobTimer?.start();
-      const columns = await this.backend.read(job, spec.columns);
+      const columns = await this.backend.read(job, spec.columns, readOptionsOf(spec));
       if (options.signal?.aborted) throw canceledError();
       rowsScanned += columns.rows;
       const partial = runJobKernel(spec, columns);

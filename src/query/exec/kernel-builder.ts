@@ -11,8 +11,16 @@ export class KernelBuilder {
   private temps = 0;
   private readonly vars = new Map<string, string>();
   private readonly lifts = new Map<Expr, LiftVars>();
+  private readonly addrLifts = new Map<Expr, { marks: string; decide: string }>();
 
-  constructor(readonly physical: Readonly<Record<string, PhysicalType>>) {}
+  /**
+   * `dictColumns`: address columns this kernel reads in dictionary form (address-dicts.ts): their
+   * 16 bytes sit at an entry of the dictionary, found through the row's index.
+   */
+  constructor(
+    readonly physical: Readonly<Record<string, PhysicalType>>,
+    readonly dictColumns: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** A constant as an expression (`K[i]`). */
   konst(value: unknown): string {
@@ -41,14 +49,65 @@ export class KernelBuilder {
     return this.once(`d:${name}`, (v) => `const ${v} = job.dicts[${JSON.stringify(name)}] ?? rt.EMPTY_DICT;`);
   }
 
-  /** An address column as int32 words (4 per row). */
+  /** An address column as int32 words (4 per row, or per dictionary entry in dictionary form). */
   words(name: string): string {
+    if (this.dictColumns.has(name))
+      return this.once(`w:${name}`, (v) => `const ${v} = rt.entryWords(${this.addressDict(name)});`);
     const col = this.column(name);
     return this.once(`w:${name}`, (v) => `const ${v} = rt.words(${col}, n);`);
   }
 
+  /** The bytes of an address column: its rows, or its dictionary's entries. */
+  addrBytes(name: string): string {
+    if (!this.dictColumns.has(name)) return this.column(name);
+    return this.once(`e:${name}`, (v) => `const ${v} = ${this.addressDict(name)}.entries;`);
+  }
+
+  /** Where row `row`'s address is in `addrBytes`/`words` (in 16-byte units): the row, or its index. */
+  addrSlot(name: string, row: string): string {
+    if (!this.dictColumns.has(name)) return row;
+    return `${this.indexes(name)}[${row}]`;
+  }
+
+  /** An address column's dictionary (dictionary form only). */
+  addressDict(name: string): string {
+    return this.once(`ad:${name}`, (v) => `const ${v} = job.addressDicts[${JSON.stringify(name)}];`);
+  }
+
+  /** The rows' indexes into an address column's dictionary (dictionary form only). */
+  indexes(name: string): string {
+    const dict = this.addressDict(name);
+    return this.once(`x:${name}`, (v) => `const ${v} = ${dict}.indexes;`);
+  }
+
   env(): string {
     return this.once('env', (v) => `const ${v} = rt.rowEnv(job, spec.physical);`);
+  }
+
+  /** The interpreter's view of one dictionary entry of an address column (per-entry code). */
+  entryEnv(name: string): string {
+    const bytes = this.addrBytes(name);
+    return this.once(`ee:${name}`, (v) => `const ${v} = rt.entryEnv(${JSON.stringify(name)}, ${bytes});`);
+  }
+
+  /**
+   * A condition over one address column in dictionary form, decided once per entry a row uses:
+   * `marks` (0 not yet, 1 false, 2 true per entry; zeroed per job) and `decide(entry)`, whose body
+   * `code()` generates (it is asked for once per expression).
+   */
+  addressLift(e: Expr, name: string, code: () => string): { marks: string; decide: string } {
+    let vars = this.addrLifts.get(e);
+    if (vars !== undefined) return vars;
+    const id = this.addrLifts.size;
+    const holder = this.konst({ buf: null });
+    vars = { marks: `AL${id}`, decide: `ALf${id}` };
+    this.addrLifts.set(e, vars);
+    const body = code();
+    this.prelude.push(
+      `const ${vars.marks} = rt.zeroedBytes(${holder}, ${this.addressDict(name)}.size);`,
+      `const ${vars.decide} = (x) => ${body};`,
+    );
+    return vars;
   }
 
   /** Variables of a lifted expression's per-code table in this job. */

@@ -11,6 +11,7 @@ import {
 import type { CidrValue, Expr } from '../plan/plan.js';
 import type { SqlType } from '../sql-types.js';
 import { castValue, roundHalfAway, roundHalfEven, toText } from './cast.js';
+import { type EntryEnv, entryRuntime } from './entry-runtime.js';
 import { fmix } from './group-table.js';
 import {
   checkMasklen,
@@ -62,7 +63,7 @@ function mod(a: number, b: number): number {
 }
 
 /** Exact integer sums past 2^52: lo keeps the low part, hi counts units of 2^32. */
-function sumSlow(st: KernelState, j: number, g: number, v: number): void {
+function sumSlow(st: Pick<KernelState, 'arr' | 'carried'>, j: number, g: number, v: number): void {
   const lo = st.arr[`A${j}`]!;
   const hi = st.arr[`H${j}`]!;
   st.carried = true;
@@ -139,8 +140,10 @@ class RowEnv implements EvalEnv {
       case 'string':
         return (this.job.dicts[name] ?? EMPTY_DICT)[col[this.row]!]!;
       case 'addr': {
-        const a = col as Uint8Array;
-        return cidrOf(a, this.row * 16, fullBits(a, this.row * 16));
+        const dict = this.job.addressDicts?.[name];
+        const a = dict === undefined ? (col as Uint8Array) : dict.entries;
+        const at = (dict === undefined ? this.row : dict.indexes[this.row]!) * 16;
+        return cidrOf(a, at, fullBits(a, at));
       }
       default:
         return col[this.row]!;
@@ -210,7 +213,7 @@ function hashValue(v: IValue): void {
   else hashNumber(typeof v === 'boolean' ? (v ? 1 : 0) : Number(v), hash);
 }
 
-function evalAt(e: Expr, env: RowEnv, row: number): IValue {
+function evalAt(e: Expr, env: RowEnv | EntryEnv, row: number): IValue {
   env.row = row;
   return evalExpr(e, env);
 }
@@ -259,6 +262,7 @@ export const kernelRuntime = {
   f64Words,
   intern: () => new InternTable(),
   rowEnv: (job: JobColumns, physical: Readonly<Record<string, PhysicalType>>) => new RowEnv(job, physical),
+  ...entryRuntime,
   evalAt,
   lift,
   lifted: liftedValue,

@@ -1,6 +1,7 @@
 import { QueryError, SqlState } from '../errors.js';
 import type { CallExpr, CidrValue, Expr } from '../plan/plan.js';
 import type { SqlType } from '../sql-types.js';
+import { liftedAddressBool } from './addr-lift-codegen.js';
 import { columnWithin } from './inet-codegen.js';
 import type { KernelBuilder } from './kernel-builder.js';
 import { liftedText, liftedValue } from './lift-codegen.js';
@@ -43,7 +44,19 @@ export function isNumberType(t: SqlType): boolean {
 }
 
 export class RowCodegen {
-  constructor(private readonly b: KernelBuilder) {}
+  /**
+   * `entry`: code for one dictionary entry of that address column instead of one row (`row` is
+   * then the entry's index), for expressions evaluated once per entry (addr-lift-codegen.ts).
+   */
+  constructor(
+    private readonly b: KernelBuilder,
+    readonly entry?: string,
+  ) {}
+
+  /** Where row `row`'s address of column `name` is in the builder's `addrBytes`/`words`. */
+  slot(name: string, row: string): string {
+    return this.entry === name ? row : this.b.addrSlot(name, row);
+  }
 
   num(e: Expr, row: string): string {
     const lifted = liftedValue(this.b, e, row, 'num');
@@ -117,6 +130,10 @@ export class RowCodegen {
   bool(e: Expr, row: string): string {
     const lifted = liftedValue(this.b, e, row, 'bool');
     if (lifted !== undefined) return `(${lifted} === 1)`;
+    if (this.entry === undefined) {
+      const perEntry = liftedAddressBool(this.b, e, row, (column) => new RowCodegen(this.b, column));
+      if (perEntry !== undefined) return perEntry;
+    }
     if (e.kind === 'const') return e.value === true ? 'true' : 'false';
     if (e.kind !== 'call') return `(${this.fallback(e, row)} === true)`;
     const a = e.args;
@@ -214,8 +231,8 @@ export class RowCodegen {
 
   inet(e: Expr, row: string): InetCode {
     if (e.kind === 'column' && this.b.physical[e.name] === 'addr') {
-      const col = this.b.column(e.name);
-      const off = `(${row} << 4)`;
+      const col = this.b.addrBytes(e.name);
+      const off = `(${this.slot(e.name, row)} << 4)`;
       return { arr: col, off, bits: `rt.fullBits(${col}, ${off})` };
     }
     if (e.kind === 'const' && e.value !== null && typeof e.value === 'object') {
@@ -264,6 +281,8 @@ export class RowCodegen {
 
   /** The interpreter on this row: for forms the generator does not specialise, and NULL-able ones. */
   fallback(e: Expr, row: string): string {
+    if (this.entry !== undefined)
+      return `rt.evalAt(${this.b.konst(e)}, ${this.b.entryEnv(this.entry)}, ${row})`;
     return `rt.evalAt(${this.b.konst(e)}, ${this.b.env()}, ${row})`;
   }
 
@@ -303,7 +322,7 @@ export class RowCodegen {
   /** a << b / a <<= b; an address column against a constant network compares masked words. */
   private within(a: Expr, b: Expr, strict: boolean, row: string): string {
     if (a.kind === 'column' && this.b.physical[a.name] === 'addr' && b.kind === 'const' && b.value !== null) {
-      return columnWithin(this.b, a.name, b.value as CidrValue, strict, row);
+      return columnWithin(this.b, a.name, b.value as CidrValue, strict, this.slot(a.name, row));
     }
     const p = this.inet(a, row);
     const q = this.inet(b, row);

@@ -11,8 +11,11 @@ import { RowCodegen } from './row-codegen.js';
  * ORDER BY stop after `keep` rows; then evaluate the output and ORDER BY values of the kept rows
  * only. Returns the rows as [outputs…, order values…].
  */
-export function generateRowsKernel(spec: JobSpec): { source: string; consts: unknown[] } {
-  const b = new KernelBuilder(spec.physical);
+export function generateRowsKernel(
+  spec: JobSpec,
+  dicts: ReadonlySet<string> = new Set(),
+): { source: string; consts: unknown[] } {
+  const b = new KernelBuilder(spec.physical, dicts);
   const rc = new RowCodegen(b);
   const where = spec.where === undefined ? '' : `if (!${condition(rc, spec.where)}) continue;`;
   const values = [...spec.output, ...spec.orderBy.map((k) => k.expr)].map((e) => value(rc, e, 'r'));

@@ -1,6 +1,7 @@
 import { PARTITIONS } from './group-table.js';
 import type { StateArraySpec } from './kernel-state.js';
 import { sharedF64, sharedI32, sharedU32 } from './shared-arrays.js';
+import { KEY_HASHES } from './spillable.js';
 
 type Column = Float64Array | Int32Array;
 
@@ -56,6 +57,66 @@ export class SpillBuffer {
     if (this.used + n > this.capacity) this.newChunk(n);
     if (this.place.length < n) this.place = new Int32Array(n);
     const place = this.place;
+    const parts = this.partitionPlaces(hashes, n);
+    const at = this.used;
+    const runKeys = this.chunkKeys.subarray(at * w, (at + n) * w);
+    moveWords(keys, runKeys, w, place, n);
+    const columns = arrays.map((a, c) => {
+      if (a === null) return null;
+      const run = this.chunkColumn(c).subarray(at, at + n);
+      if (a instanceof Float64Array) moveF64(a, run as Float64Array, place, n);
+      else moveI32(a, run as Int32Array, place, n);
+      return run;
+    });
+    this.used += n;
+    this.runs.push({ groups: n, keys: runKeys, columns, parts });
+  }
+
+  /**
+   * Appends groups used[0 .. n) of state arrays indexed by dictionary entry (dense-groups.ts) as
+   * one run, like `append` without gathering them first: each group's key is its entry's 4 words
+   * in `entryWords`, its hash `hashes[u]`; `arrays` in spec order (the key hashes' place and
+   * arrays known to be all zero: null). Each used entry of the arrays goes back to its `fills`.
+   */
+  appendEntries(
+    entryWords: Int32Array,
+    used: Int32Array,
+    hashes: Int32Array,
+    arrays: readonly (Column | null)[],
+    fills: readonly number[],
+    n: number,
+  ): void {
+    if (this.used + n > this.capacity) this.newChunk(n);
+    if (this.place.length < n) this.place = new Int32Array(n);
+    const place = this.place;
+    const parts = this.partitionPlaces(hashes, n);
+    const at = this.used;
+    const runKeys = this.chunkKeys.subarray(at * 4, (at + n) * 4);
+    for (let u = 0; u < n; u++) {
+      const from = used[u]! << 2;
+      const to = place[u]! << 2;
+      runKeys[to] = entryWords[from]!;
+      runKeys[to + 1] = entryWords[from + 1]!;
+      runKeys[to + 2] = entryWords[from + 2]!;
+      runKeys[to + 3] = entryWords[from + 3]!;
+    }
+    const columns = this.specs.map((s, c) => {
+      const a = arrays[c];
+      const run = this.chunkColumn(c).subarray(at, at + n);
+      if (a === null || a === undefined) {
+        if (s.name !== KEY_HASHES.name) return null;
+        moveI32(hashes, run as Int32Array, place, n);
+      } else if (a instanceof Float64Array) takeF64(a, used, run as Float64Array, place, n, fills[c]!);
+      else takeI32(a as Int32Array, used, run as Int32Array, place, n, fills[c]!);
+      return run;
+    });
+    this.used += n;
+    this.runs.push({ groups: n, keys: runKeys, columns, parts });
+  }
+
+  /** Counting sort of groups [0, n) by the partition of their hash: `place` and the run's bounds. */
+  private partitionPlaces(hashes: Int32Array, n: number): Uint32Array {
+    const place = this.place;
     const counts = this.counts;
     counts.fill(0);
     for (let g = 0; g < n; g++) counts[(hashes[g]! >>> 24) + 1]!++;
@@ -63,23 +124,16 @@ export class SpillBuffer {
     const parts = sharedU32(PARTITIONS + 1);
     parts.set(counts);
     for (let g = 0; g < n; g++) place[g] = counts[hashes[g]! >>> 24]!++;
-    const at = this.used;
-    const runKeys = this.chunkKeys.subarray(at * w, (at + n) * w);
-    moveWords(keys, runKeys, w, place, n);
-    const columns = arrays.map((a, c) => {
-      if (a === null) return null;
-      let chunk = this.chunkColumns[c];
-      if (chunk === null || chunk === undefined) {
-        chunk = this.specs[c]!.type === 'f64' ? sharedF64(this.capacity) : sharedI32(this.capacity);
-        this.chunkColumns[c] = chunk;
-      }
-      const run = chunk.subarray(at, at + n);
-      if (a instanceof Float64Array) moveF64(a, run as Float64Array, place, n);
-      else moveI32(a, run as Int32Array, place, n);
-      return run;
-    });
-    this.used += n;
-    this.runs.push({ groups: n, keys: runKeys, columns, parts });
+    return parts;
+  }
+
+  private chunkColumn(c: number): Column {
+    let chunk = this.chunkColumns[c];
+    if (chunk === null || chunk === undefined) {
+      chunk = this.specs[c]!.type === 'f64' ? sharedF64(this.capacity) : sharedI32(this.capacity);
+      this.chunkColumns[c] = chunk;
+    }
+    return chunk;
   }
 
   private newChunk(n: number): void {
@@ -119,4 +173,35 @@ function moveF64(from: Float64Array, to: Float64Array, place: Int32Array, n: num
 
 function moveI32(from: Int32Array, to: Int32Array, place: Int32Array, n: number): void {
   for (let g = 0; g < n; g++) to[place[g]!] = from[g]!;
+}
+
+/** to[place[u]] = from[used[u]], then from[used[u]] = fill. */
+function takeF64(
+  from: Float64Array,
+  used: Int32Array,
+  to: Float64Array,
+  place: Int32Array,
+  n: number,
+  fill: number,
+): void {
+  for (let u = 0; u < n; u++) {
+    const g = used[u]!;
+    to[place[u]!] = from[g]!;
+    from[g] = fill;
+  }
+}
+
+function takeI32(
+  from: Int32Array,
+  used: Int32Array,
+  to: Int32Array,
+  place: Int32Array,
+  n: number,
+  fill: number,
+): void {
+  for (let u = 0; u < n; u++) {
+    const g = used[u]!;
+    to[place[u]!] = from[g]!;
+    from[g] = fill;
+  }
 }

@@ -38,6 +38,7 @@ export const testColumnTypes: Record<string, SqlType> = {
   in_pkts: 'int8',
   appl_latency_ms: 'int8',
   src_addr: 'inet',
+  dst_addr: 'inet',
   src_geo: 'text',
   http_host: 'text',
   flow_count: 'int8',

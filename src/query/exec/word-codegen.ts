@@ -40,11 +40,15 @@ export function wordsOf(
       return { stmts: [`const ${name(0)} = ${t.code};`], names: [name(0)], table: t.table };
     }
     case 'addr': {
-      const w = b.words((e as { name: string }).name);
+      const column = (e as { name: string }).name;
+      const w = b.words(column);
       const at = `${prefix}at`;
       const names = [0, 1, 2, 3].map(name);
       return {
-        stmts: [`const ${at} = ${row} << 2;`, ...names.map((n, j) => `const ${n} = ${w}[${at} + ${j}];`)],
+        stmts: [
+          `const ${at} = ${rc.slot(column, row)} << 2;`,
+          ...names.map((n, j) => `const ${n} = ${w}[${at} + ${j}];`),
+        ],
         names,
         table: undefined,
       };

@@ -2,6 +2,7 @@ import type { JobColumns, ScanJob } from '../../store/backend.js';
 import type { ReadBuffers } from '../../store/encoding/column-alloc.js';
 import { isSealedLocation } from '../../store/read/location.js';
 import { readSealedJob } from '../../store/read/read-sealed.js';
+import { readOptionsOf } from '../exec/address-dicts.js';
 import type { JobGroupKernel, JobPartial, JobSpec, RunJobKernel } from '../exec/job-contract.js';
 
 /**
@@ -45,7 +46,8 @@ export function readableInWorker(job: ScanJob): boolean {
  * when posted, before the next read — so batches, whose partials wait for the next jobs, are only
  * sent for aggregate specs, whose partials are copies). With `seconds`, each job's time (read and
  * kernel) is pushed to it; in a combined batch a job's time runs from its read to the next job's,
- * the last one also taking the group kernel's final emission.
+ * the last one also taking the group kernel's final emission. Address columns are asked for in
+ * dictionary form (address-dicts.ts), which the kernels take as well as rows.
  */
 export function runJobTask(
   task: JobTask,
@@ -61,20 +63,23 @@ export function runJobTask(
   const { spec, batch } = task;
   if (batch === undefined) {
     const started = performance.now();
-    const partial = kernel(spec, task.columns ?? readSealedJob(task.job, spec.columns, buffers));
+    const partial = kernel(
+      spec,
+      task.columns ?? readSealedJob(task.job, spec.columns, buffers, readOptionsOf(spec)),
+    );
     seconds?.push((performance.now() - started) / 1000);
     return partial;
   }
   if (!batch.combine)
     return batch.jobs.map((job) => {
       const started = performance.now();
-      const partial = kernel(spec, readSealedJob(job, spec.columns, buffers));
+      const partial = kernel(spec, readSealedJob(job, spec.columns, buffers, readOptionsOf(spec)));
       seconds?.push((performance.now() - started) / 1000);
       return partial;
     });
   if (group === undefined) throw new Error('the kernel module exports no jobGroupKernel');
   const marks: number[] = [];
-  const partial = group.run(spec, readEach(batch.jobs, spec.columns, buffers, marks));
+  const partial = group.run(spec, readEach(batch.jobs, spec, buffers, marks));
   if (seconds !== undefined && marks.length > 0) {
     marks.push(performance.now());
     for (let i = 1; i < marks.length; i++) seconds.push((marks[i]! - marks[i - 1]!) / 1000);
@@ -85,12 +90,13 @@ export function runJobTask(
 /** The jobs' columns one by one, noting the time each job's read starts in `marks`. */
 function* readEach(
   jobs: readonly ScanJob[],
-  columns: readonly string[],
+  spec: JobSpec,
   buffers: ReadBuffers | undefined,
   marks: number[],
 ): Generator<JobColumns> {
+  const options = readOptionsOf(spec);
   for (const job of jobs) {
     marks.push(performance.now());
-    yield readSealedJob(job, columns, buffers);
+    yield readSealedJob(job, spec.columns, buffers, options);
   }
 }

@@ -1,5 +1,6 @@
 import type { Timer } from '../../metrics/timer.js';
 import type { ScanJob, StorageBackend } from '../../store/backend.js';
+import { readOptionsOf } from '../exec/address-dicts.js';
 import type {
   ExecuteOptions,
   JobExecutionStats,
@@ -235,7 +236,7 @@ export class PoolExecutor implements JobExecutor {
       }
     } else {
       const started = this.deps.jobTimer?.start();
-      const columns = await this.deps.backend.read(job, spec.columns);
+      const columns = await this.deps.backend.read(job, spec.columns, readOptionsOf(spec));
       if (query.failed !== undefined) throw query.failed;
       if (columns.rows <= this.mainThreadRows) {
         partial = this.deps.runKernel(spec, columns);
