@@ -1,4 +1,5 @@
 import { addrWords, MAPPED_WORD, swap32 } from './addr-words.js';
+import { radixSort32 } from './radix-sort.js';
 
 /**
  * The distinct addresses of an address column, sorted, and each row's index into them: what the
@@ -17,10 +18,15 @@ export interface AddrDict {
   readonly index: Uint32Array;
 }
 
-/** Hash slots of the distinct-address table and per-row scratch, reused across builds. */
-let slots = new Int32Array(1 << 12);
+/**
+ * The distinct-address table, reused across builds: slot s holds at 2s the entry number (-1:
+ * empty; MAPPED_ENTRY set for an IPv4-mapped address) and at 2s + 1 the address's word 3, so a
+ * probe reads one cache line and an IPv4 row (most rows) never reads the entry's first row.
+ */
+let slots = new Int32Array(2 << 12);
 let firstRow = new Uint32Array(1024);
 let entryOf = new Uint32Array(1024);
+const MAPPED_ENTRY = 0x4000_0000;
 
 function hashRow(words: Uint32Array, o: number): number {
   const w2 = words[o + 2]!;
@@ -29,6 +35,16 @@ function hashRow(words: Uint32Array, o: number): number {
     w3 ^ Math.imul(w2 ^ words[o]!, 0x85ebca6b) ^ Math.imul(words[o + 1]!, 0xc2b2ae35),
     0x9e3779b1,
   );
+}
+
+/** Puts entry `e` (first seen at `row`) into an empty slot of a table of `mask + 1` slots. */
+function insert(words: Uint32Array, row: number, e: number, shift: number, mask: number): void {
+  const o = row * 4;
+  const mapped = words[o] === 0 && words[o + 1] === 0 && words[o + 2] === MAPPED_WORD;
+  let h = hashRow(words, o) >>> shift;
+  while (slots[2 * h]! >= 0) h = (h + 1) & mask;
+  slots[2 * h] = mapped ? e | MAPPED_ENTRY : e;
+  slots[2 * h + 1] = words[o + 3]!;
 }
 
 /**
@@ -42,32 +58,43 @@ function distinctAddresses(words: Uint32Array, n: number): number {
   while (1 << bits < n / 2) bits++;
   let mask = (1 << bits) - 1;
   let shift = 32 - bits;
-  if (slots.length < 1 << bits) slots = new Int32Array(1 << bits);
+  if (slots.length < 2 << bits) slots = new Int32Array(2 << bits);
   if (firstRow.length < n) {
     firstRow = new Uint32Array(Math.max(n, firstRow.length * 2));
     entryOf = new Uint32Array(firstRow.length);
   }
-  slots.fill(-1, 0, mask + 1);
+  slots.fill(-1, 0, 2 * (mask + 1));
   let entries = 0;
   for (let row = 0; row < n; row++) {
     const o = row * 4;
     const w0 = words[o]!;
     const w1 = words[o + 1]!;
     const w2 = words[o + 2]!;
-    const w3 = words[o + 3]!;
+    const w3 = words[o + 3]! | 0;
+    const mapped = w0 === 0 && w1 === 0 && w2 === MAPPED_WORD;
     let h = hashRow(words, o) >>> shift;
     for (;;) {
-      const e = slots[h]!;
+      const e = slots[2 * h]!;
       if (e < 0) {
-        slots[h] = entries;
+        slots[2 * h] = mapped ? entries | MAPPED_ENTRY : entries;
+        slots[2 * h + 1] = w3;
         firstRow[entries] = row;
         entryOf[row] = entries++;
         break;
       }
-      const f = firstRow[e]! * 4;
-      if (words[f + 3] === w3 && words[f + 2] === w2 && words[f + 1] === w1 && words[f] === w0) {
-        entryOf[row] = e;
-        break;
+      if (slots[2 * h + 1] === w3) {
+        if (mapped) {
+          if ((e & MAPPED_ENTRY) !== 0) {
+            entryOf[row] = e & ~MAPPED_ENTRY;
+            break;
+          }
+        } else if ((e & MAPPED_ENTRY) === 0) {
+          const f = firstRow[e]! * 4;
+          if (words[f + 2] === w2 && words[f + 1] === w1 && words[f] === w0) {
+            entryOf[row] = e;
+            break;
+          }
+        }
       }
       h = (h + 1) & mask;
     }
@@ -76,69 +103,62 @@ function distinctAddresses(words: Uint32Array, n: number): number {
       bits++;
       mask = (1 << bits) - 1;
       shift = 32 - bits;
-      if (slots.length < 1 << bits) slots = new Int32Array(1 << bits);
-      slots.fill(-1, 0, mask + 1);
-      for (let e = 0; e < entries; e++) {
-        let slot = hashRow(words, firstRow[e]! * 4) >>> shift;
-        while (slots[slot]! >= 0) slot = (slot + 1) & mask;
-        slots[slot] = e;
-      }
+      if (slots.length < 2 << bits) slots = new Int32Array(2 << bits);
+      slots.fill(-1, 0, 2 * (mask + 1));
+      for (let e = 0; e < entries; e++) insert(words, firstRow[e]!, e, shift, mask);
     }
   }
   return entries;
 }
 
+/** Entry numbers and sort keys of the dictionary's entries, reused across builds. */
+let perm = new Uint32Array(1024);
+let keys = new Uint32Array(1024);
+let rank = new Uint32Array(1024);
+
 /** Builds the dictionary of the `n` addresses of `col` (16 bytes per row). */
 export function buildAddrDict(col: Uint8Array, n: number): AddrDict {
   const words = addrWords(col.subarray(0, n * 16));
   const entries = distinctAddresses(words, n);
-  // IPv4 entries sorted by value: value * 2^21 + entry is exact below 2^53 and sorts natively.
-  let mappedCount = 0;
-  const mappedKeys = new Float64Array(entries);
-  const others: number[] = [];
+  if (perm.length < entries) {
+    perm = new Uint32Array(Math.max(entries, perm.length * 2));
+    keys = new Uint32Array(perm.length);
+    rank = new Uint32Array(perm.length);
+  }
+  // IPv4-mapped entries first (perm[0..mapped)), keyed by value; the others after them.
+  let mapped = 0;
+  let other = entries;
   for (let e = 0; e < entries; e++) {
     const f = firstRow[e]! * 4;
     if (words[f] === 0 && words[f + 1] === 0 && words[f + 2] === MAPPED_WORD) {
-      mappedKeys[mappedCount++] = swap32(words[f + 3]!) * 2 ** 21 + e;
-    } else others.push(e);
+      perm[mapped] = e;
+      keys[mapped++] = swap32(words[f + 3]!);
+    } else perm[--other] = e;
   }
-  const rank = new Uint32Array(entries);
-  const v4 = new Float64Array(mappedCount);
-  if (entries < 2 ** 21) {
-    const keys = mappedKeys.subarray(0, mappedCount).sort();
-    for (let i = 0; i < mappedCount; i++) {
-      const key = keys[i]!;
-      const e = key % 2 ** 21;
-      rank[e] = i;
-      v4[i] = (key - e) / 2 ** 21;
-    }
-  } else {
-    const isOther = new Uint8Array(entries);
-    for (const e of others) isOther[e] = 1;
-    const mapped: number[] = [];
-    for (let e = 0; e < entries; e++) if (isOther[e] === 0) mapped.push(e);
-    const value = (e: number) => swap32(words[firstRow[e]! * 4 + 3]!);
-    mapped.sort((a, b) => value(a) - value(b));
-    mapped.forEach((e, i) => {
-      rank[e] = i;
-      v4[i] = value(e);
-    });
+  radixSort32(perm, keys, mapped);
+  const v4 = new Float64Array(mapped);
+  for (let i = 0; i < mapped; i++) {
+    rank[perm[i]!] = i;
+    v4[i] = keys[i]!;
   }
-  // Big-endian words of the other entries, computed once for the sort.
-  const be = new Uint32Array(entries * 4);
-  for (const e of others) for (let k = 0; k < 4; k++) be[e * 4 + k] = swap32(words[firstRow[e]! * 4 + k]!);
-  others.sort(
-    (a, b) =>
-      be[a * 4]! - be[b * 4]! ||
-      be[a * 4 + 1]! - be[b * 4 + 1]! ||
-      be[a * 4 + 2]! - be[b * 4 + 2]! ||
-      be[a * 4 + 3]! - be[b * 4 + 3]!,
-  );
-  const v6 = new Uint32Array(others.length * 4);
-  others.forEach((e, i) => {
-    rank[e] = mappedCount + i;
-    v6.set(words.subarray(firstRow[e]! * 4, firstRow[e]! * 4 + 4), i * 4);
-  });
+  // The others by their 16 bytes, big-endian: stable sorts by word 3, 2, 1, then 0.
+  const others = entries - mapped;
+  const otherPerm = perm.subarray(mapped, entries);
+  const otherKeys = keys.subarray(mapped, entries);
+  for (let word = 3; word >= 0; word--) {
+    for (let i = 0; i < others; i++) otherKeys[i] = swap32(words[firstRow[otherPerm[i]!]! * 4 + word]!);
+    radixSort32(otherPerm, otherKeys, others);
+  }
+  const v6 = new Uint32Array(others * 4);
+  for (let i = 0; i < others; i++) {
+    const e = otherPerm[i]!;
+    rank[e] = mapped + i;
+    const f = firstRow[e]! * 4;
+    v6[i * 4] = words[f]!;
+    v6[i * 4 + 1] = words[f + 1]!;
+    v6[i * 4 + 2] = words[f + 2]!;
+    v6[i * 4 + 3] = words[f + 3]!;
+  }
   const index = new Uint32Array(n);
   for (let row = 0; row < n; row++) index[row] = rank[entryOf[row]!]!;
   return { v4, v6, size: entries, index };

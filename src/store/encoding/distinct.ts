@@ -1,3 +1,10 @@
+/** Blocks of more rows than this whose values span fewer than DIRECT_RANGE are checked directly first. */
+const DIRECT_FROM = 4096;
+const DIRECT_RANGE = 1 << 20;
+/** For `directExceeds`, shared by every counter of the thread: per value − min, the last stamp that saw it. */
+let stamps = new Uint32Array(0);
+let stamp = 0;
+
 /**
  * Counts the distinct values of a column block and how often each occurs, in an open-addressing
  * hash table of typed arrays (no allocation per value). Gives up past a limit of distinct values.
@@ -34,8 +41,13 @@ export class DistinctCounter {
    * Counts `values[0..n)`; returns false (and leaves the counter cleared) once more than `limit`
    * distinct values are seen.
    */
-  count(values: Float64Array, n: number, limit: number): boolean {
+  count(values: Float64Array, n: number, limit: number, range?: { min: number; max: number }): boolean {
     this.clear();
+    if (range !== undefined && n > DIRECT_FROM && range.max - range.min < DIRECT_RANGE) {
+      if (this.directExceeds(values, n, Math.min(limit, this.capacity), range.min, range.max - range.min)) {
+        return false;
+      }
+    }
     const slots = this.slots;
     const counts = this.counts;
     const max = Math.min(limit, this.capacity);
@@ -57,6 +69,34 @@ export class DistinctCounter {
       counts[this.size++] = 1;
     }
     return true;
+  }
+
+  /**
+   * Whether integers `values[0..n)` in [min, min + span] hold more than `limit` distinct values:
+   * one flag per possible value, set with the current stamp (no clearing between blocks). A
+   * direct load and store per row instead of a hash probe; a block over the limit (flow end
+   * times, address indexes, ports in most parts) gives up several times sooner than the hash
+   * count, and one within it is counted by the hash table after this pass.
+   */
+  private directExceeds(values: Float64Array, n: number, limit: number, min: number, span: number): boolean {
+    if (stamps.length <= span) {
+      stamps = new Uint32Array(Math.max(span + 1, stamps.length * 2));
+      stamp = 0;
+    }
+    if (stamp === 0xffff_ffff) {
+      stamps.fill(0);
+      stamp = 0;
+    }
+    const current = ++stamp;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const k = values[i]! - min;
+      if (stamps[k] !== current) {
+        stamps[k] = current;
+        if (++d > limit) return true;
+      }
+    }
+    return false;
   }
 
   /** Reorders the entries most frequent first, so that the common values get the small codes. */

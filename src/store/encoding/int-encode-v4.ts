@@ -39,7 +39,7 @@ export function bitsBlock(
   if (best >= 4) {
     // A dictionary must save at least two bits a row: at most 2^(best - 2) distinct values.
     const limit = Math.min(65536, n >> 1, 2 ** (best - 2));
-    if (enc.distinct.count(values, n, limit)) {
+    if (enc.distinct.count(values, n, limit, range)) {
       const d = enc.distinct.size;
       const dictBits = n * bitsFor(d - 1) + d * (bitsFor((max - min) / d) + 2);
       if (dictBits < n * best) return enc.sortedDictionary(values, n, min, max, out);

@@ -95,7 +95,7 @@ export class IntEncoder {
     let counted: boolean | undefined;
     if (forWidth >= 2 && deltaWidth >= 2) {
       const limit = forWidth === 2 ? 256 : Math.min(65536, n >> 2);
-      counted = this.distinct.count(values, n, Math.max(limit, sdictLimit));
+      counted = this.distinct.count(values, n, Math.max(limit, sdictLimit), { min, max });
       if (counted && this.distinct.size <= limit) {
         const d = this.distinct.size;
         const indexWidth = widthFor(d - 1);
@@ -108,7 +108,7 @@ export class IntEncoder {
     if (deltaWidth < 8 && this.deltaIsCheaper(values, n, min, deltaWidth, forWidth)) {
       return this.delta(values, n, min, max, deltaWidth as 1 | 2 | 4, out);
     }
-    if (sdictLimit >= 0 && (counted ?? this.distinct.count(values, n, sdictLimit))) {
+    if (sdictLimit >= 0 && (counted ?? this.distinct.count(values, n, sdictLimit, { min, max }))) {
       return this.sortedDictionary(values, n, min, max, out);
     }
     return this.frameOfReference(values, n, min, max, forWidth, out);

@@ -17,15 +17,34 @@ import { widthBits } from './int-format.js';
  */
 export const INT_PATCHED = 7;
 
-/** Chooses the width: the fewest bits for n values at `bits` plus ~40 bits per patched value. */
+/**
+ * Chooses the width: the fewest bits for n values at `bits` plus ~40 bits per patched value,
+ * trying up to three bits fewer than `forBits`; the values above each candidate width are
+ * counted in one pass.
+ */
 export function patchedWidth(values: Float64Array, n: number, min: number, forBits: number): number {
+  const lowest = Math.max(1, forBits - 3);
+  const l1 = min + 2 ** (forBits - 1);
+  const l2 = min + 2 ** Math.max(lowest, forBits - 2);
+  const l3 = min + 2 ** lowest;
+  let m1 = 0;
+  let m2 = 0;
+  let m3 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v >= l3) {
+      m3++;
+      if (v >= l2) {
+        m2++;
+        if (v >= l1) m1++;
+      }
+    }
+  }
+  const above = [m1, m2, m3];
   let best = forBits;
   let bestCost = n * forBits;
-  for (let bits = forBits - 1; bits >= Math.max(1, forBits - 3); bits--) {
-    const limit = min + 2 ** bits;
-    let m = 0;
-    for (let i = 0; i < n; i++) if (values[i]! >= limit) m++;
-    const cost = n * bits + m * 40 + 64;
+  for (let bits = forBits - 1, k = 0; bits >= lowest; bits--, k++) {
+    const cost = n * bits + above[k]! * 40 + 64;
     if (cost < bestCost) {
       best = bits;
       bestCost = cost;

@@ -94,6 +94,9 @@ export interface PackingPolicy {
 
 export const defaultPacking: PackingPolicy = { mode: 'auto', tolerance: 0.1 };
 
+/** How far from the limit a column's last ratio settles its next block (docs/store-format.md). */
+const SETTLED = 1.1;
+
 /** Encodes, compresses and checksums column blocks, reusing its buffers across blocks. */
 export class BlockEncoder {
   readonly encoder = new ColumnEncoder();
@@ -103,11 +106,8 @@ export class BlockEncoder {
   private readonly raw = new ByteWriter(1 << 16);
   private readonly alternative = new ByteWriter(1 << 16);
   private readonly zeroArrays = new WeakMap<NumberArray, boolean>();
-  /**
-   * Per column, the last block's bit-packed size over its zstd size. Parts of one segment hold
-   * the same kind of data, so a column whose last block was far from the threshold skips the
-   * losing candidate (the writer encodes the largest parts first... in any order: this is a hint).
-   */
+  // Per column, the last block's bit-packed size over its zstd size; far from the limit
+  // (SETTLED), it picks the next block's form.
   private readonly lastRatio = new Map<string, number>();
   /** The column the next block belongs to (for `lastRatio`); '' for none. */
   column = '';
@@ -196,8 +196,8 @@ export class BlockEncoder {
       this.packing.mode !== 'never' &&
       head.final !== undefined &&
       head.final.n >= 32 &&
-      !(last! > limit * 1.2);
-    if (tryBits && last! < limit / 1.2) {
+      !(last! > limit * SETTLED);
+    if (tryBits && last! < limit / SETTLED) {
       // The bit-packed form won by far in this column's last block: skip the zstd candidate.
       const encoding = this.encoder.finish(head, this.raw, true);
       const tailAt = this.encoder.ints.tailAt;

@@ -13,15 +13,13 @@ function dict(index: number[], size: number, shared?: AddrDict): AddrDict {
   };
 }
 
-const rows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
-
 test('a column that is a function of its key gets a table; one that is not, none', () => {
   const key = dict([0, 1, 1, 2, 0, 2], 4);
   const asn = Uint32Array.from([10, 20, 20, 30, 10, 30]);
   const bad = Uint32Array.from([10, 20, 21, 30, 10, 30]);
   const plan = planKeyed([
-    { name: 'a', type: 'u32', values: asn, rows: rows(6), key },
-    { name: 'b', type: 'u32', values: bad, rows: rows(6), key: dict([0, 1, 1, 2, 0, 2], 4) },
+    { name: 'a', type: 'u32', values: asn, key },
+    { name: 'b', type: 'u32', values: bad, key: dict([0, 1, 1, 2, 0, 2], 4) },
   ]);
   const a = plan.get('a')!;
   assert.equal(a.owner, undefined);
@@ -38,9 +36,9 @@ test('columns keyed by one shared dictionary share a table when they agree', () 
   const srcAs = Uint32Array.from([100, 200, 300]);
   const dstAs = Uint32Array.from([400, 200, 500]);
   const plan = planKeyed([
-    { name: 'src_as', type: 'u32', values: srcAs, rows: rows(3), key: src },
-    { name: 'dst_as', type: 'u32', values: dstAs, rows: rows(3), key: dst },
-    { name: 'x', type: 'u32', values: dstAs, rows: rows(3), key: other },
+    { name: 'src_as', type: 'u32', values: srcAs, key: src },
+    { name: 'dst_as', type: 'u32', values: dstAs, key: dst },
+    { name: 'x', type: 'u32', values: dstAs, key: other },
   ]);
   assert.equal(plan.get('dst_as')!.owner, 'src_as');
   assert.deepEqual(Array.from(plan.get('src_as')!.table), [100, 200, 300, 400, 500]);
@@ -49,14 +47,14 @@ test('columns keyed by one shared dictionary share a table when they agree', () 
   assert.equal(plan.get('x')!.owner, undefined);
   // Disagreeing on entry 1 (an address with two ASes): no sharing.
   const clash = planKeyed([
-    { name: 'src_as', type: 'u32', values: srcAs, rows: rows(3), key: src },
-    { name: 'dst_as', type: 'u32', values: Uint32Array.from([400, 201, 500]), rows: rows(3), key: dst },
+    { name: 'src_as', type: 'u32', values: srcAs, key: src },
+    { name: 'dst_as', type: 'u32', values: Uint32Array.from([400, 201, 500]), key: dst },
   ]);
   assert.equal(clash.get('dst_as')!.owner, undefined);
   // Another type: no sharing either.
   const types = planKeyed([
-    { name: 'src_as', type: 'u32', values: srcAs, rows: rows(3), key: src },
-    { name: 'dst_len', type: 'u8', values: Uint8Array.from([24, 16, 8]), rows: rows(3), key: dst },
+    { name: 'src_as', type: 'u32', values: srcAs, key: src },
+    { name: 'dst_len', type: 'u8', values: Uint8Array.from([24, 16, 8]), key: dst },
   ]);
   assert.equal(types.get('dst_len')!.owner, undefined);
 });

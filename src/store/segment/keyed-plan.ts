@@ -6,10 +6,12 @@ import type { AddrDict } from '../encoding/addr-dict-build.js';
 export interface KeyedCandidate {
   readonly name: string;
   readonly type: ColumnType;
-  /** The part's values in input row order. */
+  /**
+   * The part's values in input row order. The column must store the same rows as its key (all,
+   * or both the leaders only: then a repeat holds its leader's value and key, so checking every
+   * input row finds the same pairs).
+   */
   readonly values: NumberArray;
-  /** The input rows the column's block stores. */
-  readonly rows: Uint32Array;
   readonly key: AddrDict;
 }
 
@@ -22,15 +24,18 @@ export interface KeyedTable {
   readonly max: number;
 }
 
-/** The column's table over its key's dictionary, if it is a function of the key on its rows. */
+/**
+ * The column's table over its key's dictionary, if it is a function of the key on its rows. The
+ * rows are read in input order (sequentially; only the table is accessed at random).
+ */
 function tableOf(c: KeyedCandidate): { table: Float64Array; min: number; max: number } | undefined {
-  const { values, rows, key } = c;
+  const { values, key } = c;
   const table = new Float64Array(key.size).fill(Number.NaN);
   const index = key.index;
+  const n = index.length;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
+  for (let row = 0; row < n; row++) {
     const v = values[row]!;
     const k = index[row]!;
     const t = table[k]!;
@@ -39,7 +44,7 @@ function tableOf(c: KeyedCandidate): { table: Float64Array; min: number; max: nu
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (rows.length === 0 || min === max || !Number.isInteger(min) || !Number.isInteger(max)) return undefined;
+  if (n === 0 || min === max || !Number.isInteger(min) || !Number.isInteger(max)) return undefined;
   return { table, min, max };
 }
 

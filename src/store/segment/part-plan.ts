@@ -17,9 +17,13 @@ export interface PartPlan {
   readonly shared: AddrDict | undefined;
 }
 
+/** The shared dictionary's input (the columns one after the other), reused across parts. */
+let joined = new Uint8Array(0);
+
 /** One dictionary over the addresses of several columns; each column's `index` is its rows' slice. */
 function sharedDict(arrays: readonly Uint8Array[], rows: number): AddrDict[] {
-  const all = new Uint8Array(rows * 16 * arrays.length);
+  if (joined.length < rows * 16 * arrays.length) joined = new Uint8Array(rows * 16 * arrays.length);
+  const all = joined;
   for (const [i, a] of arrays.entries()) all.set(a.subarray(0, rows * 16), i * rows * 16);
   const dict = buildAddrDict(all, rows * arrays.length);
   return arrays.map((_, i) => ({ ...dict, index: dict.index.subarray(i * rows, (i + 1) * rows) }));

@@ -74,7 +74,7 @@ export function encodeSegment(
       const values = local(p)(col);
       // The column must store the same rows as its key.
       if (values === undefined || isGrouped(p, col.name) !== isGrouped(p, keyName!)) continue;
-      candidates.push({ name: col.name, type: col.type, values, rows: storedRows(p, col.name), key });
+      candidates.push({ name: col.name, type: col.type, values, key });
     }
     return planKeyed(candidates);
   });
