@@ -1,5 +1,4 @@
-import { KEY_WORDS } from '../src/agent/flow/flow-table.js';
-import { SLOT_WORDS } from '../src/agent/tcp/state.js';
+import { KEY_WORDS, SLOT_TCP_WORD } from '../src/agent/flow/flow-table.js';
 
 interface Used {
   total: number;
@@ -15,16 +14,15 @@ export interface MemoryRun {
 /**
  * The flow table's typed arrays per slot, from the layouts in src/agent (all allocated for
  * `--max-flows` slots when the pipeline is created): the slot record (key, list links, decoder
- * index, hot counters), fragment count and ICMP port, the decoder-state pointer (8 bytes in V8's
- * arrays) and the app-field list head, and the TCP tracker's block. The hash index (8 bytes an
+ * index, hot counters, fragment count and ICMP port; then the TCP tracker's block, kept in the
+ * slot record), the decoder-state pointer (8 bytes in V8's arrays) and the app-field list head. The hash index (8 bytes an
  * entry, at most half full) grows with the flows in use and is not in this sum.
  */
 export function slotBytes() {
   const parts = {
-    slot_record: KEY_WORDS * 4,
-    fragments_icmp_port: 4 + 2,
+    slot_record: SLOT_TCP_WORD * 4,
+    tcp_tracker_in_slot_record: (KEY_WORDS - SLOT_TCP_WORD) * 4,
     decoder_state_pointer_and_fields_head: 8 + 4,
-    tcp_tracker: SLOT_WORDS * 4,
   };
   return { ...parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
 }

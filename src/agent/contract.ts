@@ -65,6 +65,12 @@ export interface TcpTracker {
 export interface AppFieldSink {
   /** String columns: app_protocol, dns_query, dns_answers, http_*, dhcp_host_name, dhcp_domain, tls_server_name. */
   setString(column: string, value: string): void;
+  /**
+   * A string column's value as bytes, `buf[start..end)` decoded as UTF-8 (app/latin1.ts `text`):
+   * the same as `setString(column, text(buf, start, end))`, for a sink that keeps the bytes and
+   * makes the string only when the record is written (decoders call it through `setText` there).
+   */
+  setText?(column: string, buf: Uint8Array, start: number, end: number): void;
   /** Numeric columns: dns_query_type, dns_return_code, http_status, dhcp_*, tls_version, tls_cipher, appl_latency_ms… */
   setNumber(column: string, value: number): void;
   /** Address columns (dhcp_ciaddr, …): 4 (IPv4) or 16 bytes at `offset` of `buf`. */
@@ -84,6 +90,15 @@ export interface AppPayload {
   transport: 'tcp' | 'udp';
   /** TCP only: the segment's sequence number (decoders that reassemble use it). */
   seq: number;
+  /**
+   * TCP only, for the decoder to set (the flow table sets it false before each call): true says
+   * the decoder needs none of this direction's bytes before sequence number `skipUntil` (a body
+   * it only counts off). The flow table then does not call it for this direction's segments that
+   * end at or before that point; the decoder sees those bytes as missing before its next segment
+   * (as it would a loss), so it must be able to count them off the same way.
+   */
+  skipping?: boolean;
+  skipUntil?: number;
 }
 
 /**

@@ -6,6 +6,21 @@ import { AppFields } from './app-fields.js';
 
 const numberColumns = ['dns_query_type', 'dns_return_code', 'appl_latency_ms', 'http_status'] as const;
 const stringColumns = ['app_protocol', 'dns_query', 'dns_answers', 'http_url'] as const;
+const utf8 = new TextDecoder();
+
+/** Random text bytes at a random place of a larger buffer: ASCII, or UTF-8 with a 2-byte character. */
+function randomText(rng: Random): { buf: Uint8Array; start: number; end: number } {
+  const length = rng.int(4) === 0 ? rng.int(700) : rng.int(40);
+  const start = rng.int(8);
+  const buf = new Uint8Array(start + length + rng.int(8));
+  for (let i = 0; i < buf.length; i++) buf[i] = 0x20 + rng.int(95);
+  if (length >= 2 && rng.int(3) === 0) {
+    const at = start + rng.int(length - 1);
+    buf[at] = 0xc3; // é
+    buf[at + 1] = 0xa9;
+  }
+  return { buf, start, end: start + length };
+}
 
 /**
  * The pooled field lists against a reference of one Map per slot (what the fields of a slot's
@@ -32,11 +47,17 @@ test('AppFields keeps each slot its own last value per column, across pool growt
       const value = rng.int(256); // every column here holds a byte
       fields.setNumber(column, value);
       reference[s]!.set(F[column], value);
-    } else if (op < 8) {
+    } else if (op < 6) {
       const column = stringColumns[rng.int(stringColumns.length)]!;
       const value = `v${rng.int(100)}`;
       fields.setString(column, value);
       reference[s]!.set(F[column], value);
+    } else if (op < 8) {
+      // As bytes: kept in the arena's blocks (reused as values are written, replaced and dropped).
+      const column = stringColumns[rng.int(stringColumns.length)]!;
+      const { buf, start, end } = randomText(rng);
+      fields.setText(column, buf, start, end);
+      reference[s]!.set(F[column], utf8.decode(buf.subarray(start, end)));
     } else if (op === 8 && rng.int(4) === 0) {
       fields.drop(s);
       reference[s]!.clear();
@@ -65,7 +86,8 @@ test('AppFields refuses values its column cannot hold, and names that are not ho
   fields.setNumber('http_status', 1.5);
   fields.setString('http_status', 'x');
   fields.setString('src_addr', 'x');
+  fields.setText('http_status', new Uint8Array(1), 0, 1);
   fields.setAddress('dhcp_ciaddr', new Uint8Array(3), 0, 4);
-  assert.equal(fields.errors, 6);
+  assert.equal(fields.errors, 7);
   assert.equal(fields.hasAny(1), false);
 });

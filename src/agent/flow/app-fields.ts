@@ -1,6 +1,8 @@
 import type { FlowBatch } from '../../flow/batch.js';
 import { type ColumnType, flowColumns } from '../../flow/schema.js';
+import { text } from '../app/latin1.js';
 import type { AppFieldSink } from '../contract.js';
+import { TextArena } from './text-arena.js';
 
 /** The host-agent columns a decoder may write, by name: index and type. */
 const hostColumns = new Map<string, { index: number; type: ColumnType }>(
@@ -19,9 +21,11 @@ const NONE = -1;
 const NUMBER = 0;
 const TEXT = 1;
 const ADDRESS = 2;
+/** Text kept as bytes in the arena: the entry's words 2 and 3 hold their offset and length. */
+const BYTES = 3;
 /**
  * An entry is 16 bytes of `AppFields.cells`, read together: int32 words `column | kind << 16`
- * and `next`, then the number as a float64.
+ * and `next`, then the number as a float64 (or a BYTES entry's offset and length).
  */
 const CELL_WORDS = 4;
 const KIND_SHIFT = 16;
@@ -35,7 +39,8 @@ const CODE_CACHE = 4;
  * decoder currently writes for. A slot's fields are a short list of entries in one pool shared
  * by every slot (grown when full, entries reused once written), so a flow costs one list head and
  * no object of its own; an entry's column, kind, link and number sit together in 16 bytes,
- * strings and addresses beside them in `objects`.
+ * strings and addresses beside them in `objects`, and text given as bytes (`setText`) in an arena
+ * of byte blocks until the record is written.
  */
 export class AppFields implements AppFieldSink {
   slot = 0;
@@ -48,6 +53,7 @@ export class AppFields implements AppFieldSink {
   private words: Int32Array;
   private numbers: Float64Array;
   private objects: (string | Uint8Array | undefined)[];
+  private readonly arena = new TextArena();
   private freeList = NONE;
   private used = 0;
   /** Per schema column, CODE_CACHE recent strings and their codes (checked against the dictionary). */
@@ -69,6 +75,17 @@ export class AppFields implements AppFieldSink {
     else {
       const e = this.entry(col.index, TEXT);
       this.objects[e] = value;
+    }
+  }
+
+  setText(column: string, buf: Uint8Array, start: number, end: number): void {
+    const col = hostColumns.get(column);
+    if (col === undefined || col.type !== 'string') this.errors++;
+    else if (end <= start) this.objects[this.entry(col.index, TEXT)] = '';
+    else {
+      const e = this.entry(col.index, BYTES);
+      this.words[e * CELL_WORDS + 2] = this.arena.store(buf, start, end);
+      this.words[e * CELL_WORDS + 3] = end - start;
     }
   }
 
@@ -117,7 +134,9 @@ export class AppFields implements AppFieldSink {
     for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!) {
       const cell = w[e * CELL_WORDS]!;
       x ^= cell;
-      if (cell >> KIND_SHIFT === TEXT) x ^= (this.objects[e] as string).length;
+      const kind = cell >> KIND_SHIFT;
+      if (kind === TEXT) x ^= (this.objects[e] as string).length;
+      else if (kind === BYTES) x ^= this.arena.bytes[w[e * CELL_WORDS + 2]!]!;
     }
     return x;
   }
@@ -135,7 +154,10 @@ export class AppFields implements AppFieldSink {
       batch.touch(i);
       const arr = batch.arrays[i]!;
       if (kind === NUMBER) arr[row] = this.numbers[e * 2 + 1]!;
-      else if (kind === TEXT) arr[row] = this.code(batch, i, this.objects[e] as string);
+      else if (kind === BYTES) {
+        const at = w[e * CELL_WORDS + 2]!;
+        arr[row] = this.code(batch, i, text(this.arena.bytes, at, at + w[e * CELL_WORDS + 3]!));
+      } else if (kind === TEXT) arr[row] = this.code(batch, i, this.objects[e] as string);
       else (arr as Uint8Array).set(this.objects[e] as Uint8Array, row * 16);
     }
     this.drop(slot);
@@ -168,7 +190,7 @@ export class AppFields implements AppFieldSink {
     if (e === NONE) return;
     const w = this.words;
     for (;;) {
-      if (w[e * CELL_WORDS]! >> KIND_SHIFT !== NUMBER) this.objects[e] = undefined;
+      this.clear(e);
       const n = w[e * CELL_WORDS + 1]!;
       if (n === NONE) break;
       e = n;
@@ -185,6 +207,7 @@ export class AppFields implements AppFieldSink {
     let w = this.words;
     for (let e = this.head[slot]!; e !== NONE; e = w[e * CELL_WORDS + 1]!) {
       if ((w[e * CELL_WORDS]! & COLUMN_MASK) === column) {
+        this.clear(e);
         w[e * CELL_WORDS] = column | (kind << KIND_SHIFT);
         return e;
       }
@@ -199,6 +222,14 @@ export class AppFields implements AppFieldSink {
     w[e * CELL_WORDS + 1] = this.head[slot]!;
     this.head[slot] = e;
     return e;
+  }
+
+  /** Lets go of what an entry holds besides its words (its string, address or bytes). */
+  private clear(e: number): void {
+    const w = this.words;
+    const kind = w[e * CELL_WORDS]! >> KIND_SHIFT;
+    if (kind === BYTES) this.arena.release(w[e * CELL_WORDS + 2]!, w[e * CELL_WORDS + 3]!);
+    else if (kind !== NUMBER) this.objects[e] = undefined;
   }
 
   /** Half as large again: a pool of a million fields grows by 16 MB, not 32. */

@@ -18,13 +18,24 @@ export const H_BYTES = H_PACKETS + 2;
  */
 export const H_START = H_PACKETS + 4;
 export const H_END = H_PACKETS + 5;
-/** Words (int32) after the float64s: tcp_flags | tos << 8 | closing << 16 | BIT_APP_FOUND | BIT_APP_PAUSED. */
+/**
+ * Words (int32) after the float64s: tcp_flags | tos << 8 | closing << 16 | BIT_APP_FOUND |
+ * BIT_APP_PAUSED | BIT_APP_SKIPPING << dir.
+ */
 export const W_BITS = SLOT_HOT_WORD + 12;
 /** The record's later fragments and (ICMP) its l4_dst_port. */
 const W_FRAGMENTS = W_BITS + 1;
 const W_ICMP_PORT = W_BITS + 2;
+/**
+ * TCP: per direction (+ Dir), the sequence number up to which the decoder skips the direction's
+ * segments (AppPayload.skipUntil) while its BIT_APP_SKIPPING bit is set. The client's shares its
+ * word with the ICMP port (a flow is one or the other).
+ */
+export const W_SKIP_UNTIL = W_ICMP_PORT;
 export const BIT_APP_FOUND = 1 << 24;
 export const BIT_APP_PAUSED = 1 << 25;
+/** Shifted by the direction (Dir): that direction's W_SKIP_UNTIL holds. */
+export const BIT_APP_SKIPPING = 1 << 26;
 
 /**
  * Per-slot state of the flow and of the record being built, in the flow table's slot records
@@ -90,6 +101,12 @@ export class FlowState {
   /** The decoder wants no payloads until the record is exported (its `payload` returned false). */
   appPaused(s: number): boolean {
     return (this.bits(s) & BIT_APP_PAUSED) !== 0;
+  }
+
+  /** The decoder skips the direction's segments that end at or before `seq` (AppPayload.skipUntil). */
+  skipUntil(s: number, dir: number, seq: number): void {
+    this.words[s * KEY_WORDS + W_SKIP_UNTIL + dir] = seq;
+    this.words[s * KEY_WORDS + W_BITS] |= BIT_APP_SKIPPING << dir;
   }
 
   fragments(s: number): number {

@@ -1,3 +1,4 @@
+import { SLOT_WORDS as TCP_SLOT_WORDS } from '../tcp/state.js';
 import type { PacketKey } from './flow-key.js';
 
 /** The lists a used slot is on, each ordered from least to most recently seen. */
@@ -5,13 +6,19 @@ export const List = { free: 0, open: 1, closed: 2 } as const;
 
 const NONE = -1;
 const MIN_INDEX = 64;
+const TCP = 6;
 
 /**
- * Words (32-bit) of a slot's record in `FlowTable.slots`: 128 bytes that every packet of the flow
- * touches together, so they come from memory as one adjacent pair of cache lines: the key (words
- * 0-11), the slot's list links (12-15), then FlowState's hot record (16-31, as float64).
+ * Words (32-bit) of a slot's record in `FlowTable.slots`, 384 bytes: first 128 that every packet
+ * of the flow touches together, so they come from memory as one adjacent pair of cache lines: the
+ * key (words 0-11), the slot's list links (12-15), then FlowState's hot record (16-31, as
+ * float64); then the TCP tracker's block of the flow (from SLOT_TCP_WORD, 256 bytes), which a
+ * TCP segment reads next: in the same memory page, so finding the flow already paid for the page's
+ * address translation (there are no huge pages for V8's array buffers).
  */
-export const KEY_WORDS = 32;
+export const KEY_WORDS = 32 + TCP_SLOT_WORDS;
+/** The first word of the TCP tracker's block in a slot (TcpAnalyzer.adopt). */
+export const SLOT_TCP_WORD = 32;
 export const K_META = 0;
 /** clientPort << 16 | serverPort. */
 export const K_PORTS = 1;
@@ -63,7 +70,7 @@ export class FlowTable {
   /**
    * A probe that reaches a slot reads a word of the slot's second cache line at once (kept here so
    * the read stays): the packet's counters are there, and that line then loads together with the
-   * key's instead of after it.
+   * key's instead of after it; for a TCP packet, a word of the TCP block as well.
    */
   touched = 0;
 
@@ -96,13 +103,14 @@ export class FlowTable {
     const reverse = ((k.dstPort << 16) | k.srcPort) >>> 0;
     const index = this.index;
     const a = this.keys;
+    const tcp = (k.meta & 0xff) === TCP;
     for (let i = k.hash & this.mask; ; i = (i + 1) & this.mask) {
       const e = index[i * 2]!;
       if (e === 0) return -1;
       if (index[i * 2 + 1] !== hash) continue;
       const s = e - 1;
       const o = s * KEY_WORDS;
-      this.touched = this.links[o + SLOT_HOT_WORD]!;
+      this.touched = this.links[o + SLOT_HOT_WORD]! ^ (tcp ? this.links[o + SLOT_TCP_WORD]! : 0);
       if (a[o + K_META] !== k.meta) continue;
       const ports = a[o + K_PORTS];
       if (

@@ -12,6 +12,7 @@ import { metaProtocol, PacketKey, readAddressWords, readPacketKey } from './flow
 import { MINUTE_MS } from './flow-record.js';
 import {
   BIT_APP_PAUSED,
+  BIT_APP_SKIPPING,
   Closing,
   FlowState,
   H_BYTES,
@@ -20,8 +21,9 @@ import {
   H_START,
   HOT,
   W_BITS,
+  W_SKIP_UNTIL,
 } from './flow-state.js';
-import { FlowTable, KEY_WORDS, List, SLOT_APP_WORD } from './flow-table.js';
+import { FlowTable, KEY_WORDS, List, SLOT_APP_WORD, SLOT_TCP_WORD } from './flow-table.js';
 import { FragmentTable } from './fragments.js';
 import { PacketHandoff, UNDECIDED } from './packet-handoff.js';
 import { RecordExporter } from './record-exporter.js';
@@ -76,6 +78,7 @@ export class FlowTracker {
     this.tcp = deps.tcp;
     this.analyzer =
       deps.tcp instanceof TcpAnalyzer && deps.tcp.capacity >= this.table.capacity ? deps.tcp : undefined;
+    this.analyzer?.adopt(this.table.slots, this.table.capacity, KEY_WORDS, SLOT_TCP_WORD);
     this.exporter = new RecordExporter({
       table: this.table,
       state: this.state,
@@ -178,8 +181,16 @@ export class FlowTracker {
     }
     this.table.touch(s, list);
     const app = words[s * KEY_WORDS + SLOT_APP_WORD]!;
-    if (app !== -1 && wire !== 0 && (words[bitsAt]! & BIT_APP_PAUSED) === 0)
-      this.handoff.app(buf, info, s, dir, app, wire, captureMs);
+    if (app === -1 || wire === 0) return;
+    const bits = words[bitsAt]!;
+    if ((bits & BIT_APP_PAUSED) !== 0) return;
+    const skipping = BIT_APP_SKIPPING << dir;
+    if ((bits & skipping) !== 0) {
+      // A segment that ends where the decoder skips to (modulo 2^32) is not handed over.
+      if (((info.tcpSeq + wire - words[s * KEY_WORDS + W_SKIP_UNTIL + dir]!) | 0) <= 0) return;
+      words[bitsAt] = bits & ~skipping;
+    }
+    this.handoff.app(buf, info, s, dir, app, wire, captureMs);
   }
 
   /** A later fragment: counted in its first fragment's flow. */

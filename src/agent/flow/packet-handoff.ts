@@ -36,6 +36,8 @@ export class PacketHandoff {
     dir: Dir.FromClient,
     transport: 'tcp',
     seq: 0,
+    skipping: false,
+    skipUntil: 0,
   };
 
   constructor(
@@ -89,6 +91,7 @@ export class PacketHandoff {
     p.dir = dir;
     p.transport = info.protocol === IpProtocol.TCP ? 'tcp' : 'udp';
     p.seq = info.tcpSeq;
+    p.skipping = false;
     if (app === UNDECIDED) {
       if (dir !== Dir.FromClient) return;
       app = this.claim(s, p);
@@ -105,6 +108,8 @@ export class PacketHandoff {
       // The contract says decoders never throw; one that does loses this payload, not the agent.
       this.stats.appDecoderThrew++;
     }
+    // (The decoder may have set it: TypeScript keeps the `false` above across the call.)
+    if ((p.skipping as boolean) && p.transport === 'tcp') this.state.skipUntil(s, dir, p.skipUntil! | 0);
     this.stats.appFieldErrors += fields.errors - before;
     // A field stored now (earlier ones set the bit when they were stored).
     if (fields.stored) this.state.orBits(s, BIT_APP_FOUND);

@@ -1,6 +1,7 @@
 /**
  * The TCP tracker's state, one fixed block of SLOT_WORDS 32-bit words per flow slot in one
- * ArrayBuffer (viewed as uint32, int32, float64 and bytes). Each direction has a block of 16 words
+ * ArrayBuffer (viewed as int32 and float64): its own, or the flow table's slot records, where each
+ * slot's block sits at `offset` words of every `stride`. Each direction has a block of 16 words
  * (the client's at word 0 of the slot, the server's at 16); the two flow fields every segment
  * reads sit in their last words, so an established connection's segment touches only the slot's
  * first 128 bytes (one adjacent pair of cache lines). The handshake and latency fields follow at
@@ -97,15 +98,29 @@ export class TcpState {
   /** The times (float64 at even word offsets: f64[word >> 1]). */
   readonly f64: Float64Array;
 
-  constructor(readonly capacity: number) {
-    const buffer = new ArrayBuffer(capacity * SLOT_WORDS * 4);
-    this.i32 = new Int32Array(buffer);
-    this.f64 = new Float64Array(buffer);
+  /**
+   * `capacity` slots in a buffer of their own, or in `buffer` (at least `capacity * stride` words)
+   * from word `offset` of each `stride` words (both even: the times are float64).
+   */
+  constructor(
+    readonly capacity: number,
+    buffer?: ArrayBuffer,
+    readonly stride: number = SLOT_WORDS,
+    readonly offset: number = 0,
+  ) {
+    const b = buffer ?? new ArrayBuffer(capacity * SLOT_WORDS * 4);
+    this.i32 = new Int32Array(b);
+    this.f64 = new Float64Array(b);
+  }
+
+  /** The word where the slot's block begins. */
+  base(slot: number): number {
+    return slot * this.stride + this.offset;
   }
 
   /** A new flow in `slot`: everything back to its initial value. */
   open(slot: number): void {
-    const base = slot * SLOT_WORDS;
+    const base = this.base(slot);
     this.i32.fill(0, base, base + SLOT_WORDS);
     this.restartConnection(slot);
   }
@@ -117,7 +132,7 @@ export class TcpState {
    */
   restartConnection(slot: number): void {
     const i32 = this.i32;
-    const base = slot * SLOT_WORDS;
+    const base = this.base(slot);
     for (let d = base; d < base + 2 * DIR_WORDS; d += DIR_WORDS) {
       i32.fill(0, d, d + RECEIVE_WINDOW);
       i32[d + WINDOW] = -1; // 0xffffffff

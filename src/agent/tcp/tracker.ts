@@ -17,7 +17,6 @@ import {
   REPEATED_RETRANSMITS,
   RETRANSMITS,
   SERVER_LATENCY_MS,
-  SLOT_WORDS,
   SMALL,
   scaleOf,
   TcpState,
@@ -53,19 +52,44 @@ export function createTcpTracker(capacity: number): TcpAnalyzer {
  * TCP packet of a slot below `capacity`.
  */
 export class TcpAnalyzer implements TcpTracker {
-  readonly capacity: number;
-  private readonly st: TcpState;
+  capacity: number;
+  /** Its own state, made on first use (`ready`), or the flow table's slots (`adopt`). */
+  private st: TcpState = new TcpState(0);
+  private ready = false;
 
   constructor(capacity: number) {
     this.capacity = Number.isInteger(capacity) && capacity > 0 ? capacity : 0;
-    this.st = new TcpState(this.capacity);
-    for (let slot = 0; slot < this.capacity; slot++) this.st.open(slot);
+  }
+
+  /**
+   * Keeps the state of `capacity` slots (at most its own capacity) in the flow table's slot
+   * records, `stride` words each, its block at `offset`: a segment then reads the slot record's
+   * memory page it was found in. Only before the tracker is first used (returns whether it did);
+   * the flow table opens each slot before its first segment.
+   */
+  adopt(slots: ArrayBuffer, capacity: number, stride: number, offset: number): boolean {
+    if (this.ready || capacity > this.capacity) return false;
+    this.capacity = capacity;
+    this.st = new TcpState(capacity, slots, stride, offset);
+    this.ready = true;
+    return true;
+  }
+
+  /** The state, made with every slot opened when the tracker has none yet. */
+  private state(): TcpState {
+    if (!this.ready) {
+      this.st = new TcpState(this.capacity);
+      for (let slot = 0; slot < this.capacity; slot++) this.st.open(slot);
+      this.ready = true;
+    }
+    return this.st;
   }
 
   /** Reads a word of each cache line `read(slot)` uses (0 <= slot < capacity), for reading ahead. */
   readAhead(slot: number): number {
-    const i32 = this.st.i32;
-    const base = slot * SLOT_WORDS;
+    const st = this.state();
+    const i32 = st.i32;
+    const base = st.base(slot);
     return i32[base + FLOW_FLAGS]! ^ i32[base + FIRST_RTT_US]! ^ i32[base + REPEATED_RETRANSMITS]!;
   }
 
@@ -74,11 +98,12 @@ export class TcpAnalyzer implements TcpTracker {
   }
 
   open(slot: number): void {
-    if (this.valid(slot)) this.st.open(slot);
+    if (this.valid(slot)) this.state().open(slot);
   }
 
   segment(slot: number, s: TcpSegment): void {
     if (!this.valid(slot)) return;
+    this.state();
     const len = s.payloadLength;
     this.analyze(
       slot,
@@ -94,12 +119,12 @@ export class TcpAnalyzer implements TcpTracker {
   }
 
   read(slot: number, out: TcpMetrics): void {
-    if (this.valid(slot)) read(this.st, slot, out);
+    if (this.valid(slot)) read(this.state(), slot, out);
     else clear(out);
   }
 
   /**
-   * One segment of slot `slot` (0 <= slot < capacity): `seq` and `ack` as int32, `flags` the
+   * One segment of slot `slot` (0 <= slot < capacity, opened before): `seq` and `ack` as int32, `flags` the
    * flags byte, `window` the raw 16-bit window, `windowScale` a SYN's option (-1 none), `seglen`
    * the payload length as sent.
    */
@@ -116,7 +141,7 @@ export class TcpAnalyzer implements TcpTracker {
   ): void {
     const st = this.st;
     const i32 = st.i32;
-    const base = slot * SLOT_WORDS;
+    const base = st.base(slot);
     const f = base + dir * DIR_WORDS;
     const r = base + (1 - dir) * DIR_WORDS;
     st.now = timeMs;
@@ -170,7 +195,7 @@ export class TcpAnalyzer implements TcpTracker {
 /** Counters are uint32 in meaning: read back unsigned. */
 function read(st: TcpState, slot: number, out: TcpMetrics): void {
   const i32 = st.i32;
-  const base = slot * SLOT_WORDS;
+  const base = st.base(slot);
   const flags = i32[base + FLOW_FLAGS]!;
   const handshake = flags & FlowBit.handshakePending;
   const appl = flags & FlowBit.applPending;

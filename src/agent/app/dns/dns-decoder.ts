@@ -153,7 +153,7 @@ export class DnsDecoder implements AppDecoder<DnsFlowState>, DnsStreamTarget {
     out.setNumber('dns_return_code', msg.rcode);
     this.answersText.reset();
     msg.answersText(this.answersText);
-    out.setString('dns_answers', this.answersText.take());
+    this.answersText.emit(out, 'dns_answers');
     if (sentMs >= 0)
       out.setNumber('appl_latency_ms', Math.min(Math.round(Math.max(0, this.timeMs - sentMs)), U32_MAX));
   }
@@ -163,7 +163,7 @@ export class DnsDecoder implements AppDecoder<DnsFlowState>, DnsStreamTarget {
     out.setString('app_protocol', 'dns');
     this.queryText.reset();
     this.msg.queryText(this.queryText);
-    out.setString('dns_query', this.queryText.take());
+    this.queryText.emit(out, 'dns_query');
     out.setNumber('dns_query_type', this.msg.qType);
   }
 }

@@ -1,3 +1,6 @@
+import type { AppFieldSink } from '../../contract.js';
+import { setText } from '../latin1.js';
+
 /**
  * A reused, bounded ASCII text buffer: the decoders render a field's text here and make a string
  * only once, when the field is emitted. Writes past the limit are dropped; `take` then ends the
@@ -88,12 +91,22 @@ export class TextBuffer {
 
   /** The text so far (cut to the limit with a trailing "..." if anything was dropped). */
   take(): string {
+    this.cut();
+    return this.bytes.toString('latin1', 0, this.length);
+  }
+
+  /** Writes the text so far (as `take` gives it) into a string column of `out`. */
+  emit(out: AppFieldSink, column: string): void {
+    this.cut();
+    setText(out, column, this.bytes, 0, this.length);
+  }
+
+  private cut(): void {
     if (this.overflow) {
       this.length = this.limit - 3;
       this.bytes.fill(46, this.length, this.limit);
       this.length = this.limit;
     }
-    return this.bytes.toString('latin1', 0, this.length);
   }
 
   private hexWord(w: number): void {

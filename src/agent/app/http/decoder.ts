@@ -83,8 +83,17 @@ export class HttpDecoder implements AppDecoder<HttpState>, HttpRun {
     if (skip < captured) feed(this, state, side, client, p.buf, p.start + skip, p.start + captured);
     const missing = p.wireLength - Math.max(skip, captured);
     if (missing > 0) lose(this, side, missing);
+    // Inside a body the next `remaining` bytes are only counted: they need not be handed over (a
+    // gap inside a body is counted off it the same way).
+    if ((side.mode === Mode.body || side.mode === Mode.chunkData) && side.remaining < MAX_SKIP) {
+      p.skipping = true;
+      p.skipUntil = (side.cursor.next + side.remaining) >>> 0;
+    }
   }
 }
+
+/** Bodies longer than this are handed over segment by segment (sequence numbers wrap at 2^32). */
+const MAX_SKIP = 2 ** 30;
 
 function finished(mode: number): boolean {
   return mode === Mode.stopped || mode === Mode.untilClose;

@@ -1,8 +1,9 @@
+import { setText } from '../latin1.js';
 import { fail, type HttpRun } from './errors.js';
-import { redactQuery } from './redact.js';
+import { setRedacted } from './redact.js';
 import { isDigit } from './start-line.js';
 import { Found, type HttpSide, type HttpState, Mode } from './state.js';
-import { equalsLower, isSpace, lowerBytes, text } from './text.js';
+import { equalsLower, isSpace, lowerBytes } from './text.js';
 
 const COLON = 0x3a;
 const HOST = lowerBytes('host');
@@ -34,22 +35,19 @@ export function headerLine(
   else if (!client || !side.reporting) return;
   else if (equalsLower(buf, s, colon, HOST)) {
     if ((side.found & Found.host) === 0)
-      run.out.setString('http_host', run.redactHost ? '*' : text(buf, vs, ve));
+      if (run.redactHost) run.out.setString('http_host', '*');
+      else setText(run.out, 'http_host', buf, vs, ve);
     side.found |= Found.host;
   } else if (equalsLower(buf, s, colon, USER_AGENT)) {
     if ((side.found & Found.userAgent) === 0)
-      run.out.setString('http_ua', run.redactUserAgent ? '*' : text(buf, vs, ve));
+      if (run.redactUserAgent) run.out.setString('http_ua', '*');
+      else setText(run.out, 'http_ua', buf, vs, ve);
     side.found |= Found.userAgent;
   } else if (equalsLower(buf, s, colon, REFERER)) {
     if ((side.found & Found.referer) === 0)
-      run.out.setString(
-        'http_referer',
-        run.redactReferer
-          ? '*'
-          : run.config.keepQueryValues
-            ? text(buf, vs, ve)
-            : redactQuery(buf, vs, ve, run.scratch),
-      );
+      if (run.redactReferer) run.out.setString('http_referer', '*');
+      else if (run.config.keepQueryValues) setText(run.out, 'http_referer', buf, vs, ve);
+      else setRedacted(run.out, 'http_referer', buf, vs, ve, run.scratch);
     side.found |= Found.referer;
   }
 }

@@ -1,3 +1,5 @@
+import type { AppFieldSink } from '../../contract.js';
+import { setText } from '../latin1.js';
 import { text } from './text.js';
 
 const QUESTION = 0x3f;
@@ -12,9 +14,29 @@ const STAR = 0x2a;
  * longer than the input) and decoded once.
  */
 export function redactQuery(buf: Uint8Array, start: number, end: number, scratch: Uint8Array): string {
+  const n = redactInto(buf, start, end, scratch);
+  return n < 0 ? text(buf, start, end) : text(scratch, 0, n);
+}
+
+/** Writes `redactQuery(buf, start, end, scratch)` into a string column of `out`. */
+export function setRedacted(
+  out: AppFieldSink,
+  column: string,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  scratch: Uint8Array,
+): void {
+  const n = redactInto(buf, start, end, scratch);
+  if (n < 0) setText(out, column, buf, start, end);
+  else setText(out, column, scratch, 0, n);
+}
+
+/** The redacted URL's length in `scratch`, or -1 when it has no query (it is `buf[start..end)`). */
+function redactInto(buf: Uint8Array, start: number, end: number, scratch: Uint8Array): number {
   let q = start;
   while (q < end && buf[q] !== QUESTION) q++;
-  if (q === end) return text(buf, start, end);
+  if (q === end) return -1;
   let n = 0;
   for (let i = start; i <= q; i++) scratch[n++] = buf[i]!;
   let p = q + 1;
@@ -32,5 +54,5 @@ export function redactQuery(buf: Uint8Array, start: number, end: number, scratch
     if (amp < end) scratch[n++] = AMP;
     p = amp + 1;
   }
-  return text(scratch, 0, n);
+  return n;
 }

@@ -1,8 +1,8 @@
+import { setText } from '../latin1.js';
 import { fail, type HttpRun } from './errors.js';
 import { isTokenChar, knownMethod, knownMethodName, METHOD_CONNECT, METHOD_HEAD } from './methods.js';
-import { redactQuery } from './redact.js';
+import { setRedacted } from './redact.js';
 import { type HttpSide, type HttpState, MAX_PENDING, Mode } from './state.js';
-import { text } from './text.js';
 
 const SP = 0x20;
 
@@ -61,11 +61,10 @@ export function requestLine(
   st.reportNext = false;
   const out = run.out;
   out.setString('app_protocol', 'http');
-  out.setString('http_method', method >= 0 ? knownMethodName(method) : text(buf, s, sp));
-  out.setString(
-    'http_url',
-    run.config.keepQueryValues ? text(buf, sp + 1, last) : redactQuery(buf, sp + 1, last, run.scratch),
-  );
+  if (method >= 0) out.setString('http_method', knownMethodName(method));
+  else setText(out, 'http_method', buf, s, sp);
+  if (run.config.keepQueryValues) setText(out, 'http_url', buf, sp + 1, last);
+  else setRedacted(out, 'http_url', buf, sp + 1, last, run.scratch);
   out.setNumber('http_status', 0);
 }
 

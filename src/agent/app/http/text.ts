@@ -1,13 +1,4 @@
-import { latin1 } from '../latin1.js';
-
-const utf8 = new TextDecoder('utf-8');
-
-/** `buf[start..end)` as a string (UTF-8; invalid bytes become U+FFFD). The one copy a field costs. */
-export function text(buf: Uint8Array, start: number, end: number): string {
-  // ASCII (nearly every header value) reads the same as latin1, which is decoded at half the cost.
-  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return utf8.decode(buf.subarray(start, end));
-  return latin1(buf, start, end);
-}
+export { text } from '../latin1.js';
 
 /** Whether `buf[start..end)` equals `lower` (lowercase ASCII bytes), ignoring ASCII case. */
 export function equalsLower(buf: Uint8Array, start: number, end: number, lower: Uint8Array): boolean {
