@@ -88,19 +88,29 @@ export function expectedTcpFlows(frames: readonly TsharkTcpFrame[]): Map<string,
 }
 
 function handshake(stream: readonly TsharkTcpFrame[], flow: ExpectedTcpFlow): void {
-  const at = stream.findIndex((f) => f.irttMs !== undefined);
-  if (at < 0) return;
-  const ackFrame = stream[at]!;
-  const synTime = ackFrame.timeMs - ackFrame.irttMs!;
+  // Wireshark's rule (packet-tcp.c): the initial RTT runs from the most recent SYN without ACK
+  // (ts_mru_syn) to the first segment with ACK and without SYN after it; an RTT of 0 leaves it
+  // unset for the next such segment. The frame tshark prints it on first is not always that
+  // segment (a retransmitted SYN-ACK right after it may be), so the frames are found by the rule
+  // and tshark's printed value is the check that the rule was applied as tshark applies it.
   let syn = -1;
-  for (let i = at - 1; i >= 0 && syn < 0; i--) {
+  let at = -1;
+  for (let i = 0; i < stream.length && at < 0; i++) {
     const f = stream[i]!;
-    // Frame times are whole µs and tshark rounds the irtt it prints: allow a few µs. Two SYNs of
-    // one stream are at least an RTO (≥ 200 ms) apart, so this cannot pick the wrong one.
-    if ((f.flags & (SYN | ACK)) === SYN && Math.abs(f.timeMs - synTime) < 0.005) syn = i;
+    const kind = f.flags & (SYN | ACK);
+    if (kind === SYN) syn = i;
+    else if (kind === ACK && syn >= 0 && roundUs(f.timeMs - stream[syn]!.timeMs) > 0) at = i;
   }
-  if (syn < 0)
-    throw new Error(`stream ${ackFrame.stream}: no SYN ${ackFrame.irttMs} ms before frame ${ackFrame.frame}`);
+  const printed = stream.find((f) => f.irttMs !== undefined);
+  if (printed === undefined) return;
+  if (at < 0) throw new Error(`stream ${printed.stream}: tshark has an iRTT but no SYN … ACK pair was found`);
+  const ackFrame = stream[at]!;
+  const rtt = ackFrame.timeMs - stream[syn]!.timeMs;
+  // Frame times are whole µs and tshark rounds the iRTT it prints: allow a few µs.
+  if (Math.abs(rtt - printed.irttMs!) >= 0.005)
+    throw new Error(
+      `stream ${printed.stream}: SYN frame ${stream[syn]!.frame} to ACK frame ${ackFrame.frame} is ${rtt} ms, tshark's iRTT ${printed.irttMs} ms`,
+    );
   let synAck: TsharkTcpFrame | undefined;
   for (let i = syn + 1; i < at; i++) {
     const f = stream[i]!;
@@ -128,3 +138,5 @@ function application(stream: readonly TsharkTcpFrame[], flow: ExpectedTcpFlow): 
     return;
   }
 }
+
+const roundUs = (ms: number): number => Math.round(ms * 1000);
