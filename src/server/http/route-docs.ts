@@ -177,7 +177,7 @@ export const statusDoc: RouteDoc = {
   operationId: 'status',
   summary: 'Server phase and counters',
   description:
-    'Phase (starting, ready, stopping), version, uptime, WAL replay progress, and the counters of the store, collector, ingest and query APIs. Holds no flow data, so it needs no credentials; the collector\'s device list (names, exporter addresses) shows every tenant\'s devices to a client on this machine or an admin, the caller\'s own tenant\'s to other users, and none without credentials (refused exporters: their count only).',
+    "Phase (starting, ready, stopping), version, uptime, WAL replay progress, and the counters of the store, collector, ingest and query APIs. Holds no flow data, so it needs no credentials; the collector's device list (names, exporter addresses) shows every tenant's devices to a client on this machine or an admin, the caller's own tenant's to other users, and none without credentials (refused exporters: their count only).",
   tags: ['server'],
   responses: {
     '200': { description: 'The status', content: { 'application/json': { schema: ref('Status') } } },
