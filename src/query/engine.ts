@@ -23,6 +23,8 @@ import { runJobKernel } from './exec/kernel-entry.js';
 import { devicesJobColumns } from './exec/source-columns.js';
 import { specFromPlan } from './exec/spec.js';
 import type { PlanSource } from './plan/plan.js';
+import { PlanCache, tablesKey } from './plan-cache.js';
+import { ResultMemo } from './result-memo.js';
 import type { QueryLimits } from './runtime/query-limits.js';
 import {
   loadSqlParser,
@@ -31,6 +33,7 @@ import {
   parseStatements,
   planSelect,
 } from './sql/index.js';
+import { ParseCache } from './sql/parse-cache.js';
 import { emptyTable, runTableQuery, type TableSource } from './table-query.js';
 import { metricsTableDef, type StoreTableDef, tenantTables } from './tables.js';
 
@@ -114,15 +117,18 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
     limits,
     metrics: m,
     reduceThresholds: deps.reduceThresholds,
+    results: new ResultMemo(),
   };
   const storeTables: EngineTable[] = [
     { ...metricsTableDef, source: deps.metricsTable ?? emptyTable },
     ...(deps.tables ?? []),
   ];
   const sources = new Map(storeTables.map((t) => [t.info.name, t.source]));
+  const parsed = new ParseCache();
+  const plans = new PlanCache();
 
   const single = (sql: string): ParsedStatement | undefined => {
-    const statements = m.parse.time(() => parseStatements(sql));
+    const statements = m.parse.time(() => parsed.parse(sql));
     if (statements.length > 1) {
       throw new QueryError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
     }
@@ -253,14 +259,17 @@ export function createQueryEngine(deps: QueryEngineDeps): CountingQueryEngine {
         now: options.now,
       });
       if (compat !== undefined) return compat;
+      const context = {
+        sql: stmt.text,
+        tables,
+        now: options.now ?? clock(),
+        params: options.params,
+        paramTypes: options.paramTypes,
+      };
       const planned = m.validate.time(() =>
-        planSelect(stmt.stmt, {
-          sql: stmt.text,
-          tables,
-          now: options.now ?? clock(),
-          params: options.params,
-          paramTypes: options.paramTypes,
-        }),
+        plans.plan(stmt.stmt, context, tablesKey(devices, session.admin), () =>
+          planSelect(stmt.stmt, context),
+        ),
       );
       let rows: Value[][];
       let stats: Omit<QueryStats, 'elapsedMs'>;

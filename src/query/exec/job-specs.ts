@@ -22,7 +22,7 @@ export function specsForJobs(plan: QueryPlan, resolution: Resolution, jobs: read
   const conjuncts = plan.where === undefined ? [] : flattenAnd(plan.where);
   const atoms = conjuncts.map(timeAtom);
   if (atoms.every((a) => a === undefined))
-    return jobs.length === 0 ? [] : [{ spec: specFromPlan(plan, resolution), jobs: [...jobs] }];
+    return jobs.length === 0 ? [] : [{ spec: cachedSpec(plan, resolution), jobs: [...jobs] }];
   const width = WIDTH[resolution];
   const variants = new Map<string, { kept: Expr[]; jobs: ScanJob[] }>();
   next: for (const job of jobs) {
@@ -44,10 +44,37 @@ export function specsForJobs(plan: QueryPlan, resolution: Resolution, jobs: read
     }
     variant.jobs.push(job);
   }
-  return [...variants.values()].map(({ kept, jobs: list }) => ({
-    spec: specFromPlan({ ...plan, where: andOf(kept) }, resolution),
+  return [...variants].map(([mask, { kept, jobs: list }]) => ({
+    spec: cachedSpec(plan, resolution, mask, () => ({ ...plan, where: andOf(kept) })),
     jobs: list,
   }));
+}
+
+const specs = new WeakMap<QueryPlan, Map<string, JobSpec>>();
+
+/**
+ * The spec of a plan at a resolution (with the WHERE of time-atom state `mask`), built once per
+ * plan object: a plan the engine's plan cache hands out again gets the same spec again, which
+ * spares building its canonical key (and the memo's digest of it) on a repeat.
+ */
+export function cachedSpec(
+  plan: QueryPlan,
+  resolution: Resolution,
+  mask = '',
+  variant: () => QueryPlan = () => plan,
+): JobSpec {
+  let byKey = specs.get(plan);
+  if (byKey === undefined) {
+    byKey = new Map();
+    specs.set(plan, byKey);
+  }
+  const key = `${resolution}|${mask}`;
+  let spec = byKey.get(key);
+  if (spec === undefined) {
+    spec = specFromPlan(variant(), resolution);
+    byKey.set(key, spec);
+  }
+  return spec;
 }
 
 interface Atom {
