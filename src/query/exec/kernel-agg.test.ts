@@ -5,6 +5,7 @@ import { parseInet } from './inet.js';
 import { referenceResult } from './test-reference.js';
 import {
   agg,
+  aggCall,
   asc,
   BASE_TIME,
   call,
@@ -22,11 +23,6 @@ import {
 const jobs = [makeJob(1, { rows: 3000 }), makeJob(2, { rows: 2500 }), makeJob(3, { rows: 10 })];
 const count: AggregateCall = { fn: 'count', arg: undefined, type: 'int8' };
 const sum = (arg: Expr, filter?: Expr): AggregateCall => ({ fn: 'sum', arg, filter, type: 'numeric' });
-const of = (fn: AggregateCall['fn'], arg: Expr, type: AggregateCall['type']): AggregateCall => ({
-  fn,
-  arg,
-  type,
-});
 const inet = (text: string) => lit(parseInet(text), 'cidr');
 const whenTcp = (value: Expr): Expr =>
   call('case', value.type, call('eq', 'bool', col('protocol'), lit(6, 'int2')), value);
@@ -54,7 +50,11 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
         geoIsUs,
       ),
       groupBy: [col('src_geo'), col('http_host')],
-      aggregates: [count, of('min', col('l4_dst_port'), 'int4'), of('max', col('in_bytes'), 'int8')],
+      aggregates: [
+        count,
+        aggCall('min', col('l4_dst_port'), 'int4'),
+        aggCall('max', col('in_bytes'), 'int8'),
+      ],
     },
   ],
   [
@@ -83,7 +83,7 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
         call('network', 'cidr', call('set_masklen', 'inet', col('src_addr'), lit(24, 'int4'))),
         call('lower', 'text', col('src_geo')),
       ],
-      aggregates: [count, of('avg', col('in_pkts'), 'numeric')],
+      aggregates: [count, aggCall('avg', col('in_pkts'), 'numeric')],
     },
   ],
   [
@@ -93,10 +93,10 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
         count,
         sum(col('in_pkts'), geoIsUs),
         { fn: 'count', arg: undefined, filter: geoIsUs, type: 'int8' },
-        of('min', col('http_host'), 'text'),
-        of('max', col('src_geo'), 'text'),
-        of('min', col('src_addr'), 'inet'),
-        of('max', col('src_addr'), 'inet'),
+        aggCall('min', col('http_host'), 'text'),
+        aggCall('max', col('src_geo'), 'text'),
+        aggCall('min', col('src_addr'), 'inet'),
+        aggCall('max', col('src_addr'), 'inet'),
       ],
     },
   ],
@@ -107,8 +107,8 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
       aggregates: [
         count,
         sum(col('in_pkts')),
-        of('max', col('src_geo'), 'text'),
-        of('count_distinct', col('src_addr'), 'int8'),
+        aggCall('max', col('src_geo'), 'text'),
+        aggCall('count_distinct', col('src_addr'), 'int8'),
       ],
     },
   ],
@@ -125,9 +125,9 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
     {
       groupBy: [col('protocol')],
       aggregates: [
-        of('count_distinct', col('l4_dst_port'), 'int8'),
-        of('count_distinct', col('http_host'), 'int8'),
-        of('count_distinct', col('src_addr'), 'int8'),
+        aggCall('count_distinct', col('l4_dst_port'), 'int8'),
+        aggCall('count_distinct', col('http_host'), 'int8'),
+        aggCall('count_distinct', col('src_addr'), 'int8'),
         sum(col('in_pkts'), call('eq', 'bool', col('src_as'), lit(15169, 'int8'))),
       ],
     },
@@ -149,14 +149,14 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
       where: call('case', 'bool', call('ne', 'bool', col('protocol'), lit(255, 'int2')), lit(true, 'bool')),
       groupBy: [col('src_geo')],
       aggregates: [
-        of('count', whenTcp(lit(1, 'int4')), 'int8'),
+        aggCall('count', whenTcp(lit(1, 'int4')), 'int8'),
         sum(whenTcp(col('in_pkts'))),
-        of('count_distinct', whenTcp(col('http_host')), 'int8'),
-        of('count_distinct', whenTcp(col('l4_dst_port')), 'int8'),
-        of('count_distinct', whenTcp(col('src_addr')), 'int8'),
-        of('max', whenTcp(col('http_host')), 'text'),
-        of('min', whenTcp(col('src_addr')), 'inet'),
-        of('min', whenTcp(col('in_bytes')), 'int8'),
+        aggCall('count_distinct', whenTcp(col('http_host')), 'int8'),
+        aggCall('count_distinct', whenTcp(col('l4_dst_port')), 'int8'),
+        aggCall('count_distinct', whenTcp(col('src_addr')), 'int8'),
+        aggCall('max', whenTcp(col('http_host')), 'text'),
+        aggCall('min', whenTcp(col('src_addr')), 'inet'),
+        aggCall('min', whenTcp(col('in_bytes')), 'int8'),
         { fn: 'percentile_cont', arg: whenTcp(col('appl_latency_ms')), fraction: 0.5, type: 'float8' },
       ],
     },
@@ -203,7 +203,7 @@ test('sums stay exact past 2^53 (numeric as bigint), in one job and across jobs'
   for (let seed = 20; seed < 60; seed++) huge.push(makeJob(seed, { rows: 3, hugeBytes: 50 }));
   const plan = makePlan({
     groupBy: [col('protocol')],
-    aggregates: [sum(col('in_bytes')), of('avg', col('in_bytes'), 'numeric')],
+    aggregates: [sum(col('in_bytes')), aggCall('avg', col('in_bytes'), 'numeric')],
   });
   const got = runPlan(plan, huge);
   assert.deepEqual(sortedRows(got), sortedRows(referenceResult(plan, huge)));
@@ -217,9 +217,9 @@ test('approx_count_distinct is within 2 % of the exact count', () => {
   const plan = makePlan({
     groupBy: [col('protocol')],
     aggregates: [
-      of('approx_count_distinct', col('l4_dst_port'), 'int8'),
-      of('approx_count_distinct', col('src_addr'), 'int8'),
-      of('approx_count_distinct', col('http_host'), 'int8'),
+      aggCall('approx_count_distinct', col('l4_dst_port'), 'int8'),
+      aggCall('approx_count_distinct', col('src_addr'), 'int8'),
+      aggCall('approx_count_distinct', col('http_host'), 'int8'),
     ],
   });
   const got = sortedRows(runPlan(plan, jobs)).map((r) => JSON.parse(r) as number[]);

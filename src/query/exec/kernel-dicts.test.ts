@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobColumns } from '../../store/backend.js';
 import { QueryError } from '../errors.js';
-import type { AggregateCall, Expr } from '../plan/plan.js';
 import { dictFormOf, readOptionsOf } from './address-dicts.js';
 import { mergePartials } from './collect.js';
 import { parseInet } from './inet.js';
@@ -12,6 +11,7 @@ import { toAddressDicts, withDst } from './test-address-dicts.js';
 import { referenceResult } from './test-reference.js';
 import {
   agg,
+  aggCall,
   asc,
   call,
   col,
@@ -37,9 +37,7 @@ const rowJobs = [makeJob(1, { rows: 3000 }), makeJob(2, { rows: 2500 }), makeJob
 const dictJobs = rowJobs.map((j, k) => toAddressDicts(j, ['src_addr', 'dst_addr'], 100 + k, k === 1));
 const mixedJobs = [dictJobs[0]!, rowJobs[1]!, toAddressDicts(rowJobs[2]!, ['src_addr'], 7)];
 
-const of = (fn: AggregateCall['fn'], arg: Expr | undefined, type: AggregateCall['type'], filter?: Expr) =>
-  ({ fn, arg, type, filter }) as AggregateCall;
-const count = of('count', undefined, 'int8');
+const count = aggCall('count', undefined, 'int8');
 const inet = (text: string) => lit(parseInet(text), 'cidr');
 const src = col('src_addr');
 const within = (net: string) => call('contained_by', 'bool', src, inet(net));
@@ -51,12 +49,12 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
     {
       groupBy: [src],
       aggregates: [
-        of('sum', col('in_bytes'), 'numeric'),
+        aggCall('sum', col('in_bytes'), 'numeric'),
         count,
-        of('avg', col('in_pkts'), 'numeric'),
-        of('min', col('in_pkts'), 'int8'),
-        of('max', col('l4_dst_port'), 'int4'),
-        of('sum', col('in_pkts'), 'numeric', tcp),
+        aggCall('avg', col('in_pkts'), 'numeric'),
+        aggCall('min', col('in_pkts'), 'int8'),
+        aggCall('max', col('l4_dst_port'), 'int4'),
+        aggCall('sum', col('in_pkts'), 'numeric', tcp),
       ],
     },
   ],
@@ -65,7 +63,7 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
     {
       where: call('and', 'bool', call('or', 'bool', within('10.0.0.0/15'), within('2001::/16')), tcp),
       groupBy: [src],
-      aggregates: [of('sum', col('in_bytes'), 'numeric')],
+      aggregates: [aggCall('sum', col('in_bytes'), 'numeric')],
       orderBy: [desc(agg(0, 'numeric')), asc({ kind: 'key', index: 0, type: 'inet' })],
       limit: 5,
     },
@@ -75,31 +73,31 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
     {
       groupBy: [src, col('protocol')],
       aggregates: [
-        of('count_distinct', col('http_host'), 'int8'),
-        of('count_distinct', col('dst_addr'), 'int8'),
+        aggCall('count_distinct', col('http_host'), 'int8'),
+        aggCall('count_distinct', col('dst_addr'), 'int8'),
       ],
     },
   ],
   [
     'GROUP BY the address, exact distinct count of the other address',
-    { groupBy: [src], aggregates: [of('count_distinct', col('dst_addr'), 'int8'), count] },
+    { groupBy: [src], aggregates: [aggCall('count_distinct', col('dst_addr'), 'int8'), count] },
   ],
   [
     'no GROUP BY: exact distinct count of addresses, with WHERE and FILTER; min/max of an address',
     {
       where: call('ne', 'bool', col('protocol'), lit(1, 'int2')),
       aggregates: [
-        of('count_distinct', src, 'int8'),
-        of('count_distinct', src, 'int8', tcp),
-        of('count_distinct', col('dst_addr'), 'int8', within('192.0.0.0/8')),
-        of('min', src, 'inet'),
-        of('max', col('dst_addr'), 'inet'),
+        aggCall('count_distinct', src, 'int8'),
+        aggCall('count_distinct', src, 'int8', tcp),
+        aggCall('count_distinct', col('dst_addr'), 'int8', within('192.0.0.0/8')),
+        aggCall('min', src, 'inet'),
+        aggCall('max', col('dst_addr'), 'inet'),
       ],
     },
   ],
   [
     'GROUP BY a number: distinct count of an address per group',
-    { groupBy: [col('protocol')], aggregates: [of('count_distinct', src, 'int8')] },
+    { groupBy: [col('protocol')], aggregates: [aggCall('count_distinct', src, 'int8')] },
   ],
   [
     'address predicates: =, <>, IN, NOT <<, <<=, host() LIKE, both addresses',
@@ -116,7 +114,7 @@ const cases: [string, Parameters<typeof makePlan>[0]][] = [
         call('like', 'bool', call('host', 'text', col('dst_addr')), lit('2001:%', 'text')),
       ),
       groupBy: [col('protocol')],
-      aggregates: [count, of('sum', col('in_bytes'), 'numeric')],
+      aggregates: [count, aggCall('sum', col('in_bytes'), 'numeric')],
     },
   ],
   [
@@ -161,7 +159,7 @@ test('the jobs hold their addresses in the forms the cases mean', () => {
     ['dict', 'dict', 'dict', 'dict', 'rows', 'mixed'],
   );
   const spec = specFromPlan(
-    makePlan({ groupBy: [src], aggregates: [of('count_distinct', col('dst_addr'), 'int8')] }),
+    makePlan({ groupBy: [src], aggregates: [aggCall('count_distinct', col('dst_addr'), 'int8')] }),
     'minute',
   );
   assert.deepEqual(readOptionsOf(spec).addressDicts, names);
@@ -171,16 +169,16 @@ test('the jobs hold their addresses in the forms the cases mean', () => {
 
 test('approx_count_distinct over dictionaries is the rows form sketch, and near the exact count', () => {
   for (const parts of [
-    { aggregates: [of('approx_count_distinct', src, 'int8')] },
+    { aggregates: [aggCall('approx_count_distinct', src, 'int8')] },
     {
       aggregates: [
-        of('approx_count_distinct', src, 'int8'),
-        of('approx_count_distinct', col('dst_addr'), 'int8', tcp),
+        aggCall('approx_count_distinct', src, 'int8'),
+        aggCall('approx_count_distinct', col('dst_addr'), 'int8', tcp),
       ],
     },
-    { where: within('10.0.0.0/8'), aggregates: [of('approx_count_distinct', src, 'int8')] },
-    { groupBy: [col('protocol')], aggregates: [of('approx_count_distinct', src, 'int8')] },
-    { groupBy: [src], aggregates: [of('approx_count_distinct', col('dst_addr'), 'int8')] },
+    { where: within('10.0.0.0/8'), aggregates: [aggCall('approx_count_distinct', src, 'int8')] },
+    { groupBy: [col('protocol')], aggregates: [aggCall('approx_count_distinct', src, 'int8')] },
+    { groupBy: [src], aggregates: [aggCall('approx_count_distinct', col('dst_addr'), 'int8')] },
   ]) {
     const plan = makePlan(parts);
     const exact = makePlan({
@@ -233,8 +231,8 @@ test('several jobs of either form into one kernel state (spilled rows and per-en
   });
   const jobs = rows.map((j, s) => (s % 2 === 0 ? toAddressDicts(j, ['src_addr'], s) : j));
   for (const parts of [
-    { groupBy: [src], aggregates: [of('sum', col('in_bytes'), 'numeric'), count] },
-    { groupBy: [src], aggregates: [of('approx_count_distinct', col('l4_dst_port'), 'int8')] },
+    { groupBy: [src], aggregates: [aggCall('sum', col('in_bytes'), 'numeric'), count] },
+    { groupBy: [src], aggregates: [aggCall('approx_count_distinct', col('l4_dst_port'), 'int8')] },
   ]) {
     const plan = makePlan({
       ...parts,
@@ -262,7 +260,7 @@ test('a kernel that throws in a job leaves nothing behind for the next job', () 
   const plan = makePlan({
     groupBy: [src],
     aggregates: [
-      of(
+      aggCall(
         'sum',
         call('div', 'int8', col('in_bytes'), call('add', 'int8', col('protocol'), lit(-6, 'int8'))),
         'numeric',

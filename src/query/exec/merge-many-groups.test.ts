@@ -11,6 +11,7 @@ import { specFromPlan } from './spec.js';
 import { referenceResult } from './test-reference.js';
 import {
   agg,
+  aggCall,
   asc,
   call,
   col,
@@ -60,17 +61,12 @@ function wideJob(seed: number, rows: number, pool: number): JobColumns {
 const jobs = [wideJob(1, 20_000, 40_000), wideJob(2, 15_000, 40_000), wideJob(3, 30, 40_000)];
 const count: AggregateCall = { fn: 'count', arg: undefined, type: 'int8' };
 const sum = (arg: Expr): AggregateCall => ({ fn: 'sum', arg, type: 'numeric' });
-const of = (fn: AggregateCall['fn'], arg: Expr, type: AggregateCall['type']): AggregateCall => ({
-  fn,
-  arg,
-  type,
-});
 const bySrc = [col('src_addr')];
 const aggregates = [
   sum(col('in_bytes')),
   count,
-  of('max', col('in_pkts'), 'int8'),
-  of('avg', col('in_pkts'), 'numeric'),
+  aggCall('max', col('in_pkts'), 'int8'),
+  aggCall('avg', col('in_pkts'), 'numeric'),
 ];
 
 test('the jobs give partials in hash order with partition bounds', () => {
@@ -124,7 +120,7 @@ test('sums past 2^53 in many groups still order exactly (bigint values)', () => 
 test('approx_count_distinct of many addresses: the very sketch HyperLogLog.addAddress builds', () => {
   // Dense sketches are updated inline by the kernel; the result must equal the estimate of one
   // sketch fed every address through the library's own hashing, and be within 2 % of the truth.
-  const plan = makePlan({ aggregates: [of('approx_count_distinct', col('src_addr'), 'int8')] });
+  const plan = makePlan({ aggregates: [aggCall('approx_count_distinct', col('src_addr'), 'int8')] });
   const sketch = new HyperLogLog();
   const exact = new Set<string>();
   for (const job of jobs) {
@@ -164,7 +160,7 @@ test('a worker running several jobs into one partial (group kernel) gives the re
   // A spec that cannot spill (approx_count_distinct per group) is still cut into parts.
   const sketches = makePlan({
     groupBy: bySrc,
-    aggregates: [of('approx_count_distinct', col('l4_dst_port'), 'int8')],
+    aggregates: [aggCall('approx_count_distinct', col('l4_dst_port'), 'int8')],
   });
   const sketchSpec = specFromPlan(sketches, 'minute');
   const parts = structuredClone(jobGroupKernel.run(sketchSpec, big)) as {
@@ -188,13 +184,13 @@ test('a worker running several jobs into one partial (group kernel) gives the re
 
 test('partials combined into one (a repeated query’s memo hits) merge to the same answer', () => {
   const cases = [
-    makePlan({ groupBy: bySrc, aggregates: [...aggregates, of('min', col('in_pkts'), 'int8')] }),
+    makePlan({ groupBy: bySrc, aggregates: [...aggregates, aggCall('min', col('in_pkts'), 'int8')] }),
     makePlan({
       groupBy: [col('protocol')],
-      aggregates: [of('approx_count_distinct', col('src_addr'), 'int8')],
+      aggregates: [aggCall('approx_count_distinct', col('src_addr'), 'int8')],
     }),
     makePlan({
-      aggregates: [count, sum(col('in_bytes')), of('approx_count_distinct', col('src_addr'), 'int8')],
+      aggregates: [count, sum(col('in_bytes')), aggCall('approx_count_distinct', col('src_addr'), 'int8')],
     }),
   ];
   for (const plan of cases) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JobColumns } from '../../store/backend.js';
-import type { AggregateCall, Expr } from '../plan/plan.js';
+import type { AggregateCall } from '../plan/plan.js';
 import { mergePartials } from './collect.js';
 import { hashWords, PARTITIONS } from './group-table.js';
 import { jobGroupKernel, runJobKernel } from './kernel-entry.js';
@@ -10,7 +10,7 @@ import type { GroupsPartial, Partial } from './partial.js';
 import { specFromPlan } from './spec.js';
 import { SPILL_GROUPS } from './spillable.js';
 import { referenceResult } from './test-reference.js';
-import { agg, call, col, desc, lit, makeJob, makePlan, prng, sortedRows } from './test-support.js';
+import { agg, aggCall, call, col, desc, lit, makeJob, makePlan, prng, sortedRows } from './test-support.js';
 
 /**
  * Spilling kernel states (spillable.ts, spill.ts): a table that reaches SPILL_GROUPS groups moves
@@ -45,18 +45,13 @@ function manyKeys(seed: number, rows: number, pool: number, runs = 1): JobColumn
   return job;
 }
 
-const of = (fn: AggregateCall['fn'], arg: Expr | undefined, type: AggregateCall['type']): AggregateCall => ({
-  fn,
-  arg,
-  type,
-});
 const small = call('lt', 'bool', col('in_pkts'), lit(500, 'int8'));
 const aggregates: AggregateCall[] = [
-  of('sum', col('in_bytes'), 'numeric'),
-  of('count', undefined, 'int8'),
-  of('min', col('in_pkts'), 'int8'),
-  of('max', col('in_pkts'), 'int8'),
-  of('avg', col('in_pkts'), 'numeric'),
+  aggCall('sum', col('in_bytes'), 'numeric'),
+  aggCall('count', undefined, 'int8'),
+  aggCall('min', col('in_pkts'), 'int8'),
+  aggCall('max', col('in_pkts'), 'int8'),
+  aggCall('avg', col('in_pkts'), 'numeric'),
   { fn: 'sum', arg: col('in_pkts'), type: 'numeric', filter: small },
 ];
 const jobs = [manyKeys(1, 30_000, 60_000), manyKeys(2, 30_000, 60_000, 3), manyKeys(3, 500, 60_000)];
@@ -131,7 +126,7 @@ test('sums past 2^53 carry through spills exactly', () => {
   });
   const plan = makePlan({
     groupBy: [col('src_as')],
-    aggregates: [of('sum', col('in_bytes'), 'numeric'), of('count', undefined, 'int8')],
+    aggregates: [aggCall('sum', col('in_bytes'), 'numeric'), aggCall('count', undefined, 'int8')],
     orderBy: [desc(agg(0, 'numeric'))],
     limit: 20,
   });
@@ -144,7 +139,7 @@ test('sums past 2^53 carry through spills exactly', () => {
 });
 
 test('a state that never spilled but holds many groups also comes out by partition', () => {
-  const plan = makePlan({ groupBy: [col('src_addr')], aggregates: [of('count', undefined, 'int8')] });
+  const plan = makePlan({ groupBy: [col('src_addr')], aggregates: [aggCall('count', undefined, 'int8')] });
   const spec = specFromPlan(plan, 'minute');
   const job = manyKeys(7, 20_000, 6000);
   const partial = runJobKernel(spec, job);

@@ -122,6 +122,13 @@ export const call = (fn: ScalarFn, type: SqlType, ...args: Expr[]): CallExpr => 
 });
 export const key = (index: number, type: SqlType): Expr => ({ kind: 'key', index, type });
 export const agg = (index: number, type: SqlType): Expr => ({ kind: 'agg', index, type });
+/** An aggregate call of a plan: `fn(arg) [FILTER (WHERE filter)]`; `arg` undefined for count(*). */
+export const aggCall = (
+  fn: AggregateCall['fn'],
+  arg: Expr | undefined,
+  type: AggregateCall['type'],
+  filter?: Expr,
+): AggregateCall => (filter === undefined ? { fn, arg, type } : { fn, arg, type, filter });
 
 function columnsOf(e: Expr | undefined, out: Set<string>): void {
   if (e === undefined) return;
