@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ColumnDef } from '../../flow/schema.js';
 import type { SegmentHeader, SegmentPartInput } from '../segment/types.js';
 import type { SealedSegment } from './sealer.js';
-import { makeBatch, StandInSegments, type TestRow, tempDataDir, walk } from './test-support.js';
+import { makeBatch, StandInSegments, signal, type TestRow, tempDataDir, walk } from './test-support.js';
 import { createWritePath } from './write-path.js';
 
 const A = Date.UTC(2026, 0, 2, 3, 4);
@@ -17,14 +17,8 @@ const A = Date.UTC(2026, 0, 2, 3, 4);
 function setup(failFirst: boolean) {
   const dataDir = tempDataDir();
   const segments = new StandInSegments(dataDir);
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let secondWritten!: () => void;
-  const second = new Promise<void>((resolve) => {
-    secondWritten = resolve;
-  });
+  const { promise: gate, fire: release } = signal();
+  const { promise: second, fire: secondWritten } = signal();
   // The first buffer's segment (rows 1..4) waits for `release`, then fails while `failing.on`
   // (a full disk); the second buffer's (rows 5..8) is written at once.
   const failing = { on: failFirst };

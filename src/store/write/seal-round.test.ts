@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ColumnDef } from '../../flow/schema.js';
 import type { SegmentHeader, SegmentPartInput } from '../segment/types.js';
-import { makeBatch, StandInSegments, tempDataDir } from './test-support.js';
+import { makeBatch, StandInSegments, signal, tempDataDir } from './test-support.js';
 import { createWritePath } from './write-path.js';
 
 const A = Date.UTC(2026, 0, 2, 3, 4);
@@ -12,14 +12,8 @@ const GRACE = 30_000;
 test('a minute that becomes due while a seal round runs joins that round', async () => {
   const dataDir = tempDataDir();
   const segments = new StandInSegments(dataDir);
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let firstWriteStarted!: () => void;
-  const firstWrite = new Promise<void>((resolve) => {
-    firstWriteStarted = resolve;
-  });
+  const { promise: gate, fire: release } = signal();
+  const { promise: firstWrite, fire: firstWriteStarted } = signal();
   const written: number[] = [];
   const writeSegment = async (
     path: string,

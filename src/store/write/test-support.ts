@@ -112,3 +112,12 @@ export function walk(dir: string): string[] {
   }
   return out.sort();
 }
+
+/** A promise and the function that resolves it: a test's gate, or an event it awaits. */
+export function signal(): { readonly promise: Promise<void>; readonly fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
