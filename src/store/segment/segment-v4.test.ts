@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatAddr } from '../../flow/addr.js';
@@ -8,8 +8,7 @@ import type { JobColumns } from '../backend.js';
 import { ReadBuffers } from '../encoding/column-alloc.js';
 import { conversationBatch, conversationParts, conversationSchema } from './conversation-support.js';
 import { inspectSegment, openSegment, writeSegmentSync } from './index.js';
-import { tempDir, testHeader } from './test-support.js';
-import { CorruptSegmentError } from './types.js';
+import { assertEveryByteFlipDetected, tempDir, testHeader } from './test-support.js';
 
 const names = conversationSchema.map((c) => c.name);
 
@@ -118,21 +117,7 @@ test('inspect counts the part-level blocks (repeat map, shared dictionary)', () 
 });
 
 test('flipping any byte of a version 4 segment is detected, naming the path', () => {
-  const { path } = write(120);
-  const good = readFileSync(path);
-  const bad = join(tempDir(), 'flipped-v4.seg');
-  const readAll = () => {
-    const reader = openSegment(bad);
-    try {
-      for (let p = 0; p < reader.meta.parts.length; p++) reader.readPart(p, names);
-    } finally {
-      reader.close();
-    }
-  };
-  for (let offset = 0; offset < good.length; offset++) {
-    const copy = Buffer.from(good);
-    copy[offset]! ^= 0x40;
-    writeFileSync(bad, copy);
-    assert.throws(readAll, (err) => err instanceof CorruptSegmentError && err.path === bad, `byte ${offset}`);
-  }
+  assertEveryByteFlipDetected(readFileSync(write(120).path), 'flipped-v4.seg', (reader) => {
+    for (let p = 0; p < reader.meta.parts.length; p++) reader.readPart(p, names);
+  });
 });

@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeIPv4 } from '../../flow/addr.js';
 import { ColumnBatch } from '../../flow/batch.js';
 import type { ColumnDef } from '../../flow/schema.js';
-import type { SegmentHeader, SegmentPartInput } from './types.js';
+import { openSegment } from './index.js';
+import {
+  CorruptSegmentError,
+  type SegmentHeader,
+  type SegmentPartInput,
+  type SegmentReader,
+} from './types.js';
 
 /** A small schema with one column of every type, for segment tests. */
 export const testSchema: readonly ColumnDef[] = [
@@ -73,4 +80,30 @@ export function testParts(batch: ColumnBatch<string>): SegmentPartInput[] {
     { bucket, deviceId: 1, batch, rows: rowsOf(1) },
     { bucket, deviceId: 2, batch, rows: rowsOf(2) },
   ];
+}
+
+/**
+ * Flips each byte of the file `good` in turn (bit 6, into `name` in a fresh folder) and asserts
+ * that opening it and `read` throw a CorruptSegmentError naming that file.
+ */
+export function assertEveryByteFlipDetected(
+  good: Buffer,
+  name: string,
+  read: (reader: SegmentReader) => void,
+): void {
+  const bad = join(tempDir(), name);
+  const readAll = () => {
+    const reader = openSegment(bad);
+    try {
+      read(reader);
+    } finally {
+      reader.close();
+    }
+  };
+  for (let offset = 0; offset < good.length; offset++) {
+    const copy = Buffer.from(good);
+    copy[offset]! ^= 0x40;
+    writeFileSync(bad, copy);
+    assert.throws(readAll, (err) => err instanceof CorruptSegmentError && err.path === bad, `byte ${offset}`);
+  }
 }
