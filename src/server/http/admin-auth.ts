@@ -18,6 +18,15 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
+ * A process on this machine: a loopback peer, unless the request came through a proxy
+ * (X-Forwarded-For or Forwarded), whose loopback address says nothing about the client.
+ */
+export function isLocalClient(remoteAddress: string | undefined, headers: IncomingHttpHeaders): boolean {
+  const proxied = headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
+  return isLoopback(remoteAddress) && !proxied;
+}
+
+/**
  * The debug endpoints (profiles, fail points) are served to a client on loopback without
  * credentials — a process on this machine — and otherwise only to a user with `"admin": true`
  * (HTTP Basic or a Bearer token, as every route). A request that carries X-Forwarded-For or
@@ -29,8 +38,7 @@ export function authorizeAdmin(
   headers: IncomingHttpHeaders,
   users: Users,
 ): AdminGrant {
-  const proxied = headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
-  if (isLoopback(remoteAddress) && !proxied) return { via: 'loopback' };
+  if (isLocalClient(remoteAddress, headers)) return { via: 'loopback' };
   const principal = authenticate(headers.authorization, users);
   if (!users.isAdmin(principal.user))
     throw new HttpError(

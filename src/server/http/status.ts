@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CollectorStats, DeviceSnapshot } from '../../ingest/collector-stats.js';
 import type { Users } from '../auth/users.js';
-import { isLoopback } from './admin-auth.js';
+import { isLocalClient } from './admin-auth.js';
 import { authenticate } from './auth.js';
 import { type Handler, sendJson } from './respond.js';
 
@@ -26,8 +26,7 @@ export function statusViewer(
   headers: IncomingHttpHeaders,
   users: Users,
 ): StatusViewer {
-  const proxied = headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
-  if (isLoopback(remoteAddress) && !proxied) return { all: true };
+  if (isLocalClient(remoteAddress, headers)) return { all: true };
   if (headers.authorization === undefined) return { all: false, tenant: undefined };
   const principal = authenticate(headers.authorization, users);
   return users.isAdmin(principal.user) ? { all: true } : { all: false, tenant: principal.tenant };
