@@ -64,6 +64,25 @@ export interface AddressDictionary {
   readonly indexes: Uint32Array;
 }
 
+/**
+ * A numeric column that is a function of an address column (an AS number or a prefix length per
+ * distinct address), handed over as that function: row i's value is `table[indexes[i]]`. A
+ * consumer can aggregate per index and fold the table once instead of looking it up per row.
+ */
+export interface KeyedColumn {
+  /** The address column whose dictionary indexes key the table (e.g. `src_addr` for `src_as`). */
+  readonly key: string;
+  /** One value per index (the column's own array type); may be longer than `size`. */
+  readonly table: NumberArray;
+  /** Number of table entries; every index is below it. */
+  readonly size: number;
+  /**
+   * Per row of the job, the index into `table`: the key's dictionary indexes (the same array as
+   * `addressDicts[key].indexes` when the key comes back in dictionary form in the same read).
+   */
+  readonly indexes: Uint32Array;
+}
+
 /** How a caller would like a job's columns. A backend may ignore any of it. */
 export interface ReadOptions {
   /**
@@ -71,6 +90,11 @@ export interface ReadOptions {
    * that cannot (an open minute, another backend) returns them as 16-byte rows in `columns`.
    */
   readonly addressDicts?: readonly string[] | undefined;
+  /**
+   * Numeric columns the caller can take in keyed form (`JobColumns.keyed`); a backend returns one
+   * there only where it stores it as a function of an address, and in `columns` otherwise.
+   */
+  readonly keyed?: readonly string[] | undefined;
 }
 
 /** The columns of a job, decoded: one typed array per column (addresses 16 bytes per row). */
@@ -80,10 +104,14 @@ export interface JobColumns {
   /** For string columns: the dictionary the column's codes index (code 0 is ''). */
   readonly dicts: Readonly<Record<string, readonly string[]>>;
   /**
-   * Address columns returned in dictionary form (only ones asked for in `ReadOptions`); each
-   * requested column is in exactly one of `columns` and `addressDicts`.
+   * Address columns returned in dictionary form (only ones asked for in `ReadOptions`).
    */
   readonly addressDicts?: Readonly<Record<string, AddressDictionary>> | undefined;
+  /**
+   * Numeric columns returned in keyed form (only ones asked for in `ReadOptions.keyed`); each
+   * requested column is in exactly one of `columns`, `addressDicts` and `keyed`.
+   */
+  readonly keyed?: Readonly<Record<string, KeyedColumn>> | undefined;
 }
 
 export interface DeviceSummary {
