@@ -16,11 +16,13 @@ import { round } from './store-ingest.js';
  * from one process to the next); neighbouring passes in one process see nearly the same load.
  *
  *   node dist/bench/store-decode-ab.js --a dist-before --b dist --data DIR [--passes 15] [--columns c1,c2]
- *     [--a-dicts] [--b-dicts]
+ *     [--a-dicts] [--b-dicts] [--a-keyed] [--b-keyed]
  *
  * `--a-dicts` / `--b-dicts`: that side asks for the address columns in dictionary form
  * (`ReadOptions.addressDicts`); `--a dist --b dist --b-dicts` compares the two forms in one build.
- * A dictionary-form address counts as one value per row, like an address row.
+ * A dictionary-form address counts as one value per row, like an address row. `--a-keyed` /
+ * `--b-keyed`: that side asks for the address dictionaries and the AS numbers and prefix lengths
+ * in keyed form too (`ReadOptions.keyed`; one value per row each, as the key's index).
  *
  * DIR holds segments, e.g. from `node dist/bench/store.js --flows 1200000 --no-clickhouse --dir DIR
  * --keep`. Prints one JSON object.
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     columns: { type: 'string' },
     'a-dicts': { type: 'boolean', default: false },
     'b-dicts': { type: 'boolean', default: false },
+    'a-keyed': { type: 'boolean', default: false },
+    'b-keyed': { type: 'boolean', default: false },
   },
 });
 
@@ -50,7 +54,7 @@ async function side(
   dist: string,
   files: readonly string[],
   columns: readonly string[],
-  dicts: boolean,
+  form: 'rows' | 'dicts' | 'keyed',
 ): Promise<Side> {
   const root = resolve(dist);
   const segment = (await import(`${root}/src/store/segment/index.js`)) as SegmentModule;
@@ -60,10 +64,17 @@ async function side(
     .filter((reader) => reader.meta.header.table === 'flows');
   const buffers: ReadBuffers = new alloc.ReadBuffers();
   const addresses = ['src_addr', 'dst_addr', 'ipv4_next_hop', 'src_addr_nat', 'dst_addr_nat'];
-  // A reader built before ReadOptions ignores the fourth argument.
-  const options = dicts ? { addressDicts: columns.filter((c) => addresses.includes(c)) } : undefined;
+  const keyed = ['src_as', 'dst_as', 'src_route_length', 'dst_route_length'];
+  // A reader built before ReadOptions ignores the fourth argument (and one before keyed, `keyed`).
+  const options =
+    form === 'rows'
+      ? undefined
+      : {
+          addressDicts: columns.filter((c) => addresses.includes(c)),
+          ...(form === 'keyed' ? { keyed } : {}),
+        };
   return {
-    dist: dicts ? `${dist} (address dictionaries)` : dist,
+    dist: form === 'rows' ? dist : `${dist} (${form === 'keyed' ? 'keyed columns' : 'address dictionaries'})`,
     pass() {
       let rows = 0;
       for (const reader of readers) {
@@ -73,6 +84,10 @@ async function side(
       return rows;
     },
   };
+}
+
+function formOf(dicts: boolean, keyed: boolean): 'rows' | 'dicts' | 'keyed' {
+  return keyed ? 'keyed' : dicts ? 'dicts' : 'rows';
 }
 
 function median(xs: readonly number[]): number {
@@ -97,8 +112,8 @@ async function main() {
   const files = listFiles(values.data).filter((path) => path.endsWith('.seg'));
   if (files.length === 0) throw new Error(`no segments under ${values.data}`);
   const sides = [
-    await side(values.a, files, columns, values['a-dicts']!),
-    await side(values.b, files, columns, values['b-dicts']!),
+    await side(values.a, files, columns, formOf(values['a-dicts']!, values['a-keyed']!)),
+    await side(values.b, files, columns, formOf(values['b-dicts']!, values['b-keyed']!)),
   ] as const;
   for (let i = 0; i < Number(values.warmup); i++) for (const s of sides) s.pass();
   const load0 = loadavg()[0]!;

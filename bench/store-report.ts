@@ -23,6 +23,7 @@ export interface Measured {
       facade: ScanResult;
       read_buffers: ScanResult;
       read_buffers_address_dicts: ScanResult;
+      read_buffers_keyed: ScanResult;
       segment_reader: ScanResult;
     };
   };
@@ -116,11 +117,13 @@ export function summarize(m: Measured) {
         f.scan.facade.rows === flows &&
         f.scan.read_buffers.rows === flows &&
         f.scan.read_buffers_address_dicts.rows === flows &&
+        f.scan.read_buffers_keyed.rows === flows &&
         f.scan.segment_reader.rows === flows,
       scan_in_bytes_equal:
         f.scan.facade.in_bytes_sum === f.ingest.in_bytes_sum &&
         f.scan.read_buffers.in_bytes_sum === f.ingest.in_bytes_sum &&
-        f.scan.read_buffers_address_dicts.in_bytes_sum === f.ingest.in_bytes_sum,
+        f.scan.read_buffers_address_dicts.in_bytes_sum === f.ingest.in_bytes_sum &&
+        f.scan.read_buffers_keyed.in_bytes_sum === f.ingest.in_bytes_sum,
       no_late_segments: f.ingest.late_segments === 0,
       clickhouse_rows_equal_flows: ch === undefined ? undefined : ch.lz4.rows === flows,
       clickhouse_in_bytes_equal: ch === undefined ? undefined : ch.in_bytes_sum === f.ingest.in_bytes_sum,

@@ -16,11 +16,14 @@ import { round, TENANT } from './store-ingest.js';
  * - `read_buffers_address_dicts`: the same, with the address columns asked for in dictionary
  *   form (`ReadOptions.addressDicts`: per row an index into the part's distinct addresses
  *   instead of 16 bytes), as a query that hashes or groups addresses asks;
+ * - `read_buffers_keyed`: the same, and the AS numbers and prefix lengths in keyed form
+ *   (`ReadOptions.keyed`: a table per dictionary index of their address and the address's
+ *   indexes, no per-row lookup), as a query that groups by src_as asks;
  * - `segment_reader`: each segment opened once and every part decoded with `readPart` — the
  *   decoding alone.
  * The segment files were just written, so they are in the page cache: this is decode speed, not
  * disk speed. Values are rows × columns (an address counts as one value, as a row or as an index
- * into its dictionary). Besides wall-clock
+ * into its dictionary; a keyed column one value per row, as its key's index). Besides wall-clock
  * figures, each scan reports values per CPU second of this process (process.cpuUsage): on a
  * shared machine that is the per-core figure.
  */
@@ -74,17 +77,29 @@ export async function scanFacade(store: EmbeddedStore, from: number, to: number)
 /** Address columns of the standard set, asked for in dictionary form by `addressDicts` scans. */
 const addressColumns = standardColumns.filter((c) => c.ch === 'FixedString(16)').map((c) => c.name);
 
+/** Columns of the standard set stored as a function of an address, asked for in keyed form. */
+export const keyedColumns = ['src_as', 'dst_as', 'src_route_length', 'dst_route_length'];
+
+/**
+ * How a `scanReadBuffers` scan asks for the columns: addresses as rows, as dictionaries, or as
+ * dictionaries with the keyed columns as tables (`ReadOptions.keyed`).
+ */
+export type ScanForm = 'rows' | 'dicts' | 'keyed';
+
 export async function scanReadBuffers(
   store: EmbeddedStore,
   from: number,
   to: number,
-  addressDicts = false,
+  form: ScanForm = 'rows',
 ): Promise<ScanResult> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const jobs = await store.jobs({ tenant: TENANT, from, to });
   const buffers = new ReadBuffers();
-  const options = addressDicts ? { addressDicts: addressColumns } : undefined;
+  const options =
+    form === 'rows'
+      ? undefined
+      : { addressDicts: addressColumns, ...(form === 'keyed' ? { keyed: keyedColumns } : {}) };
   let rows = 0;
   let inBytes = 0;
   for (const job of jobs) {

@@ -74,8 +74,10 @@ async function flowlensPhase(dir: string, batchRows: number) {
     log(`scan (facade): ${facade.values_per_sec} values/s`);
     const reused = await scanReadBuffers(store, data.config.startMs, to);
     log(`scan (read buffers): ${reused.values_per_sec} values/s`);
-    const dicts = await scanReadBuffers(store, data.config.startMs, to, true);
+    const dicts = await scanReadBuffers(store, data.config.startMs, to, 'dicts');
     log(`scan (read buffers, address dictionaries): ${dicts.values_per_sec} values/s`);
+    const keyed = await scanReadBuffers(store, data.config.startMs, to, 'keyed');
+    log(`scan (read buffers, address dictionaries, keyed columns): ${keyed.values_per_sec} values/s`);
     const segments = scanSegments(dir);
     log(`scan (segment reader): ${segments.values_per_sec} values/s`);
     return {
@@ -84,7 +86,13 @@ async function flowlensPhase(dir: string, batchRows: number) {
       last_flow: new Date(data.receiveTime(data.produced - 1)).toISOString(),
       ingest: ingested,
       size,
-      scan: { facade, read_buffers: reused, read_buffers_address_dicts: dicts, segment_reader: segments },
+      scan: {
+        facade,
+        read_buffers: reused,
+        read_buffers_address_dicts: dicts,
+        read_buffers_keyed: keyed,
+        segment_reader: segments,
+      },
     };
   } finally {
     await store.stop();

@@ -234,7 +234,10 @@ export class EmbeddedStore implements StorageBackend {
     );
   }
 
-  /** Open minutes return address columns as rows whatever `options` asks (see read-open.ts). */
+  /**
+   * Open minutes return address and keyed columns as rows whatever `options` asks (see
+   * read-open.ts); sealed jobs as `readSealedJob` does.
+   */
   async read(job: ScanJob, columns: readonly string[], options?: ReadOptions): Promise<JobColumns> {
     if (isSealedLocation(job.location)) {
       try {

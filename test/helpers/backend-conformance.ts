@@ -7,6 +7,7 @@ import type { FlowBatch } from '../../src/flow/batch.js';
 import { flowColumns } from '../../src/flow/schema.js';
 import type { ColumnRange, Resolution, ScanJob, StorageBackend } from '../../src/store/backend.js';
 import { expandAddressDicts } from './address-dicts.js';
+import { describeKeyed } from './backend-conformance-keyed.js';
 import { describeRetention } from './backend-conformance-retention.js';
 import {
   expectedRollup,
@@ -310,5 +311,6 @@ export function runBackendConformance(
     });
 
     describeRetention(fresh, hooks);
+    describeKeyed(fresh, makeBackend, hooks);
   });
 }

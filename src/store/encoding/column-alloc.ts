@@ -74,4 +74,11 @@ export class ReadBuffers {
  */
 export const indexesName = (column: string): string => `${column}\u0000indexes`;
 export const entriesName = (column: string): string => `${column}\u0000entries`;
-export const isEntriesName = (name: string): boolean => name.endsWith('\u0000entries');
+/** Allocation name of a keyed column's table (`ReadOptions.keyed`). */
+export const tableName = (column: string): string => `${column}\u0000table`;
+/**
+ * Whether an allocation is a part's own (dictionary entries, keyed tables) rather than rows of
+ * the part: a job of several parts does not lay these end to end.
+ */
+export const isPartOwnName = (name: string): boolean =>
+  name.endsWith('\u0000entries') || name.endsWith('\u0000table');

@@ -26,9 +26,9 @@ export class AddrDictMerge {
   /**
    * Re-codes `indexes` (into the `size` 16-byte `entries`) to this merge's entries. The entries
    * of the previous call, passed again (src_addr and dst_addr of a part share theirs), are not
-   * looked up again.
+   * looked up again. Returns each entry's index in this merge (valid until the next call).
    */
-  addDictionary(entries: Uint8Array, size: number, indexes: Uint32Array): void {
+  addDictionary(entries: Uint8Array, size: number, indexes: Uint32Array): Uint32Array {
     if (entries !== this.lastEntries || size !== this.lastSize) {
       const source = new Uint32Array(entries.buffer, entries.byteOffset, size * 4);
       if (this.remapArray.length < size)
@@ -45,9 +45,9 @@ export class AddrDictMerge {
       this.lastSize = size;
       this.lastSame = same;
     }
-    if (this.lastSame) return;
     const remap = this.remapArray;
-    for (let i = 0; i < indexes.length; i++) indexes[i] = remap[indexes[i]!]!;
+    if (!this.lastSame) for (let i = 0; i < indexes.length; i++) indexes[i] = remap[indexes[i]!]!;
+    return remap.subarray(0, size);
   }
 
   /** Writes into `indexes` the entry of each 16-byte row of `rows` (4-aligned in memory). */

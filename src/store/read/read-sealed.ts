@@ -1,18 +1,18 @@
 import type { NumberArray } from '../../flow/batch.js';
 import { bytesPerRow } from '../../flow/column-types.js';
 import type { ColumnType } from '../../flow/schema.js';
-import type { AddressDictionary, JobColumns, ReadOptions, ScanJob } from '../backend.js';
+import type { JobColumns, ReadOptions, ScanJob } from '../backend.js';
 import {
   allocateUninitialized,
   type ColumnAllocator,
-  entriesName,
-  indexesName,
-  isEntriesName,
+  isPartOwnName,
   type ReadBuffers,
 } from '../encoding/column-alloc.js';
-import type { SegmentReader } from '../segment/types.js';
-import { AddrDictMerge } from './addr-dict-merge.js';
+import { knownColumn } from '../segment/known-columns.js';
+import type { PartReadOptions, SegmentReader } from '../segment/types.js';
 import { StaleJobError } from './errors.js';
+import { JobAddresses } from './job-addresses.js';
+import { JobKeyed } from './job-keyed.js';
 import { isSealedLocation, type SealedPartRef } from './location.js';
 import { cachedReader, evictReader } from './reader-cache.js';
 
@@ -33,6 +33,12 @@ import { cachedReader, evictReader } from './reader-cache.js';
  * indexes and entries in `buffers` too. A job of several parts gets one dictionary of distinct
  * entries, shared by all its address columns (each part's entries merged, and the rows of a part
  * that stored the column otherwise looked up too); a job whose parts are older files returns rows.
+ *
+ * Columns named in `options.keyed` come back in keyed form (`JobColumns.keyed`: a table per
+ * dictionary index of their key address column, and the key's indexes) where the parts store them
+ * keyed (version 4), also when the key is not asked. A job of several parts gets one table over
+ * its merged dictionary (each part's table moved to the merged indexes), or rows where the parts
+ * disagree: an address with two values, or a part that stored the column as rows.
  */
 export function readSealedJob(
   job: ScanJob,
@@ -59,7 +65,7 @@ export function readSealedJob(
   // Each part's columns are views into the job's arrays at the part's first row; a part's
   // address dictionary entries are its own (merged below).
   const intoJob: ColumnAllocator = (name, type, partRows) => {
-    if (isEntriesName(name)) return allocate(name, type, partRows);
+    if (isPartOwnName(name)) return allocate(name, type, partRows);
     let array = whole[name];
     if (array === undefined) {
       array = allocate(name, type, rows);
@@ -76,9 +82,23 @@ export function readSealedJob(
   };
   const merged = new Map<string, StringMerge>();
   const asDict = options?.addressDicts?.filter((name) => columns.includes(name)) ?? [];
-  const addresses = asDict.length > 0 ? new JobAddresses(asDict) : undefined;
+  const asKeyed = options?.keyed?.filter((name) => columns.includes(name)) ?? [];
+  const keyed =
+    asKeyed.length === 0
+      ? undefined
+      : new JobKeyed(
+          asKeyed.map((name) => ({ name, type: knownColumn(name)?.type ?? 'u32' })),
+          whole,
+          (name, type) => {
+            if (whole[name] === undefined) intoJob(name, type, 0);
+            return whole[name]!;
+          },
+        );
+  const addresses = asDict.length > 0 || keyed !== undefined ? new JobAddresses(asDict) : undefined;
+  const partOptions: PartReadOptions | undefined =
+    keyed === undefined ? options : { ...options, keyDicts: true };
   for (const ref of refs) {
-    const part = readOne(openPlanned(ref), ref, columns, intoJob, options);
+    const part = readOne(openPlanned(ref), ref, columns, intoJob, partOptions);
     for (const [name, apart] of converted) {
       const width = bytesPerRow(wholeType[name]!) / whole[name]!.BYTES_PER_ELEMENT;
       whole[name]!.set(apart as never, offset * width);
@@ -93,60 +113,25 @@ export function readSealedJob(
       const codes = whole[name] as Uint32Array;
       merge.recode(codes.subarray(offset, offset + part.rows), dict);
     }
-    addresses?.addPart(part, offset, wholeType);
+    addresses?.addPart(part, offset, wholeType, (key, remap) => keyed?.remapped(part, key, remap, offset));
+    keyed?.partDone(part, offset);
     offset += part.rows;
   }
   const dicts: Record<string, readonly string[]> = {};
   for (const [name, merge] of merged) dicts[name] = merge.values;
   if (addresses === undefined) return { rows, columns: whole, dicts };
+  const keyedForms = keyed?.finish(allocate) ?? {};
   const addressDicts = addresses.finish(whole, allocate);
   const out: Record<string, NumberArray> = {};
-  for (const name of columns) if (addressDicts[name] === undefined) out[name] = whole[name]!;
-  return { rows, columns: out, dicts, addressDicts };
+  for (const name of columns)
+    if (addressDicts[name] === undefined && keyedForms[name] === undefined) out[name] = whole[name]!;
+  const result: JobColumns = { rows, columns: out, dicts };
+  return {
+    ...result,
+    ...(asDict.length > 0 ? { addressDicts } : {}),
+    ...(keyed !== undefined ? { keyed: keyedForms } : {}),
+  };
 }
-
-/** A job's address columns in dictionary form, over several parts: one merged dictionary. */
-class JobAddresses {
-  private readonly inDictForm = new Set<string>();
-  /** Parts that stored a wanted column without a dictionary: [column, first row, rows]. */
-  private readonly rowParts: [string, number, number][] = [];
-
-  constructor(private readonly names: readonly string[]) {
-    jobMerge.reset();
-  }
-
-  addPart(part: JobColumns, offset: number, types: Record<string, ColumnType>): void {
-    for (const name of this.names) {
-      const dict = part.addressDicts?.[name];
-      if (dict !== undefined) {
-        jobMerge.addDictionary(dict.entries, dict.size, dict.indexes);
-        this.inDictForm.add(name);
-      } else if (types[name] === 'addr') this.rowParts.push([name, offset, part.rows]);
-    }
-  }
-
-  /** The dictionary form of every column some part stored as a dictionary (the rest stay rows). */
-  finish(whole: Record<string, NumberArray>, allocate: ColumnAllocator): Record<string, AddressDictionary> {
-    const out: Record<string, AddressDictionary> = {};
-    if (this.inDictForm.size === 0) return out;
-    for (const [name, at, n] of this.rowParts) {
-      if (!this.inDictForm.has(name)) continue;
-      const indexes = whole[indexesName(name)] as Uint32Array;
-      const rows = whole[name] as Uint8Array;
-      jobMerge.addRows(rows.subarray(at * 16, (at + n) * 16), indexes.subarray(at, at + n));
-    }
-    const entries = allocate(JOB_ENTRIES, 'addr', jobMerge.size) as Uint8Array;
-    jobMerge.writeEntries(entries);
-    for (const name of this.inDictForm) {
-      out[name] = { entries, size: jobMerge.size, indexes: whole[indexesName(name)] as Uint32Array };
-    }
-    return out;
-  }
-}
-
-/** This thread's merge of address dictionaries (reads are synchronous: one at a time). */
-const jobMerge = new AddrDictMerge();
-const JOB_ENTRIES = entriesName('\u0000job');
 
 function readOne(
   reader: SegmentReader,

@@ -76,6 +76,15 @@ export interface SegmentMeta {
   readonly bytes: number;
 }
 
+/** How `SegmentReader.readPart` should return columns: `ReadOptions`, and for a job's merge: */
+export interface PartReadOptions extends ReadOptions {
+  /**
+   * The key of every column returned in keyed form comes back in `addressDicts` too (also when
+   * not asked, or asked as rows): a job of several parts merges the keys' dictionaries.
+   */
+  readonly keyDicts?: boolean;
+}
+
 /**
  * Reads a segment synchronously (so it works the same on the main thread and in worker threads).
  * Every block is checked against its checksum; a mismatch throws `CorruptSegmentError`.
@@ -87,13 +96,16 @@ export interface SegmentReader {
    * Decodes the named columns of a part into arrays from `allocate` (default: fresh ones; pass
    * `ReadBuffers.allocate` to reuse memory across reads, or views into larger arrays). Address
    * columns named in `options.addressDicts` whose block is a dictionary (version 4) come back in
-   * `addressDicts`, their indexes and entries also from `allocate` (see `indexesName`).
+   * `addressDicts`, their indexes and entries also from `allocate` (see `indexesName`). Columns
+   * named in `options.keyed` that the part stores keyed come back in `keyed`: the table from
+   * `allocate` (`tableName`), the indexes the key's (`indexesName`, the same array as its
+   * dictionary form's when both come back).
    */
   readPart(
     part: number,
     columns: readonly string[],
     allocate?: ColumnAllocator,
-    options?: ReadOptions,
+    options?: PartReadOptions,
   ): JobColumns;
   close(): void;
 }
