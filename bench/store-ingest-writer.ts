@@ -17,7 +17,7 @@ import { minuteParts } from './store-ingest-minutes.js';
  * build (DIR/src/store/segment/writer.js) and alternates the two round by round, in one process:
  * on this shared machine only in-process ratios show a 10 % change.
  *
- *   node dist/bench/store-ingest-writer.js [--flows 1200000] [--rounds 6] [--ab /tmp/base/dist]
+ *   node dist/bench/store-ingest-writer.js [--flows 1200000] [--rounds 6] [--ab /tmp/base/dist] [--stages]
  */
 const { values } = parseArgs({
   options: {
@@ -29,6 +29,11 @@ const { values } = parseArgs({
     options: { type: 'string', default: '{}' },
     /** Print bytes per flow per standard column. */
     columns: { type: 'boolean', default: false },
+    /**
+     * Print each writer stage's CPU ns per flow and share (StageClock): plan, keyed tables, each
+     * column, part blocks, file. Shares repeat from run to run where totals do not.
+     */
+    stages: { type: 'boolean', default: false },
   },
 });
 
@@ -61,7 +66,11 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function run(encode: Encode, minutes: { batch: FlowBatch; parts: SegmentPartInput[] }[]) {
+function run(
+  encode: Encode,
+  minutes: { batch: FlowBatch; parts: SegmentPartInput[] }[],
+  stages: Map<string, number> | undefined,
+) {
   const header: SegmentHeader = {
     tenant: 't',
     table: 'flows',
@@ -83,6 +92,7 @@ function run(encode: Encode, minutes: { batch: FlowBatch; parts: SegmentPartInpu
         file += b.length;
       },
       writeOptions,
+      stages,
     );
     flows += batch.length;
     column += standardBytes(meta, perColumn);
@@ -102,10 +112,25 @@ async function main() {
   }
   const load0 = loadavg()[0]!;
   const results = writers.map(() => [] as ReturnType<typeof run>[]);
+  // Per writer, the stages' CPU µs summed over the rounds after the first (a writer of a build
+  // before StageClock ignores the argument and leaves its map empty).
+  const stages = writers.map(() => new Map<string, number>());
   for (let round = 0; round < Number(values.rounds); round++) {
     const order = round % 2 === 0 ? writers.keys() : [...writers.keys()].reverse();
-    for (const w of order) results[w]!.push(run(writers[w]![1], minutes));
+    for (const w of order) {
+      const measured = values.stages === true && round > 0 ? stages[w] : undefined;
+      results[w]!.push(run(writers[w]![1], minutes, measured));
+    }
   }
+  const flowsMeasured = batches.reduce((a, b) => a + b.length, 0) * (Number(values.rounds) - 1);
+  const stageTable = (times: Map<string, number>) => {
+    const total = [...times.values()].reduce((a, b) => a + b, 0);
+    return Object.fromEntries(
+      [...times]
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, us]) => [name, { ns_per_flow: r3((us * 1000) / flowsMeasured), share: r3(us / total) }]),
+    );
+  };
   const summary = Object.fromEntries(
     writers.map(([name], w) => {
       const rs = results[w]!.slice(1); // the first round compiles
@@ -117,6 +142,7 @@ async function main() {
           bytes_per_flow: r3(rs[0]!.bytes),
           file_bytes_per_flow: r3(rs[0]!.fileBytes),
           ...(values.columns === true ? { per_column: rs[0]!.columns } : {}),
+          ...(stages[w]!.size > 0 ? { stages: stageTable(stages[w]!) } : {}),
         },
       ];
     }),

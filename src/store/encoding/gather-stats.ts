@@ -92,3 +92,37 @@ export function gather(array: NumberArray, rows: Uint32Array, out: Float64Array)
   else if (array instanceof Uint16Array) gatherU16(array, rows, out);
   else gatherU8(array, rows, out);
 }
+
+function constantF64(a: Float64Array, n: number): boolean {
+  const v = a[0]!;
+  if (Number.isNaN(v)) return false; // left to the encoder (a RAW block)
+  for (let i = 1; i < n; i++) if (a[i] !== v) return false;
+  return true;
+}
+function constantU32(a: Uint32Array, n: number): boolean {
+  const v = a[0]!;
+  for (let i = 1; i < n; i++) if (a[i] !== v) return false;
+  return true;
+}
+function constantU16(a: Uint16Array, n: number): boolean {
+  const v = a[0]!;
+  for (let i = 1; i < n; i++) if (a[i] !== v) return false;
+  return true;
+}
+function constantU8(a: Uint8Array, n: number): boolean {
+  const v = a[0]!;
+  for (let i = 1; i < n; i++) if (a[i] !== v) return false;
+  return true;
+}
+
+/**
+ * Whether `array[0..n)` holds one value (n ≥ 1; NaN never counts as constant). Sequential, one
+ * loop per array type; a column that is not constant stops at its first differing row.
+ */
+export function isConstant(array: NumberArray, n: number): boolean {
+  if (n < 1) return false;
+  if (array instanceof Float64Array) return constantF64(array, n);
+  if (array instanceof Uint32Array) return constantU32(array, n);
+  if (array instanceof Uint16Array) return constantU16(array, n);
+  return constantU8(array, n);
+}

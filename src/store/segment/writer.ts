@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { ColumnDef } from '../../flow/schema.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 import { crc32c } from '../encoding/crc32c.js';
+import { isConstant } from '../encoding/gather-stats.js';
 import { BlockEncoder, batchColumn, type EncodedBlock } from './block-encoder.js';
 import {
   BLOCK_GROUPED,
@@ -19,6 +20,7 @@ import { type KeyedCandidate, planKeyed } from './keyed-plan.js';
 import { segmentMeta } from './meta.js';
 import { PartGather } from './part-gather.js';
 import { planPart } from './part-plan.js';
+import { StageClock } from './stage-clock.js';
 import type { SegmentHeader, SegmentMeta, SegmentPartInput } from './types.js';
 import { defaultWriteOptions, type SegmentWriteOptions } from './write-options.js';
 
@@ -45,6 +47,8 @@ export function encodeSegment(
   parts: readonly SegmentPartInput[],
   sink: (bytes: Uint8Array) => void,
   options: SegmentWriteOptions = {},
+  /** When given, the CPU microseconds of each stage are added to it (see StageClock). */
+  stages?: Map<string, number>,
 ): SegmentMeta {
   const { level, sortBy, references, groupBy, keyedBy, packing, shareAddresses } = {
     ...defaultWriteOptions,
@@ -58,6 +62,7 @@ export function encodeSegment(
   const kept = new Set<string>([...sortBy, ...groupBy]);
   const local = (p: number) => (col: ColumnDef) =>
     blocks.isZero(batchColumn(parts[p]!.batch, col)) ? undefined : gather.get(col.name, col.type, p);
+  const clock = stages === undefined ? undefined : new StageClock(stages);
   const plans = parts.map((part, p) =>
     planPart(schema, part.rows.length, local(p), sortBy, groupBy, shareAddresses),
   );
@@ -65,6 +70,7 @@ export function encodeSegment(
     grouped.has(name) && plans[p]!.leaders < plans[p]!.order.length;
   const storedRows = (p: number, name: string): Uint32Array =>
     isGrouped(p, name) ? plans[p]!.order.subarray(0, plans[p]!.leaders) : plans[p]!.order;
+  clock?.lap('(plan)');
   const keyed = plans.map((plan, p) => {
     const candidates: KeyedCandidate[] = [];
     for (const col of schema) {
@@ -79,9 +85,11 @@ export function encodeSegment(
     return planKeyed(candidates);
   });
 
+  clock?.lap('(keyed tables)');
   const stored: Stored[][] = parts.map(() => new Array<Stored>(schema.length));
   for (const [c, col] of schema.entries()) {
     for (let p = 0; p < parts.length; p++) stored[p]![c] = encodeColumn(p, col);
+    clock?.lap(col.name);
     if (!kept.has(col.name)) gather.drop(col.name);
   }
   const repeatBlocks = plans.map((plan) => {
@@ -95,6 +103,7 @@ export function encodeSegment(
     const block = blocks.encodeAddresses(plan.shared);
     return { bytes: block.stored.slice(), entry: block.entry };
   });
+  clock?.lap('(part blocks)');
 
   function encodeColumn(p: number, col: ColumnDef): Stored {
     const { batch } = parts[p]!;
@@ -135,7 +144,17 @@ export function encodeSegment(
     const index = batch.index[col.name]!;
     const dict = plan.dicts.get(col.name);
     const shared = dict !== undefined && plan.shared !== undefined && dict.v4 === plan.shared.v4;
-    return blocks.encode(col.type, values, batch.dicts[index], rows, dict, shared);
+    // One value in every row (the minute, the device, its sampling rate): the block of any one
+    // row is the same constant block, without gathering and analysing the others.
+    const one = col.type !== 'addr' && rows.length > 1 && isConstant(values, plan.order.length);
+    return blocks.encode(
+      col.type,
+      values,
+      batch.dicts[index],
+      one ? rows.subarray(0, 1) : rows,
+      dict,
+      shared,
+    );
   }
 
   const head = new Uint8Array(HEADER_SIZE);
@@ -183,6 +202,7 @@ export function encodeSegment(
   trailer.set(TRAILER_MAGIC, 28);
   sink(trailer);
   const bytes = offset + footer.stored.length + TRAILER_SIZE;
+  clock?.lap('(file)');
   return segmentMeta({ header, headerCrc: 0, schema, parts: partEntries }, bytes);
 }
 

@@ -1,24 +1,24 @@
 import type { ColumnBatch } from '../../flow/batch.js';
 import { type ColumnDef, flowColumns } from '../../flow/schema.js';
 import { RateLimitedErrorLog } from '../../log/rate-limited.js';
-import { type LogTarget, stderrLines } from '../../log/sink.js';
+import { stderrLines } from '../../log/sink.js';
 import type { JobColumns, ScanJob } from '../backend.js';
 import { type StoreMetrics, throwawayStoreMetrics } from '../store-metrics.js';
 import { encodeRecord } from '../wal/record.js';
 import { batchSource } from '../wal/source.js';
 import { newWalStats, type WalStats } from '../wal/stats.js';
-import { WalWriter } from '../wal/wal-writer.js';
-import { CHUNK_ROWS } from './chunk-pool.js';
+import type { WalWriter } from '../wal/wal-writer.js';
 import { isDiskFull, StoreError, toStoreError } from './errors.js';
-import { walDir } from './layout.js';
 import { openJobsOf, readOpenBuffers } from './read-open.js';
 import { type RecoveredTenant, type ReplayProgress, recoverWal } from './recovery.js';
-import { type SealReport, type SealRoundControl, sealBacklog, sealDue } from './seal-loop.js';
+import type { SealReport } from './seal-loop.js';
+import { SealScheduler } from './seal-scheduler.js';
 import { SealWorker } from './seal-worker.js';
-import type { SealedSegment, WriteSegmentFn } from './sealer.js';
 import { collectStats, newWriteStats, type TenantTotals, tenantTotals, type WriteStats } from './stats.js';
 import { type Staged, TenantState } from './tenant-state.js';
+import { newTenantWal } from './tenant-wal.js';
 import { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
+import type { WritePathDeps } from './write-deps.js';
 
 /**
  * The store's write path: WAL (group commit) → open minutes in memory → sealed segments.
@@ -56,27 +56,7 @@ import { defaultWritePathConfig, type WritePathConfig } from './write-config.js'
  */
 
 export { defaultWritePathConfig, type WritePathConfig } from './write-config.js';
-
-/** Rows due for sealing that make an append start (or wake) a seal round. */
-const APPEND_SEAL_ROWS = CHUNK_ROWS;
-
-export interface WritePathDeps {
-  writeSegment: WriteSegmentFn;
-  /** Highest walLsn among a minute's segments on disk (0 if none): from the catalog. */
-  coveredLsn?: (tenant: string, minute: number) => number;
-  /** Highest walLsn of any segment of the tenant, so LSNs never go back should the WAL folder be lost. */
-  lsnFloor?: (tenant: string) => number;
-  /** A new segment, for the catalog: called in the same tick the rows leave memory. */
-  onSegment?: (segment: SealedSegment) => void;
-  onProgress?: (progress: ReplayProgress) => void;
-  log?: LogTarget;
-  now?: () => number;
-  schema?: readonly ColumnDef[];
-  /** Timers and error counters (absent: a throwaway registry's). */
-  metrics?: StoreMetrics;
-  /** A tenant's state was created (first append or replay): the store registers its gauges. */
-  onTenant?: (tenant: string) => void;
-}
+export type { WritePathDeps } from './write-deps.js';
 
 export function createWritePath(
   deps: WritePathDeps,
@@ -94,14 +74,7 @@ export class WritePath {
   private readonly now: () => number;
   private readonly coveredLsn: (tenant: string, minute: number) => number;
   private timer: NodeJS.Timeout | undefined;
-  private sealing: Promise<unknown> = Promise.resolve();
-  private sealQueued = false;
-  /** The running seal round's wake-up (minutes that became due join it). */
-  private readonly sealControl: SealRoundControl = {};
-  /** When a seal last failed: appends then leave retries to the timer (a full disk). */
-  private sealFailedAt = Number.NEGATIVE_INFINITY;
-  /** Appends held by backpressure, woken after each sealed buffer. */
-  private sealWaiters: (() => void)[] = [];
+  private readonly scheduler: SealScheduler;
   private state: 'new' | 'running' | 'stopped' = 'new';
   private readonly timeColumn: number;
   private readonly deviceColumn: number;
@@ -122,6 +95,23 @@ export class WritePath {
       ? Array.from({ length: Math.max(1, config.sealWorkers) }, () => new SealWorker())
       : [];
     this.metrics = deps.metrics ?? throwawayStoreMetrics();
+    this.scheduler = new SealScheduler({
+      config,
+      seal: {
+        dataDir: config.dataDir,
+        schema: this.schema,
+        writeSegment: deps.writeSegment,
+        now: this.now,
+        workers: this.sealWorkers,
+      },
+      states: { [Symbol.iterator]: () => this.tenantStates.values() },
+      counters: this.counters,
+      metrics: this.metrics.seal,
+      now: this.now,
+      isRunning: () => this.state === 'running',
+      onSegment: (segment) => this.deps.onSegment?.(segment),
+      fail: (err) => this.fail(toStoreError(err, 'seal')),
+    });
   }
 
   /** Replays the WAL, then starts the seal timer. */
@@ -140,8 +130,8 @@ export class WritePath {
     this.counters.replay = progress;
     for (const recovered of tenants) await this.openWal(recovered);
     this.state = 'running';
-    this.scheduleSeal(false);
-    this.timer = setInterval(() => this.scheduleSeal(false), this.config.sealCheckMs);
+    this.scheduler.schedule();
+    this.timer = setInterval(() => this.scheduler.schedule(), this.config.sealCheckMs);
     this.timer.unref();
     return progress;
   }
@@ -153,7 +143,7 @@ export class WritePath {
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.flush();
     if (this.config.sealOnStop) await this.sealNow({ all: true });
-    await this.sealing;
+    await this.scheduler.idle();
     for (const state of this.tenantStates.values()) await state.wal?.close();
     for (const worker of this.sealWorkers) await worker.close();
     this.errorLog.flush();
@@ -165,14 +155,8 @@ export class WritePath {
       throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     if (batch.length === 0) return;
     const t0 = this.metrics.append.start();
-    const backlog = this.sealBacklogRows();
-    // A backlog worth a seal starts one now, not at the next timer tick (ingest can run minutes
-    // ahead of it); a few rows of an old minute wait for the tick, to gather into fewer segments.
-    if (backlog >= APPEND_SEAL_ROWS && this.now() - this.sealFailedAt >= this.config.sealCheckMs)
-      this.scheduleSeal(false);
-    if (backlog > this.config.maxSealBacklogRows) {
-      this.counters.backpressureWaits++;
-      await this.backpressure();
+    if (this.scheduler.beforeAppend()) {
+      await this.scheduler.backpressure();
       if (this.state !== 'running')
         throw this.rejected(new StoreError('store_stopped', 'the store is not running'));
     }
@@ -226,9 +210,7 @@ export class WritePath {
    * at a time; each minute's buffers in order, so a late segment never overtakes its minute.
    */
   sealNow(options: { all?: boolean } = {}): Promise<SealReport> {
-    const run = this.sealing.then(() => this.sealDue(options.all === true));
-    this.sealing = run.catch(() => {});
-    return run;
+    return this.scheduler.sealNow(options.all === true);
   }
 
   /** Counters, and gauges of open buffers and WAL files (flowlens_store_* metrics). */
@@ -254,63 +236,7 @@ export class WritePath {
 
   /** Rows in buffers due for sealing (backpressure sets in above maxSealBacklogRows). */
   sealBacklogRows(): number {
-    return sealBacklog(this.config, this.tenantStates.values(), this.now());
-  }
-
-  /**
-   * Waits until sealing brings the backlog under maxSealBacklogRows (checked after each sealed
-   * buffer, so appends resume while the seal workers go on), or until a seal round ends whatever
-   * it achieved (a failing disk must not stop appends, which the WAL can still take).
-   */
-  private async backpressure(): Promise<void> {
-    const round = this.sealNow().then(
-      () => true,
-      () => true,
-    );
-    while (this.state === 'running' && this.sealBacklogRows() > this.config.maxSealBacklogRows) {
-      const next = new Promise<boolean>((resolve) => this.sealWaiters.push(() => resolve(false)));
-      if (await Promise.race([round, next])) return;
-    }
-  }
-
-  private scheduleSeal(all: boolean): void {
-    this.sealControl.poke?.();
-    if (this.sealQueued) return;
-    this.sealQueued = true;
-    void this.sealNow({ all }).finally(() => {
-      this.sealQueued = false;
-    });
-  }
-
-  private sealDue(all: boolean): Promise<SealReport> {
-    return sealDue(
-      {
-        seal: {
-          dataDir: this.config.dataDir,
-          schema: this.schema,
-          writeSegment: this.deps.writeSegment,
-          now: this.now,
-          workers: this.sealWorkers,
-        },
-        graceMs: this.config.graceMs,
-        lateDelayMs: this.config.lateDelayMs,
-        counters: this.counters,
-        metrics: this.metrics.seal,
-        onSegment: (segment) => {
-          this.deps.onSegment?.(segment);
-          // Resumed appends check the backlog once the sealer has dropped the buffer (same tick).
-          for (const wake of this.sealWaiters.splice(0)) wake();
-        },
-        fail: (err) => {
-          this.sealFailedAt = this.now();
-          return this.fail(toStoreError(err, 'seal'));
-        },
-      },
-      { [Symbol.iterator]: () => this.tenantStates.values() },
-      all,
-      Math.max(1, this.config.sealWorkers),
-      this.sealControl,
-    );
+    return this.scheduler.backlogRows();
   }
 
   private rejected(err: StoreError): StoreError {
@@ -337,7 +263,7 @@ export class WritePath {
         now: this.now,
         // During replay full buffers wait: they are sealed right after start.
         onFull: () => {
-          if (this.state === 'running') this.scheduleSeal(false);
+          if (this.state === 'running') this.scheduler.schedule();
         },
       });
       this.tenantStates.set(tenant, state);
@@ -348,16 +274,12 @@ export class WritePath {
 
   private newWal(state: TenantState, nextLsn = 1): WalWriter {
     const floor = (this.deps.lsnFloor?.(state.tenant) ?? 0) + 1;
-    state.wal = new WalWriter(
-      walDir(this.config.dataDir, state.tenant),
-      { fsync: this.config.fsync, maxFileBytes: this.config.walMaxFileBytes, rollMs: this.config.walRollMs },
-      Math.max(nextLsn, floor),
-      this.walStats,
-      this.now,
-      () => state.rollback(),
-      (err) => this.fail(toStoreError(err, `WAL fsync for tenant ${state.tenant}`)),
-      this.metrics.wal,
-    );
+    state.wal = newTenantWal(state, this.config, Math.max(nextLsn, floor), {
+      stats: this.walStats,
+      now: this.now,
+      fail: (err) => this.fail(toStoreError(err, `WAL fsync for tenant ${state.tenant}`)),
+      metrics: this.metrics.wal,
+    });
     return state.wal;
   }
 
