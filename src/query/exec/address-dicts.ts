@@ -1,5 +1,6 @@
 import type { AddressDictionary, JobColumns, ReadOptions } from '../../store/backend.js';
 import type { JobSpec } from './job-contract.js';
+import { keyedColumnsOf } from './keyed-columns.js';
 
 /**
  * Address columns in dictionary form (backend.ts `AddressDictionary`): a store may hand a job's
@@ -23,7 +24,14 @@ export function readOptionsOf(spec: JobSpec): ReadOptions {
   let options = optionsCache.get(spec.key);
   if (options !== undefined) return options;
   const names = dictColumnsOf(spec);
-  options = names.length === 0 ? noOptions : { addressDicts: names };
+  const keyed = keyedColumnsOf(spec);
+  options =
+    names.length === 0 && keyed.length === 0
+      ? noOptions
+      : {
+          ...(names.length > 0 ? { addressDicts: names } : {}),
+          ...(keyed.length > 0 ? { keyed } : {}),
+        };
   if (optionsCache.size >= 256) optionsCache.delete(optionsCache.keys().next().value!);
   optionsCache.set(spec.key, options);
   return options;
@@ -44,7 +52,7 @@ export function expandAddressDicts(job: JobColumns): JobColumns {
   if (dicts === undefined) return job;
   const columns = { ...job.columns };
   for (const [name, dict] of Object.entries(dicts)) columns[name] = expandAddressDict(dict, job.rows);
-  return { rows: job.rows, columns, dicts: job.dicts };
+  return { rows: job.rows, columns, dicts: job.dicts, keyed: job.keyed };
 }
 
 export function expandAddressDict(dict: AddressDictionary, rows: number): Uint8Array {

@@ -39,10 +39,17 @@ const noDicts: ReadonlySet<string> = new Set();
 
 /**
  * `dicts`: the address columns every job given to this kernel holds in dictionary form
- * (address-dicts.ts); compile-kernel.ts generates one kernel for rows and one for dictionaries.
+ * (address-dicts.ts), `keyed` the numeric columns it holds in keyed form (keyed-columns.ts), and
+ * `indexGroup` the keyed column whose table index gives the group (`indexGroupKey`);
+ * compile-kernel.ts generates a kernel per combination the jobs come in.
  */
-export function generateAggKernel(spec: JobSpec, dicts: ReadonlySet<string> = noDicts): GeneratedKernel {
-  const b = new KernelBuilder(spec.physical, dicts);
+export function generateAggKernel(
+  spec: JobSpec,
+  dicts: ReadonlySet<string> = noDicts,
+  keyed: ReadonlySet<string> = noDicts,
+  indexGroup?: string,
+): GeneratedKernel {
+  const b = new KernelBuilder(spec.physical, dicts, keyed);
   const rc = new RowCodegen(b);
   const layout = keyLayout(spec.groupBy, spec.physical);
   const layouts = spec.aggregates.map((a) => aggLayout(a, spec.physical));
@@ -77,6 +84,9 @@ export function generateAggKernel(spec: JobSpec, dicts: ReadonlySet<string> = no
     ...arrays.map((a) => `${a.name} = st.arr.${a.name};`),
   ].join(' ');
   const width = layout.width;
+  // GROUP BY a keyed column by index (any aggregates), or an address in dictionary form (aggregates
+  // that do not spill): each entry's group, probed once, is kept by entry.
+  const byEntry = indexGroup ?? (hashes ? undefined : denseKey(spec, dicts));
   if (width === 0) {
     body.push('const g = 0; any = true;');
   } else {
@@ -99,6 +109,10 @@ export function generateAggKernel(spec: JobSpec, dicts: ReadonlySet<string> = no
       '    } else {',
       ...keyNames.map((n, j) => `      tbl.scratch[${j}] = ${n};`),
       `      g = tbl.insert(h, h0); ${reload} CAP = tbl.capacity;`,
+      // A spill emptied the table (the new group is 0): no entry's group stands any more.
+      ...(byEntry !== undefined && hashes
+        ? [`      if (g === 0) GID.fill(0, 0, ${b.entryCount(byEntry)});`]
+        : []),
       '    }',
       ...(hashes ? [`    ${KEY_HASHES.name}[g] = hf;`] : []),
       '    break;',
@@ -108,14 +122,10 @@ export function generateAggKernel(spec: JobSpec, dicts: ReadonlySet<string> = no
       '  h = (h + 1) & M;',
       '}',
     ];
-    const byEntry = hashes ? undefined : denseKey(spec, dicts);
     if (byEntry !== undefined) {
-      // GROUP BY an address in dictionary form (aggregates that do not spill: the table is never
-      // emptied within a job): each entry's group, probed once, is kept by entry.
-      const size = `${b.addressDict(byEntry)}.size`;
-      setup.push(`const GID = rt.zeroedInts(${b.konst({ buf: null })}, ${size});`);
+      setup.push(`const GID = rt.zeroedInts(${b.konst({ buf: null })}, ${b.entryCount(byEntry)});`);
       body.push(
-        `const gs = ${b.addrSlot(byEntry, 'i')};`,
+        `const gs = ${b.entrySlot(byEntry, 'i')};`,
         'let g = GID[gs] - 1;',
         'if (g < 0) {',
         ...keyCode,
@@ -184,7 +194,7 @@ function aggUpdate(
   single: string[] | undefined,
   state = 'st',
 ): string {
-  const one = agg.weight === undefined ? '1' : `${b.column(agg.weight)}[i]`;
+  const one = agg.weight === undefined ? '1' : b.value(agg.weight, 'i');
   const arg = agg.arg;
   if (arg === undefined || (layout.kind === 'count' && !nullable(arg))) return `A${j}[g] += ${one};`;
   if (nullable(arg)) return nullableUpdate(b, rc, arg, layout, j, one, setup);

@@ -8,6 +8,7 @@ import type { JobSpec } from './job-contract.js';
 import { kernelRuntime } from './kernel-runtime.js';
 import { KernelState } from './kernel-state.js';
 import { encodingWidth, keyLayout } from './key-layout.js';
+import { expandKeyed, indexGroupKey, keyedColumnsOf, keyedFormOf } from './keyed-columns.js';
 import { PairSet } from './pair-set.js';
 import type { GroupsPartial, Partial } from './partial.js';
 import { generateRowsKernel } from './rows-codegen.js';
@@ -60,9 +61,9 @@ export function compileKernel(spec: JobSpec): CompiledKernel {
         const form = dictFormOf(job, dictNames);
         if (form === 'dict') {
           dicts ??= compile(dictSet);
-          return dicts(job);
+          return dicts(expandKeyed(job));
         }
-        return rows(form === 'rows' ? job : expandAddressDicts(job));
+        return rows(expandKeyed(form === 'rows' ? job : expandAddressDicts(job)));
       },
       runMany: undefined,
       source: generateRowsKernel(spec).source,
@@ -70,17 +71,23 @@ export function compileKernel(spec: JobSpec): CompiledKernel {
   }
   const gen = generateAggKernel(spec);
   const rowsFn = new Function('rt', 'K', 'spec', gen.source)(kernelRuntime, gen.consts, spec) as AggFn;
-  let dictFn: AggFn | undefined;
-  // Each job by the kernel for the form it holds its address columns in (both share the state's layout).
+  const keyedNames = keyedColumnsOf(spec);
+  // Each job by the kernel for the forms it holds its columns in (all share the state's layout).
+  const variants = new Map<string, AggFn>();
   const fn = (job: JobColumns, st: KernelState) => {
     const form = dictFormOf(job, dictNames);
-    if (form === 'dict') {
-      if (dictFn === undefined) {
-        const g = generateAggKernel(spec, dictSet);
-        dictFn = new Function('rt', 'K', 'spec', g.source)(kernelRuntime, g.consts, spec) as AggFn;
-      }
-      dictFn(job, st);
-    } else rowsFn(form === 'rows' ? job : expandAddressDicts(job), st);
+    const keyed = keyedFormOf(job, keyedNames);
+    if (form === 'rows' && keyed.length === 0) return rowsFn(job, st);
+    const dicts = form === 'dict';
+    const byIndex = indexGroupKey(spec, job, keyed);
+    const name = `${dicts ? 'dict' : 'rows'}:${keyed.join(',')}:${byIndex ?? ''}`;
+    let variant = variants.get(name);
+    if (variant === undefined) {
+      const g = generateAggKernel(spec, dicts ? dictSet : new Set(), new Set(keyed), byIndex);
+      variant = new Function('rt', 'K', 'spec', g.source)(kernelRuntime, g.consts, spec) as AggFn;
+      variants.set(name, variant);
+    }
+    variant(form === 'mixed' ? expandAddressDicts(job) : job, st);
   };
   const keys = keyLayout(spec.groupBy, spec.physical);
   const spills = spillable(spec);

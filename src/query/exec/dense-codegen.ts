@@ -37,17 +37,15 @@ export function denseKernel(
     'const F = rt.f64, FW = rt.f64Words;',
     ...b.prelude,
     `const DS = rt.denseState(${state}, st, ${size});`,
-    'const DM = DS.marks, DU = DS.used;',
-    'let DN = 0;',
+    'const DM = DS.marks;',
     ...arrays.filter((a) => a !== KEY_HASHES).map((a) => `const ${a.name} = DS.arr.${a.name};`),
     'for (let i = 0; i < n; i++) {',
     ...filter,
     `const g = ${slot};`,
-    // Branch-free: about half the rows of a job use an entry first, in no predictable order.
-    'DU[DN] = g; DN += DM[g] ^ 1; DM[g] = 1;',
+    'DM[g] = 1;',
     ...updates,
     '}',
-    `DS.flush(st, ${words}, DN);`,
+    `DS.flush(st, ${words}, ${size});`,
     '};',
   ].join('\n');
   return { source, consts: b.consts, arrays, layouts };

@@ -17,7 +17,7 @@ export class DenseState {
   readonly arr: Record<string, Column> = {};
   /** Set by sumSlow once a sum of this job passed 2^52. */
   carried = false;
-  /** Per entry: 1 once a row of this job used it; `used` lists them in first-use order. */
+  /** Per entry: 1 once a row of this job used it; `used` lists them (in entry order) at the flush. */
   marks = new Uint8Array(0);
   used = new Int32Array(0);
   private capacity = 0;
@@ -50,16 +50,24 @@ export class DenseState {
   }
 
   /**
-   * Moves the `n` used entries (`words`: the dictionary's entries as int32 words) into `st`'s
-   * spill buffer as one run and resets them.
+   * Moves the used entries among the first `size` (`words`: the dictionary's entries as int32
+   * words) into `st`'s spill buffer as one run and resets them. In entry order, so that every
+   * gather below walks its arrays forward (the rows marked them in no order: listing them as the
+   * rows first use them made each gather a random read, and chained each row to the last mark).
    */
-  flush(st: KernelState, words: Int32Array, n: number): void {
+  flush(st: KernelState, words: Int32Array, size: number): void {
     this.dirty = false;
+    const used = this.used;
+    const marks = this.marks;
+    let n = 0;
+    // Branch-free: about half of a job's entries are used, in no order a branch predicts.
+    for (let e = 0; e < size; e++) {
+      used[n] = e;
+      n += marks[e]!;
+    }
     if (n === 0) return;
     if (this.hashes.length < n) this.hashes = new Int32Array(Math.max(n, this.capacity));
     const hashes = this.hashes;
-    const used = this.used;
-    const marks = this.marks;
     for (let u = 0; u < n; u++) {
       const e = used[u]!;
       hashes[u] = hashWords4(words, e << 2);

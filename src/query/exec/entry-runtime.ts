@@ -33,6 +33,25 @@ export class EntryEnv implements EvalEnv {
   }
 }
 
+/** The interpreter's view of one index (`row`) of a keyed column's table (keyed-columns.ts). */
+export class KeyedEnv implements EvalEnv {
+  row = 0;
+  constructor(
+    private readonly name: string,
+    private readonly table: ArrayLike<number>,
+  ) {}
+  column(name: string): IValue {
+    if (name !== this.name) throw new Error(`per-index expression reads ${name}`);
+    return this.table[this.row]!;
+  }
+  key(): IValue {
+    throw new Error('group key in a per-index expression');
+  }
+  agg(): IValue {
+    throw new Error('aggregate in a per-index expression');
+  }
+}
+
 /** `holder.buf`, at least `size` bytes, its first `size` zeroed: scratch reused from job to job. */
 function zeroedBytes(holder: { buf: Uint8Array | null }, size: number): Uint8Array {
   let buf = holder.buf;
@@ -122,6 +141,7 @@ function hashEntry(words: Int32Array, e: number, hashes: Int32Array): void {
 
 export const entryRuntime = {
   entryEnv: (name: string, entries: Uint8Array) => new EntryEnv(name, entries),
+  keyedEnv: (name: string, table: ArrayLike<number>) => new KeyedEnv(name, table),
   entryWords,
   zeroedBytes,
   zeroedInts,

@@ -15,11 +15,13 @@ export class KernelBuilder {
 
   /**
    * `dictColumns`: address columns this kernel reads in dictionary form (address-dicts.ts): their
-   * 16 bytes sit at an entry of the dictionary, found through the row's index.
+   * 16 bytes sit at an entry of the dictionary, found through the row's index. `keyedColumns`:
+   * numeric columns it reads in keyed form (keyed-columns.ts): a table value, through the row's index.
    */
   constructor(
     readonly physical: Readonly<Record<string, PhysicalType>>,
     readonly dictColumns: ReadonlySet<string> = new Set(),
+    readonly keyedColumns: ReadonlySet<string> = new Set(),
   ) {}
 
   /** A constant as an expression (`K[i]`). */
@@ -43,6 +45,43 @@ export class KernelBuilder {
   /** The variable holding column `name`'s array in this job. */
   column(name: string): string {
     return this.once(`c:${name}`, (v) => `const ${v} = job.columns[${JSON.stringify(name)}];`);
+  }
+
+  /** Row `row`'s value of numeric column `name` (through its index in keyed form). */
+  value(name: string, row: string): string {
+    if (!this.keyedColumns.has(name)) return `${this.column(name)}[${row}]`;
+    return `${this.keyedTable(name)}[${this.keyedIndexes(name)}[${row}]]`;
+  }
+
+  /** A keyed column (keyed form only). */
+  keyed(name: string): string {
+    return this.once(`k:${name}`, (v) => `const ${v} = job.keyed[${JSON.stringify(name)}];`);
+  }
+
+  /** A keyed column's values, one per index. */
+  keyedTable(name: string): string {
+    const k = this.keyed(name);
+    return this.once(`kt:${name}`, (v) => `const ${v} = ${k}.table;`);
+  }
+
+  /** The rows' indexes into a keyed column's table. */
+  keyedIndexes(name: string): string {
+    const k = this.keyed(name);
+    return this.once(`kx:${name}`, (v) => `const ${v} = ${k}.indexes;`);
+  }
+
+  /**
+   * Per-entry decisions key on a column's entries: an address dictionary's or a keyed column's.
+   * `slot` is row `row`'s entry, `size` the number of entries in this job.
+   */
+  entrySlot(name: string, row: string): string {
+    if (this.keyedColumns.has(name)) return `${this.keyedIndexes(name)}[${row}]`;
+    return this.addrSlot(name, row);
+  }
+
+  entryCount(name: string): string {
+    if (this.keyedColumns.has(name)) return `${this.keyed(name)}.size`;
+    return `${this.addressDict(name)}.size`;
   }
 
   dict(name: string): string {
@@ -86,12 +125,17 @@ export class KernelBuilder {
 
   /** The interpreter's view of one dictionary entry of an address column (per-entry code). */
   entryEnv(name: string): string {
+    if (this.keyedColumns.has(name)) {
+      const table = this.keyedTable(name);
+      return this.once(`ee:${name}`, (v) => `const ${v} = rt.keyedEnv(${JSON.stringify(name)}, ${table});`);
+    }
     const bytes = this.addrBytes(name);
     return this.once(`ee:${name}`, (v) => `const ${v} = rt.entryEnv(${JSON.stringify(name)}, ${bytes});`);
   }
 
   /**
-   * A condition over one address column in dictionary form, decided once per entry a row uses:
+   * A condition over one address column in dictionary form (or one keyed column), decided once
+   * per entry a row uses:
    * `marks` (0 not yet, 1 false, 2 true per entry; zeroed per job) and `decide(entry)`, whose body
    * `code()` generates (it is asked for once per expression).
    */
@@ -104,7 +148,7 @@ export class KernelBuilder {
     this.addrLifts.set(e, vars);
     const body = code();
     this.prelude.push(
-      `const ${vars.marks} = rt.zeroedBytes(${holder}, ${this.addressDict(name)}.size);`,
+      `const ${vars.marks} = rt.zeroedBytes(${holder}, ${this.entryCount(name)});`,
       `const ${vars.decide} = (x) => ${body};`,
     );
     return vars;

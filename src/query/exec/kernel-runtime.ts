@@ -11,7 +11,7 @@ import {
 import type { CidrValue, Expr } from '../plan/plan.js';
 import type { SqlType } from '../sql-types.js';
 import { castValue, roundHalfAway, roundHalfEven, toText } from './cast.js';
-import { type EntryEnv, entryRuntime } from './entry-runtime.js';
+import { type EntryEnv, entryRuntime, type KeyedEnv } from './entry-runtime.js';
 import { fmix } from './group-table.js';
 import {
   checkMasklen,
@@ -135,6 +135,8 @@ class RowEnv implements EvalEnv {
     private readonly physical: Readonly<Record<string, PhysicalType>>,
   ) {}
   column(name: string): IValue {
+    const keyed = this.job.keyed?.[name];
+    if (keyed !== undefined) return keyed.table[keyed.indexes[this.row]!]!;
     const col = this.job.columns[name]!;
     switch (this.physical[name]) {
       case 'string':
@@ -213,7 +215,7 @@ function hashValue(v: IValue): void {
   else hashNumber(typeof v === 'boolean' ? (v ? 1 : 0) : Number(v), hash);
 }
 
-function evalAt(e: Expr, env: RowEnv | EntryEnv, row: number): IValue {
+function evalAt(e: Expr, env: RowEnv | EntryEnv | KeyedEnv, row: number): IValue {
   env.row = row;
   return evalExpr(e, env);
 }

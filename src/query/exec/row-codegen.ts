@@ -1,13 +1,19 @@
-import { QueryError, SqlState } from '../errors.js';
-import type { CallExpr, CidrValue, Expr } from '../plan/plan.js';
-import type { SqlType } from '../sql-types.js';
+import type { CidrValue, Expr } from '../plan/plan.js';
 import { liftedAddressBool } from './addr-lift-codegen.js';
 import { columnWithin } from './inet-codegen.js';
 import type { KernelBuilder } from './kernel-builder.js';
 import { liftedText, liftedValue } from './lift-codegen.js';
+import {
+  caseOf,
+  castToNumber,
+  compare,
+  dateTrunc,
+  firstNonNull,
+  inList,
+  inRange,
+  integerTypes,
+} from './row-ops-codegen.js';
 import { likeRegExp } from './text-fns.js';
-import { truncWidth } from './time-fns.js';
-import { integerOutOfRange, integerRanges } from './values.js';
 
 /**
  * Per-row expressions as JS source over the job's typed arrays, for non-NULL expressions (the
@@ -27,29 +33,14 @@ export interface TextCode {
   readonly table: string;
 }
 
-const numberTypes = new Set<SqlType>([
-  'int2',
-  'int4',
-  'int8',
-  'numeric',
-  'float8',
-  'timestamptz',
-  'interval',
-  'macaddr',
-]);
-const integerTypes = new Set<SqlType>(['int2', 'int4', 'int8']);
-
-export function isNumberType(t: SqlType): boolean {
-  return numberTypes.has(t);
-}
-
 export class RowCodegen {
   /**
-   * `entry`: code for one dictionary entry of that address column instead of one row (`row` is
-   * then the entry's index), for expressions evaluated once per entry (addr-lift-codegen.ts).
+   * `entry`: code for one dictionary entry of that address column (or one index of that keyed
+   * column's table) instead of one row (`row` is then the entry's index), for expressions
+   * evaluated once per entry (addr-lift-codegen.ts).
    */
   constructor(
-    private readonly b: KernelBuilder,
+    readonly b: KernelBuilder,
     readonly entry?: string,
   ) {}
 
@@ -62,27 +53,31 @@ export class RowCodegen {
     const lifted = liftedValue(this.b, e, row, 'num');
     if (lifted !== undefined) return lifted;
     if (e.kind === 'const') return this.b.num(Number(e.value));
-    if (e.kind === 'column') return `${this.b.column(e.name)}[${row}]`;
+    if (e.kind === 'column') {
+      if (this.entry === e.name && this.b.keyedColumns.has(e.name))
+        return `${this.b.keyedTable(e.name)}[${row}]`;
+      return this.b.value(e.name, row);
+    }
     if (e.kind !== 'call') return this.fallback(e, row);
     const a = e.args;
     const n = (i: number) => this.num(a[i]!, row);
     switch (e.fn) {
       case 'add':
-        return this.inRange(`(${n(0)} + ${n(1)})`, e.type);
+        return inRange(this, `(${n(0)} + ${n(1)})`, e.type);
       case 'sub':
-        return this.inRange(`(${n(0)} - ${n(1)})`, e.type);
+        return inRange(this, `(${n(0)} - ${n(1)})`, e.type);
       case 'mul':
-        return this.inRange(`(${n(0)} * ${n(1)})`, e.type);
+        return inRange(this, `(${n(0)} * ${n(1)})`, e.type);
       case 'div':
         return integerTypes.has(e.type)
-          ? this.inRange(`rt.idiv(${n(0)}, ${n(1)})`, e.type)
+          ? inRange(this, `rt.idiv(${n(0)}, ${n(1)})`, e.type)
           : `rt.fdiv(${n(0)}, ${n(1)})`;
       case 'mod':
         return `rt.mod(${n(0)}, ${n(1)})`;
       case 'neg':
-        return this.inRange(`(-${n(0)})`, e.type);
+        return inRange(this, `(-${n(0)})`, e.type);
       case 'abs':
-        return this.inRange(`Math.abs(${n(0)})`, e.type);
+        return inRange(this, `Math.abs(${n(0)})`, e.type);
       case 'floor':
         return `Math.floor(${n(0)})`;
       case 'ceil':
@@ -96,9 +91,9 @@ export class RowCodegen {
       case 'coalesce':
         return this.num(firstNonNull(e), row);
       case 'case':
-        return this.caseOf(e, row, (x) => this.num(x, row));
+        return caseOf(this, e, row, (x) => this.num(x, row));
       case 'date_trunc':
-        return this.dateTrunc(e, row);
+        return dateTrunc(this, e, row);
       case 'time_bucket': {
         const width = a[0]!.kind === 'const' ? Number(a[0]!.value) : Number.NaN;
         if (!(width > 0)) return this.fallback(e, row);
@@ -121,7 +116,7 @@ export class RowCodegen {
       case 'length':
         return `rt.charLength(${this.str(a[0]!, row)})`;
       case 'cast':
-        return this.castToNumber(e, row);
+        return castToNumber(this, e, row);
       default:
         return this.fallback(e, row);
     }
@@ -154,9 +149,9 @@ export class RowCodegen {
       case 'le':
       case 'gt':
       case 'ge':
-        return this.compare(e, row);
+        return compare(this, e, row);
       case 'in':
-        return this.inList(e, row);
+        return inList(this, e, row);
       case 'like':
       case 'ilike': {
         if (a[1]!.kind !== 'const') return `(${this.fallback(e, row)} === true)`;
@@ -170,7 +165,7 @@ export class RowCodegen {
       case 'contains_or_eq':
         return this.within(a[1]!, a[0]!, e.fn === 'contains', row);
       case 'case':
-        return this.caseOf(e, row, (x) => this.bool(x, row));
+        return caseOf(this, e, row, (x) => this.bool(x, row));
       case 'coalesce':
         return this.bool(firstNonNull(e), row);
       default:
@@ -201,7 +196,7 @@ export class RowCodegen {
         return `rt.formatAddr(${x.arr}, ${x.off})`;
       }
       case 'case':
-        return this.caseOf(e, row, (x) => this.str(x, row));
+        return caseOf(this, e, row, (x) => this.str(x, row));
       case 'coalesce':
         return this.str(firstNonNull(e), row);
       case 'cast': {
@@ -259,15 +254,6 @@ export class RowCodegen {
     return { arr: `(${t} = ${this.fallback(e, row)}).bytes`, off: '0', bits: `${t}.bits` };
   }
 
-  /** An integer result outside its type's range raises 22003, as PostgreSQL's operators do. */
-  private inRange(code: string, type: SqlType): string {
-    const range = integerRanges[type];
-    if (range === undefined) return code;
-    const t = this.b.temp();
-    const fail = this.b.konst(integerOutOfRange);
-    return `((${t} = ${code}) >= ${this.b.num(range[0])} && ${t} <= ${this.b.num(range[1])} ? ${t} : ${fail}(${JSON.stringify(range[2])}))`;
-  }
-
   /** Any non-NULL value as a JS value (inet as a CidrValue), for generic helpers. */
   any(e: Expr, row: string): string {
     if (e.type === 'bool') return this.bool(e, row);
@@ -286,39 +272,6 @@ export class RowCodegen {
     return `rt.evalAt(${this.b.konst(e)}, ${this.b.env()}, ${row})`;
   }
 
-  private compare(e: CallExpr, row: string): string {
-    const [x, y] = e.args as [Expr, Expr];
-    const op = { eq: '===', ne: '!==', lt: '<', le: '<=', gt: '>', ge: '>=' }[e.fn as 'eq'];
-    const t = x.type;
-    if (t === 'text') {
-      if (e.fn === 'eq' || e.fn === 'ne') return `(${this.str(x, row)} ${op} ${this.str(y, row)})`;
-      return `(rt.compareText(${this.str(x, row)}, ${this.str(y, row)}) ${op} 0)`;
-    }
-    if (t === 'inet' || t === 'cidr') {
-      const p = this.inet(x, row);
-      const q = this.inet(y, row);
-      return `(rt.cmpInet(${p.arr}, ${p.off}, ${p.bits}, ${q.arr}, ${q.off}, ${q.bits}) ${op} 0)`;
-    }
-    if (t === 'bool') return `(${this.bool(x, row)} ${op} ${this.bool(y, row)})`;
-    return `(${this.num(x, row)} ${op} ${this.num(y, row)})`;
-  }
-
-  private inList(e: CallExpr, row: string): string {
-    const [x, ...list] = e.args;
-    const values = list
-      .filter((v) => v.kind === 'const' && v.value !== null)
-      .map((v) => (v as { value: unknown }).value);
-    if (values.length !== list.length || !(isNumberType(x!.type) || x!.type === 'text')) {
-      return `(${this.fallback(e, row)} === true)`;
-    }
-    const probe = x!.type === 'text' ? this.str(x!, row) : this.num(x!, row);
-    if (values.length <= 4 && x!.type !== 'text') {
-      const t = this.b.temp();
-      return `((${t} = ${probe}) === ${values.map((v) => this.b.num(Number(v))).join(` || ${t} === `)})`;
-    }
-    return `${this.b.konst(new Set(values))}.has(${probe})`;
-  }
-
   /** a << b / a <<= b; an address column against a constant network compares masked words. */
   private within(a: Expr, b: Expr, strict: boolean, row: string): string {
     if (a.kind === 'column' && this.b.physical[a.name] === 'addr' && b.kind === 'const' && b.value !== null) {
@@ -328,41 +281,4 @@ export class RowCodegen {
     const q = this.inet(b, row);
     return `rt.inetWithin(${p.arr}, ${p.off}, ${p.bits}, ${q.arr}, ${q.off}, ${q.bits}, ${strict})`;
   }
-
-  private caseOf(e: CallExpr, row: string, value: (x: Expr) => string): string {
-    const a = e.args;
-    let out = '';
-    let i = 0;
-    for (; i + 1 < a.length; i += 2) out += `${this.bool(a[i]!, row)} ? ${value(a[i + 1]!)} : `;
-    if (i >= a.length)
-      throw new QueryError(SqlState.featureNotSupported, 'CASE without ELSE in a per-row expression');
-    return `(${out}${value(a[i]!)})`;
-  }
-
-  private dateTrunc(e: CallExpr, row: string): string {
-    const unitExpr = e.args[0]!;
-    const unit = unitExpr.kind === 'const' ? String(unitExpr.value).toLowerCase() : '';
-    const t = this.num(e.args[1]!, row);
-    const width = truncWidth(unit);
-    if (width !== undefined && unit !== 'week') return `(Math.floor(${t} / ${width}) * ${width})`;
-    if (unit === '') return this.fallback(e, row);
-    return `rt.dateTrunc(${JSON.stringify(unit)}, ${t})`;
-  }
-
-  private castToNumber(e: CallExpr, row: string): string {
-    const from = e.args[0]!;
-    if (isNumberType(from.type)) {
-      const v = this.num(from, row);
-      if (integerTypes.has(e.type) && !integerTypes.has(from.type)) {
-        return from.type === 'float8' ? `rt.rint(${v})` : `rt.roundAway(${v})`;
-      }
-      return v;
-    }
-    if (from.type === 'bool') return `(${this.bool(from, row)} ? 1 : 0)`;
-    return `rt.cast(${this.any(from, row)}, ${JSON.stringify(from.type)}, ${JSON.stringify(e.type)})`;
-  }
-}
-
-function firstNonNull(e: CallExpr): Expr {
-  return e.args.find((a) => !(a.kind === 'const' && a.value === null)) ?? e.args[0]!;
 }

@@ -46,7 +46,7 @@ export function toAddressDicts(
     addressDicts[name] = { entries: dict.entries, size: dict.list.length, indexes };
     delete columns[name];
   }
-  return { rows: job.rows, columns, dicts: job.dicts, addressDicts };
+  return { rows: job.rows, columns, dicts: job.dicts, addressDicts, keyed: job.keyed };
 }
 
 /** The job with a dst_addr column: src_addr's rows in another order. */
