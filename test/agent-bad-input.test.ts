@@ -7,6 +7,7 @@ import { recordObject } from '../src/agent/record-output.js';
 import { agentSkipReasons } from '../src/agent/stats.js';
 import { captureErrorReasons } from '../src/capture/errors.js';
 import { readCaptureStream } from '../src/capture/reader.js';
+import { seededUniform as random } from '../src/ingest/export/random.js';
 import { agentConversations, plain, tsharkConversations } from './helpers/agent-oracle.js';
 import { editcap, scratchDir } from './helpers/capture-tools.js';
 import { repoRoot } from './helpers/paths.js';
@@ -73,16 +74,6 @@ function pcapngPacketsBefore(file: Uint8Array, n: number): number {
     o = end;
   }
   return count;
-}
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('truncated captures', () => {

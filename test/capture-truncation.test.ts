@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { captureErrorReasons } from '../src/capture/errors.js';
 import { readCaptureStream } from '../src/capture/reader.js';
+import { seededUniform as random } from '../src/ingest/export/random.js';
 import { allFixtureCaptures, editcap, scratchDir } from './helpers/capture-tools.js';
 
 const scratch = scratchDir();
@@ -19,16 +20,6 @@ async function readBytes(bytes: Uint8Array) {
     packets++;
   });
   return { packets, summary };
-}
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('truncated captures', () => {

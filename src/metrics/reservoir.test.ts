@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../test/helpers/manual-clock.js';
+import { seededUniform as seeded } from '../ingest/export/random.js';
 import { DecayingReservoir, defaultDecayAlpha } from './decaying-reservoir.js';
 import { randomSource, XorShift128 } from './random.js';
 import { UniformReservoir } from './uniform-reservoir.js';
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1), so runs are repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled(n: number, random: () => number): number[] {
   const out = Array.from({ length: n }, (_, i) => i + 1);

@@ -1,19 +1,11 @@
 import { type ColumnBatch, createFlowBatch, type FlowBatch, type NumberArray } from '../../src/flow/batch.js';
 import { type ColumnDef, flowColumns, rollupColumns } from '../../src/flow/schema.js';
+import { seededUniform } from '../../src/ingest/export/random.js';
 import type { JobColumns } from '../../src/store/backend.js';
 
 /** Deterministic flows for store tests: every column type, IPv4 and IPv6, strings, several devices. */
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededUniform;
 
 const geos = ['', 'US', 'DE', 'FR', 'JP', 'BR'];
 const hosts = ['', 'example.com', 'flowlens.test', 'ünïcødé.example', 'a'.repeat(300)];

@@ -2,17 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { agentHarness, T0 } from '../../../test/helpers/agent-harness.js';
 import { ethernet, ipv4, tcp, udp } from '../../../test/helpers/capture-craft.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as mulberry32 } from '../../ingest/export/random.js';
 
 interface ModelFlow {
   last: number;

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededUniform as random } from '../../ingest/export/random.js';
 import { PacketKey } from './flow-key.js';
 import { FlowTable, K_CLIENT, KEY_WORDS, List } from './flow-table.js';
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A key from small numbers; `hash` forced into few buckets so probe runs are long and wrap. */
 function keyOf(

@@ -67,3 +67,9 @@ export class Zipf {
     return lo;
   }
 }
+
+/** `new Random(seed).next()` as a function: the same sequence, for code that takes a `() => number`. */
+export function seededUniform(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
+}

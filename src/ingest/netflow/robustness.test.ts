@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { capturePayloads, Harness } from '../../../test/helpers/netflow-packets.js';
 import { flowFixture } from '../../../test/helpers/paths.js';
+import { seededUniform as random } from '../export/random.js';
 
 const fixtures = [
   'netflow-data+templates.pcap',
@@ -18,16 +19,6 @@ const fixtures = [
   'softflowd-nf9.pcap',
   'softflowd-nf10.pcap',
 ];
-
-/** A small deterministic generator (mulberry32) so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('NetFlow v9 / IPFIX robustness', () => {
   it('never throws on mutated and truncated real packets, and keeps the batch consistent', async () => {

@@ -5,20 +5,10 @@ import { flowFixture, repoRoot } from '../../../test/helpers/paths.js';
 import { craftedSflowDatagrams } from '../../../test/helpers/sflow-crafted-capture.js';
 import { udpPayloads } from '../../../test/helpers/sflow-pcap.js';
 import { createFlowBatch, createInterfaceCounterBatch, F, IC } from '../../flow/batch.js';
+import { seededUniform as prng } from '../export/random.js';
 import { ExporterState } from '../exporter.js';
 import { DecodeStats } from '../stats.js';
 import { decodeSflow } from './sflow.js';
-
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 test('mutated real and crafted datagrams never throw and leave only whole rows', async () => {
   const names = readdirSync(`${repoRoot}src/ingest/testdata`).filter((f) => f.startsWith('sflow-'));

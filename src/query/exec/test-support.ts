@@ -1,3 +1,4 @@
+import { seededUniform } from '../../ingest/export/random.js';
 import type { JobColumns } from '../../store/backend.js';
 import type {
   AggregateCall,
@@ -18,16 +19,7 @@ import { specFromPlan } from './spec.js';
  * returns them) and plan builders. The reference evaluator lives in test-reference.ts.
  */
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededUniform;
 
 export const testColumnTypes: Record<string, SqlType> = {
   i_start_time: 'timestamptz',
