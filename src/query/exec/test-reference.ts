@@ -1,8 +1,9 @@
+import assert from 'node:assert/strict';
 import { formatAddr } from '../../flow/addr.js';
 import type { JobColumns } from '../../store/backend.js';
 import type { Value } from '../api.js';
 import type { AggregateCall, CidrValue, Expr, QueryPlan } from '../plan/plan.js';
-import { testColumnTypes } from './test-support.js';
+import { runPlan, sortedRows, testColumnTypes } from './test-support.js';
 
 /**
  * A brute-force reference for executor tests, written independently of the kernels and of the
@@ -263,4 +264,23 @@ export function referenceResult(plan: QueryPlan, jobs: readonly JobColumns[]): V
   if (plan.orderBy.length > 0) out.sort((a, b) => orderCmp(plan, a.order, b.order));
   const end = plan.limit === undefined ? undefined : plan.offset + plan.limit;
   return out.slice(plan.offset, end).map((r) => r.cells);
+}
+
+/**
+ * Asserts that `plan` over each form of the same jobs (dictionaries, keyed columns, mixes) gives
+ * the reference's answer over `rowJobs`: in order under ORDER BY, as a set otherwise. The case
+ * must select something, or agreeing would prove nothing.
+ */
+export function assertFormsMatchReference(
+  plan: QueryPlan,
+  rowJobs: readonly JobColumns[],
+  forms: readonly (readonly [string, readonly JobColumns[]])[],
+): void {
+  const want = referenceResult(plan, rowJobs);
+  assert.ok(want.length > 0, 'the case selects something');
+  for (const [form, jobs] of forms) {
+    const got = runPlan(plan, jobs);
+    if (plan.orderBy.length > 0) assert.deepEqual(got, want, form);
+    else assert.deepEqual(sortedRows(got), sortedRows(want), form);
+  }
 }
