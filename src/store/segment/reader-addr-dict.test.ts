@@ -1,35 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { expandAddressDicts } from '../../../test/helpers/address-dicts.js';
 import { repoRoot } from '../../../test/helpers/paths.js';
-import type { JobColumns } from '../backend.js';
 import { ReadBuffers } from '../encoding/column-alloc.js';
-import { conversationBatch, conversationParts, conversationSchema } from './conversation-support.js';
-import { openSegment, writeSegmentSync } from './index.js';
-import { assertEveryByteFlipDetected, tempDir, testHeader } from './test-support.js';
+import { conversationSchema } from './conversation-support.js';
+import { openSegment } from './index.js';
+import { assertEveryByteFlipDetected, columnCells, writeConversationSegment } from './test-support.js';
 import { fixtureSchema } from './v2-fixture.js';
 
 const names = conversationSchema.map((c) => c.name);
 const addrs = conversationSchema.filter((c) => c.type === 'addr').map((c) => c.name);
 
-/** Every column of every row, as bytes in hex: the rows form to compare against. */
-function cells(job: JobColumns, columns: readonly string[]): string[] {
-  return columns.map((name) => {
-    const a = job.columns[name]!;
-    return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
-  });
-}
-
-function write(rows: number): string {
-  const path = join(tempDir(), `conv-dict-${rows}.seg`);
-  writeSegmentSync(path, testHeader, conversationSchema, conversationParts(conversationBatch(rows)));
-  return path;
-}
-
 test('version 4 address columns come in dictionary form that expands to the rows form', () => {
-  const reader = openSegment(write(3000));
+  const reader = openSegment(writeConversationSegment(3000));
   const buffers = new ReadBuffers();
   try {
     for (let p = 0; p < reader.meta.parts.length; p++) {
@@ -41,7 +25,7 @@ test('version 4 address columns come in dictionary form that expands to the rows
       for (const allocate of [undefined, buffers.allocate]) {
         const dictForm = reader.readPart(p, names, allocate, { addressDicts: addrs });
         const { job, dictColumns } = expandAddressDicts(dictForm, names, addrs);
-        assert.deepEqual(cells(job, names), cells(rowsForm, names));
+        assert.deepEqual(columnCells(job, names), columnCells(rowsForm, names));
         const dicts = dictForm.addressDicts!;
         assert.ok(
           dicts.src_addr !== undefined && dicts.dst_addr !== undefined,
@@ -53,7 +37,7 @@ test('version 4 address columns come in dictionary form that expands to the rows
       }
       // Read alone, a keyed column still finds its key's indexes (decoded for it alone).
       const alone = reader.readPart(p, ['src_as', 'src_addr'], undefined, { addressDicts: ['src_addr'] });
-      assert.deepEqual(cells(alone, ['src_as']), cells(rowsForm, ['src_as']));
+      assert.deepEqual(columnCells(alone, ['src_as']), columnCells(rowsForm, ['src_as']));
     }
   } finally {
     reader.close();
@@ -61,7 +45,7 @@ test('version 4 address columns come in dictionary form that expands to the rows
 });
 
 test('dictionary form into ReadBuffers reuses the same memory from one part to the next', () => {
-  const reader = openSegment(write(2000));
+  const reader = openSegment(writeConversationSegment(2000));
   const buffers = new ReadBuffers();
   try {
     const first = reader.readPart(0, addrs, buffers.allocate, { addressDicts: addrs });
@@ -88,7 +72,10 @@ test('version 2 and 3 segments (no dictionaries) return address rows when asked 
       for (let p = 0; p < reader.meta.parts.length; p++) {
         const asked = reader.readPart(p, fixtureNames, undefined, { addressDicts: fixtureAddrs });
         assert.equal(asked.addressDicts, undefined, file);
-        assert.deepEqual(cells(asked, fixtureNames), cells(reader.readPart(p, fixtureNames), fixtureNames));
+        assert.deepEqual(
+          columnCells(asked, fixtureNames),
+          columnCells(reader.readPart(p, fixtureNames), fixtureNames),
+        );
       }
     } finally {
       reader.close();
@@ -97,7 +84,7 @@ test('version 2 and 3 segments (no dictionaries) return address rows when asked 
 });
 
 test('flipping any byte of a version 4 segment is detected when reading dictionary form', () => {
-  assertEveryByteFlipDetected(readFileSync(write(120)), 'flipped-dict.seg', (reader) => {
+  assertEveryByteFlipDetected(readFileSync(writeConversationSegment(120)), 'flipped-dict.seg', (reader) => {
     for (let p = 0; p < reader.meta.parts.length; p++)
       reader.readPart(p, names, undefined, { addressDicts: addrs });
   });

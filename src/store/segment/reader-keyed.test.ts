@@ -1,37 +1,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { expandAddressDicts } from '../../../test/helpers/address-dicts.js';
 import { expandKeyed } from '../../../test/helpers/keyed-columns.js';
 import { repoRoot } from '../../../test/helpers/paths.js';
-import type { JobColumns } from '../backend.js';
 import { ReadBuffers } from '../encoding/column-alloc.js';
-import { conversationBatch, conversationParts, conversationSchema } from './conversation-support.js';
-import { openSegment, writeSegmentSync } from './index.js';
-import { assertEveryByteFlipDetected, tempDir, testHeader } from './test-support.js';
+import { conversationSchema } from './conversation-support.js';
+import { openSegment } from './index.js';
+import { assertEveryByteFlipDetected, columnCells, writeConversationSegment } from './test-support.js';
 import { fixtureSchema } from './v2-fixture.js';
 
 const names = conversationSchema.map((c) => c.name);
 const addrs = conversationSchema.filter((c) => c.type === 'addr').map((c) => c.name);
 const keyedNames = ['src_as', 'dst_as', 'src_route_length', 'dst_route_length'];
 
-/** The named columns of every row, as bytes in hex: the rows form to compare against. */
-function cells(job: JobColumns, columns: readonly string[]): string[] {
-  return columns.map((name) => {
-    const a = job.columns[name]!;
-    return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
-  });
-}
-
-function write(rows: number): string {
-  const path = join(tempDir(), `conv-keyed-${rows}.seg`);
-  writeSegmentSync(path, testHeader, conversationSchema, conversationParts(conversationBatch(rows)));
-  return path;
-}
-
 test('keyed columns come as a table per key index that expands to the rows form', () => {
-  const reader = openSegment(write(3000));
+  const reader = openSegment(writeConversationSegment(3000));
   const buffers = new ReadBuffers();
   try {
     for (let p = 0; p < reader.meta.parts.length; p++) {
@@ -54,7 +38,7 @@ test('keyed columns come as a table per key index that expands to the rows form'
             const stored = storedKeyed.filter((n) => columns.includes(n));
             assert.equal(keyedColumns, stored.length, `${what}: every stored keyed column in keyed form`);
             const expanded = expandAddressDicts(job, columns, dictsAsked).job;
-            assert.deepEqual(cells(expanded, columns), cells(rowsForm, columns), what);
+            assert.deepEqual(columnCells(expanded, columns), columnCells(rowsForm, columns), what);
             const { src_as: src, dst_as: dst } = got.keyed ?? {};
             if (src !== undefined && dst !== undefined && meta.partBlocks.addresses > 0)
               assert.equal(dst.table, src.table, `${what}: dst_as shares src_as's table`);
@@ -75,7 +59,10 @@ test('version 2 and 3 segments (nothing keyed) return rows when asked for keyed 
       for (let p = 0; p < reader.meta.parts.length; p++) {
         const asked = reader.readPart(p, fixtureNames, undefined, { keyed: fixtureNames });
         assert.equal(asked.keyed, undefined, file);
-        assert.deepEqual(cells(asked, fixtureNames), cells(reader.readPart(p, fixtureNames), fixtureNames));
+        assert.deepEqual(
+          columnCells(asked, fixtureNames),
+          columnCells(reader.readPart(p, fixtureNames), fixtureNames),
+        );
       }
     } finally {
       reader.close();
@@ -84,7 +71,7 @@ test('version 2 and 3 segments (nothing keyed) return rows when asked for keyed 
 });
 
 test('flipping any byte of a version 4 segment is detected when reading keyed form', () => {
-  assertEveryByteFlipDetected(readFileSync(write(120)), 'flipped-keyed.seg', (reader) => {
+  assertEveryByteFlipDetected(readFileSync(writeConversationSegment(120)), 'flipped-keyed.seg', (reader) => {
     for (let p = 0; p < reader.meta.parts.length; p++)
       reader.readPart(p, names, undefined, { keyed: keyedNames, addressDicts: ['src_addr'] });
   });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { writeIPv4 } from '../../flow/addr.js';
 import { ColumnBatch } from '../../flow/batch.js';
 import type { ColumnDef } from '../../flow/schema.js';
-import { openSegment } from './index.js';
+import type { JobColumns } from '../backend.js';
+import { conversationBatch, conversationParts, conversationSchema } from './conversation-support.js';
+import { openSegment, writeSegmentSync } from './index.js';
 import {
   CorruptSegmentError,
   type SegmentHeader,
@@ -106,4 +108,19 @@ export function assertEveryByteFlipDetected(
     writeFileSync(bad, copy);
     assert.throws(readAll, (err) => err instanceof CorruptSegmentError && err.path === bad, `byte ${offset}`);
   }
+}
+
+/** A segment of `rows` rows of `conversationSchema` (repeats, keyed columns) in a fresh folder. */
+export function writeConversationSegment(rows: number): string {
+  const path = join(tempDir(), `conversations-${rows}.seg`);
+  writeSegmentSync(path, testHeader, conversationSchema, conversationParts(conversationBatch(rows)));
+  return path;
+}
+
+/** The named columns of every row, as bytes in hex: the rows form to compare other forms against. */
+export function columnCells(job: JobColumns, columns: readonly string[]): string[] {
+  return columns.map((name) => {
+    const a = job.columns[name]!;
+    return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+  });
 }
