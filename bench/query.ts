@@ -37,6 +37,8 @@ const { values } = parseArgs({
     reuse: { type: 'boolean', default: false },
     'no-clickhouse': { type: 'boolean', default: false },
     'no-duckdb': { type: 'boolean', default: false },
+    /** Run only these queries (comma-separated names, e.g. seed_query_5pct_window). */
+    only: { type: 'string' },
   },
 });
 
@@ -101,7 +103,9 @@ async function main() {
     const queries: Record<string, QueryFigures> = {};
     try {
       const exact = await exactDistinct(ch, duck);
+      const only = values.only?.split(',');
       for (const q of benchQueries(from, to)) {
+        if (only !== undefined && !only.includes(q.name)) continue;
         log(`query ${q.name} (load average ${loadavg()[0]!.toFixed(2)})`);
         queries[q.name] = await measureQuery(q, Number(values.runs), exact, {
           flowlens,
