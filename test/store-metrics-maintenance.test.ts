@@ -59,6 +59,11 @@ test('compaction, rollup and retention metrics match the files the store replace
     v('flowlens_store_compaction_rows_total'),
     rowsIn(batches, day, day + HOUR) + rowsIn(batches, lateMinute, lateMinute + MINUTE),
   );
+  // Hour 0 holds two minutes × devices 1 and 2, each (minute, device) in one file: 4 parts move as
+  // stored. The late minute's merge copies device 1's part (main segment only) and encodes device
+  // 2's (main + late rows) anew.
+  assert.equal(v('flowlens_store_compaction_parts_total', { how: 'copied' }), 5);
+  assert.equal(v('flowlens_store_compaction_parts_total', { how: 'encoded' }), 1);
   const hourRollups = expectedRollup(batches, HOUR, day, day + DAY).length;
   assert.equal(filesOnDisk(dir, /rollup-\d\d\.hour-/).length, 2);
   assert.equal(v('flowlens_store_rollup_seconds', { resolution: 'hour' }), 2);
@@ -72,6 +77,9 @@ test('compaction, rollup and retention metrics match the files the store replace
   await store.maintain(day + 2 * DAY);
   assert.equal(v('flowlens_store_compaction_seconds', { kind: 'hour' }), 2);
   assert.equal(v('flowlens_store_rollup_seconds', { resolution: 'hour' }), 2, 'compaction keeps walLsns');
+  // Hour 2 is the merged minute alone: both its parts are in that one file, so both are copied.
+  assert.equal(v('flowlens_store_compaction_parts_total', { how: 'copied' }), 7);
+  assert.equal(v('flowlens_store_compaction_parts_total', { how: 'encoded' }), 1);
   assert.equal(filesOnDisk(dir, /rollup\.day-/).length, 1);
   assert.equal(v('flowlens_store_rollup_seconds', { resolution: 'day' }), 1);
   assert.equal(v('flowlens_store_rollup_input_rows_total', { resolution: 'day' }), hourRollups);

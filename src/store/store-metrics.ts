@@ -46,6 +46,8 @@ export interface CompactionMetrics {
   readonly inputBytes: Counter;
   readonly outputBytes: Counter;
   readonly rows: Counter;
+  /** Parts moved into the new file as stored, and parts decoded and encoded again (late rows, older format). */
+  readonly parts: { readonly copied: Counter; readonly encoded: Counter };
 }
 
 export interface RollupMetrics {
@@ -119,6 +121,9 @@ export class StoreMetrics {
     const compactHelp = {
       help: 'One compaction rewrite: a minute merged with its late segments, or an hour',
     };
+    const partsHelp = {
+      help: 'Parts compaction wrote: copied as stored, or decoded and encoded again (late rows, older format)',
+    };
     this.compaction = {
       merge: r.timer('flowlens_store_compaction_seconds', { kind: 'merge' }, compactHelp),
       hour: r.timer('flowlens_store_compaction_seconds', { kind: 'hour' }, compactHelp),
@@ -131,6 +136,10 @@ export class StoreMetrics {
       rows: r.counter('flowlens_store_compaction_rows_total', undefined, {
         help: 'Flow rows compaction rewrote',
       }),
+      parts: {
+        copied: r.counter('flowlens_store_compaction_parts_total', { how: 'copied' }, partsHelp),
+        encoded: r.counter('flowlens_store_compaction_parts_total', { how: 'encoded' }, partsHelp),
+      },
     };
     const rollupHelp = { help: 'Building one rollup file (resolution hour or day)' };
     const inHelp = { help: 'Rows read to build rollups: flows for hourly, hourly rollup rows for daily' };

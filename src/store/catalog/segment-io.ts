@@ -1,8 +1,8 @@
 import { open, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ColumnDef } from '../../flow/schema.js';
-import { openSegment, writeSegment } from '../segment/index.js';
-import type { SegmentHeader, SegmentMeta, SegmentPartInput, SegmentReader } from '../segment/types.js';
+import { openSegment, PartCopier, writeSegment } from '../segment/index.js';
+import type { SegmentHeader, SegmentMeta, SegmentPart, SegmentReader } from '../segment/types.js';
 
 /**
  * The store's only contact with the segment format (src/store/segment): open a file, read its
@@ -27,10 +27,13 @@ export async function writeSegmentFile(
   path: string,
   header: SegmentHeader,
   schema: readonly ColumnDef[],
-  parts: readonly SegmentPartInput[],
+  parts: readonly SegmentPart[],
 ): Promise<SegmentMeta> {
   return writeSegment(path, header, schema, parts);
 }
+
+/** Parts taken from segment files as stored, for compaction (see segment/part-copy.ts). */
+export { PartCopier };
 
 export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');

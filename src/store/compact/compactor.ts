@@ -8,7 +8,8 @@ import {
   mergedSegmentPath,
   type SegmentName,
 } from '../catalog/layout.js';
-import type { SegmentPartInput } from '../segment/types.js';
+import { PartCopier } from '../catalog/segment-io.js';
+import type { SegmentPart } from '../segment/types.js';
 import type { CompactionMetrics } from '../store-metrics.js';
 import { groupParts, maxWalLsn, type PartGroup, readGroup, totalRows } from './gather.js';
 import { type RewriteOutput, type RewriteTarget, rewriteSegments } from './rewrite.js';
@@ -79,7 +80,7 @@ export async function compactTenant(
         continue;
       if (hasOpenRows(target.tenant, hour, hour + HOUR_MS)) continue;
       await measured(metrics, metrics.hour, files, () =>
-        compactHour(target, hour, files, config.maxRowsPerFile),
+        compactHour(target, hour, files, config.maxRowsPerFile, metrics),
       );
       result.hoursCompacted++;
       result.filesReplaced += files.length;
@@ -91,7 +92,9 @@ export async function compactTenant(
         result.skippedTooLarge++;
         continue;
       }
-      await measured(metrics, metrics.merge, minuteFiles, () => mergeMinute(target, minute, minuteFiles));
+      await measured(metrics, metrics.merge, minuteFiles, () =>
+        mergeMinute(target, minute, minuteFiles, metrics),
+      );
       result.minutesMerged++;
       result.filesReplaced += minuteFiles.length;
     }
@@ -135,6 +138,7 @@ async function mergeMinute(
   target: RewriteTarget,
   minute: number,
   inputs: CatalogFile[],
+  metrics: CompactionMetrics,
 ): Promise<CatalogFile[]> {
   const walLsn = maxWalLsn(inputs);
   const name: SegmentName = {
@@ -145,7 +149,11 @@ async function mergeMinute(
     end: minute + MINUTE_MS,
   };
   const path = mergedSegmentPath(target.dataDir, target.tenant, minute, walLsn);
-  return rewriteSegments(target, [flowsOutput(target, path, name, walLsn, groupParts(inputs))], inputs);
+  return rewriteSegments(
+    target,
+    [flowsOutput(target, path, name, walLsn, groupParts(inputs), metrics)],
+    inputs,
+  );
 }
 
 async function compactHour(
@@ -153,6 +161,7 @@ async function compactHour(
   hour: number,
   inputs: CatalogFile[],
   maxRows: number,
+  metrics: CompactionMetrics,
 ): Promise<CatalogFile[]> {
   const walLsn = maxWalLsn(inputs);
   const name: SegmentName = {
@@ -169,6 +178,7 @@ async function compactHour(
       name,
       walLsn,
       groups,
+      metrics,
     ),
   );
   return rewriteSegments(target, outputs, inputs);
@@ -198,6 +208,7 @@ function flowsOutput(
   name: SegmentName,
   walLsn: number,
   groups: readonly PartGroup[],
+  metrics: CompactionMetrics,
 ): RewriteOutput {
   const header = {
     tenant: target.tenant,
@@ -206,15 +217,30 @@ function flowsOutput(
     walLsn,
     createdAt: Date.now(),
   };
-  const parts = (): SegmentPartInput[] =>
-    groups.map((group) => {
-      const columns = readGroup(target.tenant, group, flowColumns);
-      return {
-        bucket: group.bucket,
-        deviceId: group.deviceId,
-        batch: jobColumnsToBatch(columns, flowColumns),
-        rows: allRows(columns.rows),
-      };
-    });
+  // A (minute, device) found in one file moves as stored; one with late rows to merge (or in a
+  // file of an older format) is decoded and encoded again.
+  const parts = (): SegmentPart[] => {
+    const copier = new PartCopier(flowColumns);
+    try {
+      return groups.map((group) => {
+        const only = group.refs.length === 1 ? group.refs[0]! : undefined;
+        const stored = only === undefined ? undefined : copier.part(only.path, only.part);
+        if (stored !== undefined) {
+          metrics.parts.copied.inc();
+          return stored;
+        }
+        metrics.parts.encoded.inc();
+        const columns = readGroup(target.tenant, group, flowColumns);
+        return {
+          bucket: group.bucket,
+          deviceId: group.deviceId,
+          batch: jobColumnsToBatch(columns, flowColumns),
+          rows: allRows(columns.rows),
+        };
+      });
+    } finally {
+      copier.close();
+    }
+  };
   return { path, name, header, schema: flowColumns, parts };
 }

@@ -6,7 +6,7 @@ import type { Catalog, CatalogFile } from '../catalog/catalog.js';
 import type { SegmentName } from '../catalog/layout.js';
 import { fsyncDir, readSegmentMeta, removeDurable, writeSegmentFile } from '../catalog/segment-io.js';
 import { evictReader } from '../read/reader-cache.js';
-import type { SegmentHeader, SegmentPartInput } from '../segment/types.js';
+import type { SegmentHeader, SegmentPart } from '../segment/types.js';
 import { tenantDir } from '../write/layout.js';
 import { removeIntent, writeIntent } from './intent.js';
 
@@ -22,7 +22,7 @@ export interface RewriteOutput {
   readonly name: SegmentName;
   readonly header: SegmentHeader;
   readonly schema: readonly ColumnDef[];
-  readonly parts: () => readonly SegmentPartInput[];
+  readonly parts: () => readonly SegmentPart[];
 }
 
 function check(point: string): void {

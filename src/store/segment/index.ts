@@ -4,6 +4,7 @@
  */
 export { type DecodeSpeed, measureDecodeSpeed } from './decode-speed.js';
 export { type ColumnInspection, inspectSegment, type SegmentInspection, verifySegment } from './inspect.js';
+export { PartCopier } from './part-copy.js';
 export { type FileSegmentReader, openSegment } from './reader.js';
 export * from './types.js';
 export {

@@ -2,6 +2,7 @@ import type { ColumnBatch } from '../../flow/batch.js';
 import type { ColumnDef } from '../../flow/schema.js';
 import type { JobColumns, ReadOptions, Resolution } from '../backend.js';
 import type { ColumnAllocator } from '../encoding/column-alloc.js';
+import type { PartEntry } from './format.js';
 
 /**
  * The segment file: an immutable, compressed, checksummed file of "parts", each part the rows of
@@ -35,6 +36,26 @@ export interface SegmentPartInput {
    * `SegmentWriteOptions.sortBy`): one permutation for all columns of the part, so rows stay whole.
    */
   readonly rows: Uint32Array;
+}
+
+/**
+ * A part taken as stored from a segment file of the current format version and the same schema
+ * (compaction: see part-copy.ts): its bytes, and its footer entry with offsets relative to them.
+ */
+export interface StoredPart {
+  readonly kind: 'stored';
+  readonly bucket: number;
+  readonly deviceId: number;
+  readonly rows: number;
+  readonly bytes: Uint8Array;
+  readonly entry: PartEntry;
+}
+
+/** What a segment is written from: rows to encode, or parts copied as stored. */
+export type SegmentPart = SegmentPartInput | StoredPart;
+
+export function isStoredPart(part: SegmentPart): part is StoredPart {
+  return 'kind' in part && part.kind === 'stored';
 }
 
 export interface ColumnStats {

@@ -18,10 +18,17 @@ import {
 } from './format.js';
 import { type KeyedCandidate, planKeyed } from './keyed-plan.js';
 import { segmentMeta } from './meta.js';
+import { rebase } from './part-copy.js';
 import { PartGather } from './part-gather.js';
 import { planPart } from './part-plan.js';
 import { StageClock } from './stage-clock.js';
-import type { SegmentHeader, SegmentMeta, SegmentPartInput } from './types.js';
+import {
+  isStoredPart,
+  type SegmentHeader,
+  type SegmentMeta,
+  type SegmentPart,
+  type SegmentPartInput,
+} from './types.js';
 import { defaultWriteOptions, type SegmentWriteOptions } from './write-options.js';
 
 export {
@@ -44,12 +51,13 @@ type Stored = { readonly bytes: Uint8Array; readonly entry: Omit<BlockEntry, 'of
 export function encodeSegment(
   header: SegmentHeader,
   schema: readonly ColumnDef[],
-  parts: readonly SegmentPartInput[],
+  allParts: readonly SegmentPart[],
   sink: (bytes: Uint8Array) => void,
   options: SegmentWriteOptions = {},
   /** When given, the CPU microseconds of each stage are added to it (see StageClock). */
   stages?: Map<string, number>,
 ): SegmentMeta {
+  const parts = allParts.filter((part) => !isStoredPart(part)) as SegmentPartInput[];
   const { level, sortBy, references, groupBy, keyedBy, packing, shareAddresses } = {
     ...defaultWriteOptions,
     ...options,
@@ -168,7 +176,15 @@ export function encodeSegment(
     offset += block.bytes.length;
     return entry;
   };
-  const partEntries: PartEntry[] = parts.map((part, p) => {
+  let encoded = 0;
+  const partEntries: PartEntry[] = allParts.map((part) => {
+    if (isStoredPart(part)) {
+      sink(part.bytes);
+      const entry = rebase(part.entry, offset);
+      offset += part.bytes.length;
+      return entry;
+    }
+    const p = encoded++;
     const plan = plans[p]!;
     const repeat = repeatBlocks[p];
     const repeats = repeat === undefined ? undefined : place(repeat);
@@ -229,7 +245,7 @@ export function writeSegmentSync(
   path: string,
   header: SegmentHeader,
   schema: readonly ColumnDef[],
-  parts: readonly SegmentPartInput[],
+  parts: readonly SegmentPart[],
   options?: SegmentWriteOptions,
 ): SegmentMeta {
   const temp = `${path}.tmp`;
@@ -257,7 +273,7 @@ export async function writeSegment(
   path: string,
   header: SegmentHeader,
   schema: readonly ColumnDef[],
-  parts: readonly SegmentPartInput[],
+  parts: readonly SegmentPart[],
   options?: SegmentWriteOptions,
 ): Promise<SegmentMeta> {
   const chunks: Uint8Array[] = [];
