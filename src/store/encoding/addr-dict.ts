@@ -1,7 +1,7 @@
 import type { AddrDict } from './addr-dict-build.js';
 import { ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
 import { expandRepeats } from './expand.js';
-import { decodeInts } from './int-decode.js';
+import { decodeIndexInts, decodeInts } from './int-decode.js';
 import type { IntEncoder } from './int-encode.js';
 import { decodeV4Words } from './v4-decode.js';
 
@@ -113,6 +113,24 @@ export class AddrTable {
     words.set(this.others.subarray(0, (size - d4) * 4), d4 * 4);
   }
 
+  /** Writes entries `list[0..n)`, 16 bytes each, to `out` (4-aligned in memory). */
+  writeSelected(out: Uint8Array, list: Uint32Array, n: number): void {
+    mappedTemplate(out, n);
+    const words = new Uint32Array(out.buffer, out.byteOffset, n * 4);
+    const { word3, others, d4 } = this;
+    for (let k = 0; k < n; k++) {
+      const e = list[k]!;
+      if (e < d4) words[k * 4 + 3] = word3[e]!;
+      else {
+        const o = (e - d4) * 4;
+        words[k * 4] = others[o]!;
+        words[k * 4 + 1] = others[o + 1]!;
+        words[k * 4 + 2] = others[o + 2]!;
+        words[k * 4 + 3] = others[o + 3]!;
+      }
+    }
+  }
+
   /**
    * Throws DecodeError unless every index is below `size`. Rows past the leaders repeat a
    * leader's index: checking the leaders' (`indexes` = the first `leaders`) is enough.
@@ -181,8 +199,8 @@ export function decodeAddrDict(
  * The dictionary form of an ADDR_DICT or ADDR_SHARED block: the rows' indexes into `indexes`
  * (length = rows; repeats expanded with `leaderOf` as in `decodeAddrDict`), and the table they
  * index — the part's `shared` one, or the block's own, which stays valid only until the next
- * block with its own dictionary decodes. Indexes are not checked here (`fill` and
- * `checkIndexes` do).
+ * block with its own dictionary decodes. Throws DecodeError unless every index is below the
+ * table's size (the leaders' are checked as they decode: repeats copy them).
  */
 export function decodeAddrDictIndexed(
   r: ByteReader,
@@ -202,12 +220,10 @@ export function decodeAddrDictIndexed(
     inline.read(r, Math.max(n, 1));
     if (n > 0 && inline.size === 0) throw new DecodeError('empty address dictionary');
   }
-  if (leaderOf === undefined) decodeInts(r, indexes);
-  else {
-    const leaders = n - leaderOf.length;
-    decodeInts(r, indexes.subarray(0, leaders));
-    expandRepeats(indexes, leaders, leaderOf, false);
-  }
+  const leaders = n - (leaderOf?.length ?? 0);
+  const max = decodeIndexInts(r, leaderOf === undefined ? indexes : indexes.subarray(0, leaders));
+  if (leaders > 0 && max >= table.size) throw new DecodeError(`address index ${max} of ${table.size}`);
+  if (leaderOf !== undefined) expandRepeats(indexes, leaders, leaderOf, false);
   return table;
 }
 

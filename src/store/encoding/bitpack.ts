@@ -15,9 +15,10 @@ export type PackedOutput = Float64Array | Uint32Array | Uint16Array | Uint8Array
 
 /**
  * What an unpack loop does with each value v: copy it, add a base, sum zigzag deltas, sum plain
- * (non-negative) deltas, or look it up.
+ * (non-negative) deltas, look it up, or add a base and keep the largest result (dictionary
+ * indexes, checked against their dictionary without a second pass).
  */
-export type UnpackOp = 'copy' | 'for' | 'delta' | 'sum' | 'dict';
+export type UnpackOp = 'copy' | 'for' | 'delta' | 'sum' | 'dict' | 'index';
 
 /** 32-bit words of a payload of n values of `bits` bits. */
 export function packedWords(n: number, bits: number): number {
@@ -71,15 +72,20 @@ function statement(op: UnpackOp, at: string, v: string): string {
       return `z = ${v}; acc += (z >>> 1) ^ -(z & 1); out[${at}] = acc;`;
     case 'sum':
       return `acc += ${v}; out[${at}] = acc;`;
+    case 'index':
+      // As stored in a Uint32Array (mod 2^32), so that the largest is the largest stored.
+      return `z = (arg + ${v}) >>> 0; out[${at}] = z; if (z > acc) acc = z;`;
   }
 }
 
-/** Unpacks groups [from, to) of 32 values into out[from * 32…]; returns the running sum. */
+/** Unpacks groups [from, to) of 32 values into out[from * 32…]; returns the running sum (or largest index). */
 type Kernel = (words: Uint32Array, out: PackedOutput, from: number, to: number, arg: unknown) => number;
 
 function generate(op: UnpackOp, bits: number): Kernel {
   const sums = op === 'delta' || op === 'sum';
-  const lines: string[] = [sums ? 'let acc = arg; let z = 0;' : 'const acc = 0;'];
+  const lines: string[] = [
+    sums ? 'let acc = arg; let z = 0;' : op === 'index' ? 'let acc = 0; let z = 0;' : 'const acc = 0;',
+  ];
   // Word and output offsets from g: extra induction variables (wi += bits) slow V8's loops.
   lines.push('for (let g = from; g < to; g++) {');
   lines.push(`const wi = g * ${bits}; const o = g * 32;`);
@@ -126,9 +132,10 @@ const tails = {
 } as const;
 
 /**
- * Unpacks out.length values from `words` with `op` (`arg`: the base for 'for', the first value
- * for 'delta' and 'sum', the dictionary — of out's type — for 'dict'). `words` must hold
- * packedWords(out.length, bits) words.
+ * Unpacks out.length values from `words` with `op` (`arg`: the base for 'for' and 'index', the
+ * first value for 'delta' and 'sum', the dictionary — of out's type — for 'dict'). `words` must
+ * hold packedWords(out.length, bits) words. Returns, for 'index', the largest value written
+ * (0 for none).
  */
 export function unpack(
   op: UnpackOp,
@@ -136,7 +143,7 @@ export function unpack(
   words: Uint32Array,
   out: PackedOutput,
   arg?: unknown,
-): void {
+): number {
   if (!(bits >= 1 && bits <= 32)) throw new DecodeError(`bad bit width ${bits}`);
   const n = out.length;
   if (words.length < packedWords(n, bits)) throw new DecodeError('bit-packed payload too short');
@@ -145,13 +152,18 @@ export function unpack(
   const full = n >>> 5;
   const sums = op === 'delta' || op === 'sum';
   let acc = arg ?? 0;
+  let max = 0;
   for (let g = 0; g < full; g += CHUNK) {
     const result = run(words, out, g, Math.min(full, g + CHUNK), acc);
     if (sums) acc = result;
+    else if (result > max) max = result;
   }
   const rest = n - full * 32;
-  if (rest === 0) return;
+  if (rest === 0) return max;
   const tail = tails[kind as keyof typeof tails];
   run(words.subarray(full * bits), tail, 0, 1, acc);
   out.set(tail.subarray(0, rest) as never, full * 32);
+  // The tail group's padding values are not rows: the largest comes from the rows copied.
+  for (let i = 0; i < rest; i++) if (tail[i]! > max) max = tail[i]!;
+  return max;
 }

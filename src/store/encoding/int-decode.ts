@@ -255,3 +255,45 @@ export function decodeInts(r: ByteReader, out: NumberArray): void {
       throw new DecodeError(`unknown integer encoding ${kind}`);
   }
 }
+
+/**
+ * Decodes an integer block of dictionary indexes into `out` like `decodeInts` and returns the
+ * largest (0 for none), for the caller to check against its dictionary. The writer's forms of
+ * address indexes (bit-packed FOR: unsorted; DELTA of bytes: sorted) keep the largest while
+ * decoding, instead of a pass of their own over the indexes (~3 ns a row on this machine).
+ */
+export function decodeIndexInts(r: ByteReader, out: Uint32Array): number {
+  const kind = r.bytes[r.pos];
+  const width = r.bytes[r.pos + 1] ?? 0;
+  if (kind === INT_FOR && (width & (BITS | MONOTONE | SHUFFLED)) === BITS) {
+    r.pos += 2;
+    r.align(8);
+    const base = r.f64();
+    const bits = widthBits(width);
+    return unpack('index', bits, readWords(r, out.length, bits), out, base);
+  }
+  if (kind === INT_DELTA && width === 1) {
+    r.pos += 2;
+    r.align(8);
+    const first = r.f64();
+    return undeltaBytesMax(r.bytes, r.take(out.length), out, first);
+  }
+  decodeInts(r, out);
+  let max = 0;
+  for (let i = 0; i < out.length; i++) if (out[i]! > max) max = out[i]!;
+  return max;
+}
+
+/** Zigzag byte deltas summed into `out` (as `undelta` does), returning the largest value stored. */
+function undeltaBytesMax(b: Uint8Array, at: number, out: Uint32Array, first: number): number {
+  let acc = first;
+  let max = 0;
+  for (let i = 0; i < out.length; i++) {
+    const zz = b[at + i]!;
+    acc += (zz >>> 1) ^ -(zz & 1);
+    const v = acc >>> 0;
+    out[i] = v;
+    if (v > max) max = v;
+  }
+  return max;
+}

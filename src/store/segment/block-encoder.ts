@@ -103,6 +103,10 @@ export class BlockEncoder {
   private readonly compressor: BlockCompressor;
   /** Compresses the bit-packed alternative, so that both candidates' bytes stay valid. */
   private readonly compressorBits: BlockCompressor;
+  /** zstd with long matches only (see LONG_MIN_MATCH), the other candidate for zstd bytes. */
+  private readonly compressorLong: BlockCompressor;
+  /** Per column, its first block's zstd size with long matches over the default's (see `zstdBytes`). */
+  private readonly longRatio = new Map<string, number>();
   private readonly raw = new ByteWriter(1 << 16);
   private readonly alternative = new ByteWriter(1 << 16);
   private readonly zeroArrays = new WeakMap<NumberArray, boolean>();
@@ -119,6 +123,7 @@ export class BlockEncoder {
   ) {
     this.compressor = new BlockCompressor(level);
     this.compressorBits = new BlockCompressor(level);
+    this.compressorLong = new BlockCompressor(level, true);
   }
 
   /**
@@ -212,7 +217,7 @@ export class BlockEncoder {
       this.raw.length = headLength;
     }
     const encoding = this.encoder.finish(head, this.raw, false);
-    const bytes = this.compressor.compress(this.raw.view8());
+    const bytes = this.zstdBytes(this.raw.view8());
     const kind = encoding & 0x0f;
     if (tryBits && ((encoding & 0xf0) === 0x10 || (kind !== INT_CONST && kind !== INT_RAW))) {
       const alt = this.alternative;
@@ -269,6 +274,22 @@ export class BlockEncoder {
     }
     if (rows > 0 || block.entry.min === undefined) return block;
     return { stored: block.stored, entry: { ...block.entry, min: undefined, max: undefined } };
+  }
+
+  /**
+   * A block's bytes through zstd with the default or with long matches, whichever is smaller:
+   * a column's first block tries both, and its later ones repeat that choice (trying every
+   * block doubles zstd's share of the writer). Long matches decode faster where they win (docs/store-format.md).
+   */
+  private zstdBytes(raw: Uint8Array): { codec: number; stored: Uint8Array } {
+    const last = this.column === '' ? undefined : this.longRatio.get(this.column);
+    if (last !== undefined)
+      return last < 1 ? this.compressorLong.compress(raw) : this.compressor.compress(raw);
+    const normal = this.compressor.compress(raw);
+    const long = this.compressorLong.compress(raw);
+    const ratio = long.stored.length / Math.max(1, normal.stored.length);
+    if (this.column !== '') this.longRatio.set(this.column, ratio);
+    return ratio < 1 ? long : normal;
   }
 
   compressFooter(raw: Uint8Array): { codec: number; stored: Uint8Array } {

@@ -11,7 +11,7 @@ import {
   decodeIndexesOnly,
 } from '../encoding/column-decode.js';
 import { expandRepeats } from '../encoding/expand.js';
-import { decodeInts } from '../encoding/int-decode.js';
+import { decodeIndexInts } from '../encoding/int-decode.js';
 import { decodeKeyedTable } from '../encoding/keyed-decode.js';
 import type { BlockSource } from './block-source.js';
 import { BLOCK_GROUPED, type BlockEntry, type Footer, type PartEntry } from './format.js';
@@ -245,10 +245,8 @@ export class PartDecoder {
     const raw = this.blocks.raw(entry.repeats, `part ${read.p} repeat map`, 1);
     const leaderOf = this.scratch.repeats(count);
     const r = new ByteReader(raw);
-    decodeInts(r, leaderOf);
+    const max = decodeIndexInts(r, leaderOf);
     r.done();
-    let max = 0;
-    for (let j = 0; j < count; j++) if (leaderOf[j]! > max) max = leaderOf[j]!;
     if (max >= entry.leaders) throw new DecodeError(`repeat of row ${max}, beyond ${entry.leaders} leaders`);
     read.leaderOf = leaderOf;
     return leaderOf;

@@ -22,10 +22,9 @@ export function addressDictOf(
 ): AddressDictionary {
   const indexes = alloc(indexesName(name), 'u32', rows) as Uint32Array;
   const r = new ByteReader(raw);
+  // Checks the indexes too (the leaders' as they decode: repeated rows copy them).
   const table = decodeAddrDictIndexed(r, indexes, shared, leaderOf);
   r.done();
-  // Repeated rows copy a leader's index: the leaders' are all there is to check.
-  table.checkIndexes(indexes.subarray(0, rows - (leaderOf?.length ?? 0)));
   let entries = shared === undefined ? undefined : sharedEntries;
   if (entries === undefined) {
     entries = alloc(entriesName(shared === undefined ? name : ''), 'addr', table.size) as Uint8Array;
