@@ -81,6 +81,26 @@ export interface KeyedColumn {
    * `addressDicts[key].indexes` when the key comes back in dictionary form in the same read).
    */
   readonly indexes: Uint32Array;
+  /**
+   * Only when asked (`ReadOptions.keyedCodes`), and then where the store keeps the table as codes
+   * into a few distinct values (an AS table: ~2 600 values for ~39 000 addresses): one code per
+   * index of the key's dictionary, and `table` / `size` are the distinct values. Row i's value is
+   * then `table[codes[indexes[i]]]`, and a consumer aggregates or decides per code.
+   */
+  readonly codes?: Uint32Array | undefined;
+}
+
+/**
+ * An address column as the set of its distinct addresses, without rows: what a caller that only
+ * counts distinct values over every row of a job (approx_count_distinct, count(DISTINCT) with no
+ * row filter or grouping) needs, and what a store that knows each column's dictionary entries
+ * can hand over with no per-row work.
+ */
+export interface AddressSet {
+  /** Every distinct address of the column in the job exactly once, 16 bytes each (IPv4 as ::ffff:a.b.c.d), in no particular order. */
+  readonly entries: Uint8Array;
+  /** Number of addresses (`entries` may be longer than `size * 16`). */
+  readonly size: number;
 }
 
 /** How a caller would like a job's columns. A backend may ignore any of it. */
@@ -95,6 +115,14 @@ export interface ReadOptions {
    * there only where it stores it as a function of an address, and in `columns` otherwise.
    */
   readonly keyed?: readonly string[] | undefined;
+  /** Whether the caller takes keyed columns with `KeyedColumn.codes`. */
+  readonly keyedCodes?: boolean | undefined;
+  /**
+   * Address columns of which the caller needs only the distinct values over all the job's rows
+   * (`JobColumns.distinct`); a backend that cannot tell them without the rows returns the column
+   * as it would otherwise (dictionary form when also asked in `addressDicts`, else rows).
+   */
+  readonly distinct?: readonly string[] | undefined;
 }
 
 /** The columns of a job, decoded: one typed array per column (addresses 16 bytes per row). */
@@ -109,9 +137,11 @@ export interface JobColumns {
   readonly addressDicts?: Readonly<Record<string, AddressDictionary>> | undefined;
   /**
    * Numeric columns returned in keyed form (only ones asked for in `ReadOptions.keyed`); each
-   * requested column is in exactly one of `columns`, `addressDicts` and `keyed`.
+   * requested column is in exactly one of `columns`, `addressDicts`, `keyed` and `distinct`.
    */
   readonly keyed?: Readonly<Record<string, KeyedColumn>> | undefined;
+  /** Address columns returned as their distinct values only (only ones asked for in `ReadOptions.distinct`). */
+  readonly distinct?: Readonly<Record<string, AddressSet>> | undefined;
 }
 
 export interface DeviceSummary {

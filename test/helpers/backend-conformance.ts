@@ -7,6 +7,7 @@ import type { FlowBatch } from '../../src/flow/batch.js';
 import { flowColumns } from '../../src/flow/schema.js';
 import type { ColumnRange, Resolution, ScanJob, StorageBackend } from '../../src/store/backend.js';
 import { expandAddressDicts } from './address-dicts.js';
+import { describeDistinct } from './backend-conformance-distinct.js';
 import { describeKeyed } from './backend-conformance-keyed.js';
 import { describeRetention } from './backend-conformance-retention.js';
 import {
@@ -33,6 +34,8 @@ export interface ConformanceHooks {
   maintain?(backend: StorageBackend, now: number): Promise<void>;
   /** The backend's retention in days for tenants the suite uses (default 30). */
   retentionDays?: number;
+  /** Stages of the distinct-form test where the backend must give some column in distinct form. */
+  distinctStages?: readonly string[];
 }
 
 const HOUR = 3_600_000;
@@ -312,5 +315,6 @@ export function runBackendConformance(
 
     describeRetention(fresh, hooks);
     describeKeyed(fresh, makeBackend, hooks);
+    describeDistinct(fresh, makeBackend, hooks, hooks.distinctStages);
   });
 }

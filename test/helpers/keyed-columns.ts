@@ -4,7 +4,7 @@ import type { JobColumns } from '../../src/store/backend.js';
 
 /**
  * The rows form of a job read with `ReadOptions.keyed`: each keyed column expanded to one value
- * per row (row i = table[indexes[i]]), after checking the contract: every requested column in
+ * per row (row i = table[indexes[i]], or table[codes[indexes[i]]] with codes), after checking the contract: every requested column in
  * exactly one of `columns`, `addressDicts` and `keyed`; keyed columns only ones asked for; one
  * index per row, each below `size`, `size` table entries; the indexes the same array as the
  * key's dictionary form when that came back too. Returns the expanded job (address dictionaries
@@ -30,10 +30,12 @@ export function expandKeyed(
     if (dict !== undefined) assert.equal(form.indexes, dict.indexes, `${name}: the key's own indexes array`);
     const Type = form.table.constructor as new (n: number) => NumberArray;
     const rows = new Type(job.rows);
+    const codes = form.codes;
     for (let i = 0; i < job.rows; i++) {
       const k = form.indexes[i]!;
-      assert.ok(k < form.size, `${name}: index ${k} of ${form.size}`);
-      rows[i] = form.table[k]!;
+      if (codes === undefined) assert.ok(k < form.size, `${name}: index ${k} of ${form.size}`);
+      else assert.ok(k < codes.length && codes[k]! < form.size, `${name}: code of index ${k}`);
+      rows[i] = form.table[codes === undefined ? k : codes[k]!]!;
     }
     columns[name] = rows;
     keyedColumns++;

@@ -1,4 +1,5 @@
 import type { AddressDictionary, JobColumns, ReadOptions } from '../../store/backend.js';
+import { distinctColumnsOf } from './distinct-sets.js';
 import type { JobSpec } from './job-contract.js';
 import { keyedColumnsOf } from './keyed-columns.js';
 
@@ -25,12 +26,14 @@ export function readOptionsOf(spec: JobSpec): ReadOptions {
   if (options !== undefined) return options;
   const names = dictColumnsOf(spec);
   const keyed = keyedColumnsOf(spec);
+  const distinct = distinctColumnsOf(spec);
   options =
     names.length === 0 && keyed.length === 0
       ? noOptions
       : {
           ...(names.length > 0 ? { addressDicts: names } : {}),
-          ...(keyed.length > 0 ? { keyed } : {}),
+          ...(keyed.length > 0 ? { keyed, keyedCodes: true } : {}),
+          ...(distinct.length > 0 ? { distinct } : {}),
         };
   if (optionsCache.size >= 256) optionsCache.delete(optionsCache.keys().next().value!);
   optionsCache.set(spec.key, options);

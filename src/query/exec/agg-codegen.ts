@@ -1,6 +1,6 @@
 import type { Expr } from '../plan/plan.js';
 import { type AggLayout, aggLayout, stateArrays } from './agg-layout.js';
-import { denseKernel, denseKey } from './dense-codegen.js';
+import { addressSource, codedSource, denseKernel, denseKey } from './dense-codegen.js';
 import { nullable } from './expr-analysis.js';
 import { hashSource } from './group-table.js';
 import {
@@ -48,8 +48,9 @@ export function generateAggKernel(
   dicts: ReadonlySet<string> = noDicts,
   keyed: ReadonlySet<string> = noDicts,
   indexGroup?: string,
+  coded: ReadonlySet<string> = noDicts,
 ): GeneratedKernel {
-  const b = new KernelBuilder(spec.physical, dicts, keyed);
+  const b = new KernelBuilder(spec.physical, dicts, keyed, coded);
   const rc = new RowCodegen(b);
   const layout = keyLayout(spec.groupBy, spec.physical);
   const layouts = spec.aggregates.map((a) => aggLayout(a, spec.physical));
@@ -62,8 +63,17 @@ export function generateAggKernel(
   if (dicts.size === 0 && columnSketches(spec)) return columnSketchKernel(spec, b, arrays, layouts);
 
   if (spec.where !== undefined) body.push(`if (!${condition(rc, spec.where)}) continue;`);
-  // GROUP BY an address column in dictionary form, spillable aggregates: state per entry (dense-groups.ts).
-  const dense = hashes ? denseKey(spec, dicts) : undefined;
+  // GROUP BY an address column in dictionary form, or a keyed column by its codes, spillable
+  // aggregates: state per entry (dense-groups.ts).
+  const denseAddr = hashes ? denseKey(spec, dicts) : undefined;
+  const denseCoded =
+    hashes && layout.width === 1 && layout.encodings[0] === 'u32' ? denseKey(spec, coded) : undefined;
+  const dense =
+    denseAddr !== undefined
+      ? addressSource(b, denseAddr)
+      : denseCoded !== undefined
+        ? codedSource(b, denseCoded)
+        : undefined;
   if (dense !== undefined) {
     const updates = spec.aggregates.map((agg, j) => {
       const update = aggUpdate(b, rc, agg, layouts[j]!, j, setup, undefined, 'DS');

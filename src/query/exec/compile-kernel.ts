@@ -2,13 +2,14 @@ import type { JobColumns } from '../../store/backend.js';
 import { dictColumnsOf, dictFormOf, expandAddressDicts } from './address-dicts.js';
 import { generateAggKernel } from './agg-codegen.js';
 import { aggLayout } from './agg-layout.js';
+import { sketchDistinctForms } from './distinct-sets.js';
 import { emitGroups } from './emit-groups.js';
 import { PARTITION_MIN_GROUPS } from './group-table.js';
 import type { JobSpec } from './job-contract.js';
 import { kernelRuntime } from './kernel-runtime.js';
 import { KernelState } from './kernel-state.js';
 import { encodingWidth, keyLayout } from './key-layout.js';
-import { expandKeyed, indexGroupKey, keyedColumnsOf, keyedFormOf } from './keyed-columns.js';
+import { codedFormOf, expandKeyed, indexGroupKey, keyedColumnsOf, keyedFormOf } from './keyed-columns.js';
 import { PairSet } from './pair-set.js';
 import type { GroupsPartial, Partial } from './partial.js';
 import { generateRowsKernel } from './rows-codegen.js';
@@ -75,15 +76,17 @@ export function compileKernel(spec: JobSpec): CompiledKernel {
   // Each job by the kernel for the forms it holds its columns in (all share the state's layout).
   const variants = new Map<string, AggFn>();
   const fn = (job: JobColumns, st: KernelState) => {
+    if (job.distinct !== undefined) return sketchDistinctForms(spec, job, st);
     const form = dictFormOf(job, dictNames);
     const keyed = keyedFormOf(job, keyedNames);
     if (form === 'rows' && keyed.length === 0) return rowsFn(job, st);
     const dicts = form === 'dict';
     const byIndex = indexGroupKey(spec, job, keyed);
-    const name = `${dicts ? 'dict' : 'rows'}:${keyed.join(',')}:${byIndex ?? ''}`;
+    const coded = codedFormOf(job, keyed);
+    const name = `${dicts ? 'dict' : 'rows'}:${keyed.join(',')}:${byIndex ?? ''}:${coded.join(',')}`;
     let variant = variants.get(name);
     if (variant === undefined) {
-      const g = generateAggKernel(spec, dicts ? dictSet : new Set(), new Set(keyed), byIndex);
+      const g = generateAggKernel(spec, dicts ? dictSet : new Set(), new Set(keyed), byIndex, new Set(coded));
       variant = new Function('rt', 'K', 'spec', g.source)(kernelRuntime, g.consts, spec) as AggFn;
       variants.set(name, variant);
     }

@@ -5,32 +5,58 @@ import type { KernelBuilder } from './kernel-builder.js';
 import type { StateArraySpec } from './kernel-state.js';
 import { KEY_HASHES } from './spillable.js';
 
-/** The one address column grouped by, when jobs hold it in dictionary form. */
+/**
+ * The one column grouped by, when the job holds it as entries that stand for its values: an
+ * address column in dictionary form (`dicts`), or a keyed column with codes (`coded`: a row's
+ * code is its value's entry in the table of distinct values).
+ */
 export function denseKey(spec: JobSpec, dicts: ReadonlySet<string>): string | undefined {
   const [key] = spec.groupBy;
   if (spec.groupBy.length !== 1 || key!.kind !== 'column' || !dicts.has(key!.name)) return undefined;
   return key!.name;
 }
 
+/** Where a dense kernel finds each row's entry, how many entries, and how it flushes them. */
+export interface DenseSource {
+  readonly size: string;
+  readonly slot: string;
+  readonly flush: string;
+}
+
+/** An address column in dictionary form: entries are its addresses (4 words each). */
+export function addressSource(b: KernelBuilder, column: string): DenseSource {
+  const size = `${b.addressDict(column)}.size`;
+  return { size, slot: b.addrSlot(column, 'i'), flush: `DS.flush(st, ${b.words(column)}, ${size});` };
+}
+
+/** A keyed column with codes: entries are its distinct values (one word each). */
+export function codedSource(b: KernelBuilder, column: string): DenseSource {
+  const size = `${b.keyed(column)}.size`;
+  return {
+    size,
+    slot: b.keyedSlot(column, 'i'),
+    flush: `rt.flushValues(DS, st, ${b.keyedTable(column)}, ${size});`,
+  };
+}
+
 /**
- * The kernel of GROUP BY `column` (an address in dictionary form) over spillable aggregates: a
- * row's group is its dictionary index into the DenseState's arrays (dense-groups.ts), marked on
- * first use; after the rows, the used entries go to the kernel state's spill buffer. `filter`:
+ * The kernel of GROUP BY one column held as entries (`from`: an address in dictionary form, or a
+ * keyed column's codes) over spillable aggregates: a row's group is its entry's index into the
+ * DenseState's arrays (dense-groups.ts), marked on first use; after the rows, the used entries go
+ * to the kernel state's spill buffer. `filter`:
  * the WHERE statement (if any); `updates`: each aggregate's update of group `g` (sums carry
  * through `DS`).
  */
 export function denseKernel(
   b: KernelBuilder,
-  column: string,
+  from: DenseSource,
   filter: readonly string[],
   updates: readonly string[],
   arrays: StateArraySpec[],
   layouts: AggLayout[],
 ): GeneratedKernel {
-  const size = `${b.addressDict(column)}.size`;
+  const { size, slot, flush } = from;
   const state = b.konst({ state: null });
-  const slot = b.addrSlot(column, 'i');
-  const words = b.words(column);
   const source = [
     'return function kernel(job, st) {',
     'const n = job.rows;',
@@ -45,7 +71,7 @@ export function denseKernel(
     'DM[g] = 1;',
     ...updates,
     '}',
-    `DS.flush(st, ${words}, ${size});`,
+    flush,
     '};',
   ].join('\n');
   return { source, consts: b.consts, arrays, layouts };

@@ -1,4 +1,4 @@
-import { hashWords4 } from './group-table.js';
+import { GOLDEN, hashWords4 } from './group-table.js';
 import type { KernelState, StateArraySpec } from './kernel-state.js';
 import { SpillBuffer } from './spill-buffer.js';
 import { isCarryArray, KEY_HASHES } from './spillable.js';
@@ -24,6 +24,8 @@ export class DenseState {
   /** A job started and not flushed (a kernel that threw): reset everything before the next. */
   private dirty = false;
   private hashes = new Int32Array(0);
+  /** A keyed column's values as key words (flushValues). */
+  private valueWords = new Int32Array(0);
   private readonly specs: readonly StateArraySpec[];
   private readonly fills: readonly number[];
 
@@ -49,13 +51,21 @@ export class DenseState {
     return this;
   }
 
+  /** `table`'s first `size` values as int32 key words (memory reused from job to job). */
+  keyWords(table: ArrayLike<number>, size: number): Int32Array {
+    if (this.valueWords.length < size) this.valueWords = new Int32Array(Math.max(size, this.capacity));
+    const words = this.valueWords;
+    for (let c = 0; c < size; c++) words[c] = table[c]! | 0;
+    return words;
+  }
+
   /**
    * Moves the used entries among the first `size` (`words`: the dictionary's entries as int32
    * words) into `st`'s spill buffer as one run and resets them. In entry order, so that every
    * gather below walks its arrays forward (the rows marked them in no order: listing them as the
    * rows first use them made each gather a random read, and chained each row to the last mark).
    */
-  flush(st: KernelState, words: Int32Array, size: number): void {
+  flush(st: KernelState, words: Int32Array, size: number, width = 4): void {
     this.dirty = false;
     const used = this.used;
     const marks = this.marks;
@@ -68,11 +78,19 @@ export class DenseState {
     if (n === 0) return;
     if (this.hashes.length < n) this.hashes = new Int32Array(Math.max(n, this.capacity));
     const hashes = this.hashes;
-    for (let u = 0; u < n; u++) {
-      const e = used[u]!;
-      hashes[u] = hashWords4(words, e << 2);
-      marks[e] = 0;
-    }
+    if (width === 4)
+      for (let u = 0; u < n; u++) {
+        const e = used[u]!;
+        hashes[u] = hashWords4(words, e << 2);
+        marks[e] = 0;
+      }
+    else
+      for (let u = 0; u < n; u++) {
+        const e = used[u]!;
+        // A one-word key's hash, as the kernels' tables compute it (group-table.ts hashSource).
+        hashes[u] = Math.imul(words[e]!, GOLDEN) | 0;
+        marks[e] = 0;
+      }
     // High words of a job that never carried are all zero still: nothing to move or reset there.
     const arrays = this.all.map((s) =>
       s.name === KEY_HASHES.name || (isCarryArray(s.name) && !this.carried) ? null : this.arr[s.name]!,
@@ -80,6 +98,14 @@ export class DenseState {
     st.spill ??= new SpillBuffer(st.table.width, st.arraySpecs);
     st.spill.appendEntries(words, used, hashes, arrays, this.fills, n);
   }
+}
+
+/**
+ * `flush` for GROUP BY a keyed column by its codes (keyed-columns.ts): entry c's key is value
+ * `table[c]` as one word (`| 0`, as the kernels encode an integer key).
+ */
+export function flushValues(ds: DenseState, st: KernelState, table: ArrayLike<number>, size: number): void {
+  ds.flush(st, ds.keyWords(table, size), size, 1);
 }
 
 function allocate(spec: StateArraySpec, capacity: number): Column {

@@ -1,7 +1,7 @@
 import type { HyperLogLog } from '../hll/index.js';
 import { hashAddressWords } from '../hll/index.js';
 import { entryWords } from './address-dicts.js';
-import { denseState } from './dense-groups.js';
+import { denseState, flushValues } from './dense-groups.js';
 import { cidrOf, fullBits } from './inet.js';
 import type { EvalEnv } from './interpret.js';
 import type { KernelState } from './kernel-state.js';
@@ -150,4 +150,5 @@ export const entryRuntime = {
   sketchMarked,
   distinctMarked,
   denseState,
+  flushValues,
 };

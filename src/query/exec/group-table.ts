@@ -205,7 +205,7 @@ function nextPow2(n: number): number {
   return p;
 }
 
-const GOLDEN = -1640531535; // 0x9e3779b1
+export const GOLDEN = -1640531535; // 0x9e3779b1
 const FMIX1 = -2048144789; // 0x85ebca6b
 const FMIX2 = -1028477387; // 0xc2b2ae35
 

@@ -17,11 +17,13 @@ export class KernelBuilder {
    * `dictColumns`: address columns this kernel reads in dictionary form (address-dicts.ts): their
    * 16 bytes sit at an entry of the dictionary, found through the row's index. `keyedColumns`:
    * numeric columns it reads in keyed form (keyed-columns.ts): a table value, through the row's index.
+   * `codedColumns`: those of them whose rows reach the table through `KeyedColumn.codes`.
    */
   constructor(
     readonly physical: Readonly<Record<string, PhysicalType>>,
     readonly dictColumns: ReadonlySet<string> = new Set(),
     readonly keyedColumns: ReadonlySet<string> = new Set(),
+    readonly codedColumns: ReadonlySet<string> = new Set(),
   ) {}
 
   /** A constant as an expression (`K[i]`). */
@@ -50,7 +52,15 @@ export class KernelBuilder {
   /** Row `row`'s value of numeric column `name` (through its index in keyed form). */
   value(name: string, row: string): string {
     if (!this.keyedColumns.has(name)) return `${this.column(name)}[${row}]`;
-    return `${this.keyedTable(name)}[${this.keyedIndexes(name)}[${row}]]`;
+    return `${this.keyedTable(name)}[${this.keyedSlot(name, row)}]`;
+  }
+
+  /** Row `row`'s index into a keyed column's table (through its code when coded). */
+  keyedSlot(name: string, row: string): string {
+    const slot = `${this.keyedIndexes(name)}[${row}]`;
+    if (!this.codedColumns.has(name)) return slot;
+    const k = this.keyed(name);
+    return `${this.once(`kc:${name}`, (v) => `const ${v} = ${k}.codes;`)}[${slot}]`;
   }
 
   /** A keyed column (keyed form only). */
@@ -75,7 +85,7 @@ export class KernelBuilder {
    * `slot` is row `row`'s entry, `size` the number of entries in this job.
    */
   entrySlot(name: string, row: string): string {
-    if (this.keyedColumns.has(name)) return `${this.keyedIndexes(name)}[${row}]`;
+    if (this.keyedColumns.has(name)) return this.keyedSlot(name, row);
     return this.addrSlot(name, row);
   }
 

@@ -5,10 +5,11 @@ import { QueryError } from '../errors.js';
 import { readOptionsOf } from './address-dicts.js';
 import { mergePartials } from './collect.js';
 import { jobGroupKernel } from './kernel-entry.js';
-import { indexGroupKey, keyedFormOf } from './keyed-columns.js';
+import { codedFormOf, indexGroupKey, keyedFormOf } from './keyed-columns.js';
+import type { GroupsPartial, Partial } from './partial.js';
 import { specFromPlan } from './spec.js';
 import { toAddressDicts, withDst } from './test-address-dicts.js';
-import { asOfAddress, toKeyed } from './test-keyed.js';
+import { asOfAddress, toCoded, toKeyed } from './test-keyed.js';
 import { assertFormsMatchReference, referenceResult } from './test-reference.js';
 import {
   agg,
@@ -29,7 +30,8 @@ import {
 /**
  * Kernels over numeric columns in keyed form (keyed-columns.ts): every query must give the
  * brute-force reference's answer over the same rows, whether the jobs hold src_as keyed by their
- * address dictionary, keyed by a table of their own, as rows, or some jobs each way.
+ * address dictionary, keyed by a table of their own, either coded into its distinct values, as
+ * rows, or some jobs each way.
  */
 
 const rowJobs = [makeJob(21, { rows: 3000 }), makeJob(22, { rows: 2500 }), makeJob(23, { rows: 10 })]
@@ -40,6 +42,8 @@ const byDict = rowJobs.map((j, k) =>
 );
 const ownTable = rowJobs.map((j, k) => toKeyed(j, ['src_as'], 40 + k));
 const mixed = [byDict[0]!, rowJobs[1]!, toAddressDicts(ownTable[2]!, ['src_addr'], 5)];
+// Tables coded into their distinct values (the store's form of an AS table), beside the others.
+const coded = [toCoded(byDict[0]!, 1), toCoded(ownTable[1]!, 2), byDict[2]!];
 
 const count = aggCall('count', undefined, 'int8');
 const as = col('src_as');
@@ -121,6 +125,7 @@ const forms: [string, JobColumns[]][] = [
   ['keyed by the address dictionary', byDict],
   ['keyed by its own table', ownTable],
   ['mixed', mixed],
+  ['coded tables, mixed with a plain one', coded],
 ];
 
 for (const [name, parts] of cases) {
@@ -137,6 +142,16 @@ test('the jobs hold src_as in the forms the cases mean; specs ask for integer co
     'minute',
   );
   assert.deepEqual(readOptionsOf(spec).keyed, ['src_as']);
+  assert.equal(readOptionsOf(spec).keyedCodes, true);
+  assert.deepEqual(
+    coded.map((j) => codedFormOf(j, ['src_as']).length),
+    [1, 1, 0],
+  );
+  // Coded tables of a few values are grouped by code.
+  assert.deepEqual(
+    coded.map((j) => indexGroupKey(spec, j, ['src_as'])),
+    ['src_as', 'src_as', undefined],
+  );
   // Tables of a few entries for thousands of rows are grouped by index; the 10-row job's by value.
   assert.deepEqual(
     byDict.map((j) => indexGroupKey(spec, j, ['src_as'])),
@@ -168,6 +183,7 @@ test('GROUP BY a keyed column of more groups than a spilling table holds, severa
     return { ...job, columns: { ...job.columns, src_as: as } };
   });
   const jobs = rows.map((j, s) => (s === 2 ? j : toKeyed(j, ['src_as'], s)));
+  jobs[0] = toCoded(jobs[0]!, 9);
   const plan = makePlan({
     groupBy: [as],
     aggregates: [aggCall('sum', col('in_bytes'), 'numeric'), count],
@@ -184,6 +200,14 @@ test('GROUP BY a keyed column of more groups than a spilling table holds, severa
   assert.deepEqual(runPlan(plan, jobs), want, 'a partial per job');
   const partial = structuredClone(jobGroupKernel.run(spec, jobs));
   assert.deepEqual(mergePartials(plan, spec, [partial], types), want, 'one state for all');
+  // Groups of the coded job (dense runs) carry the hash a one-word key has in every kernel table
+  // (group-table.ts hashSource: the key times the golden ratio), so hash partitions agree.
+  const runs =
+    (partial as Partial).kind === 'parts' ? (partial as { partials: GroupsPartial[] }).partials : [];
+  assert.ok(runs.length > 1);
+  for (const run of runs)
+    for (let g = 0; g < run.groups; g++)
+      assert.equal(run.hashes![g], Math.imul(run.keys[g]!, -1640531535) | 0);
 });
 
 test('a per-index condition raises its error only where a row reaches it', () => {

@@ -136,7 +136,10 @@ class RowEnv implements EvalEnv {
   ) {}
   column(name: string): IValue {
     const keyed = this.job.keyed?.[name];
-    if (keyed !== undefined) return keyed.table[keyed.indexes[this.row]!]!;
+    if (keyed !== undefined) {
+      const index = keyed.indexes[this.row]!;
+      return keyed.table[keyed.codes === undefined ? index : keyed.codes[index]!]!;
+    }
     const col = this.job.columns[name]!;
     switch (this.physical[name]) {
       case 'string':

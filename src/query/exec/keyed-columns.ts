@@ -25,6 +25,11 @@ export function keyedFormOf(job: JobColumns, names: readonly string[]): readonly
   return names.filter((name) => keyed[name] !== undefined);
 }
 
+/** Which of the keyed `names` the job holds with codes (`KeyedColumn.codes`). */
+export function codedFormOf(job: JobColumns, names: readonly string[]): readonly string[] {
+  return names.filter((name) => job.keyed?.[name]?.codes !== undefined);
+}
+
 /** The job with every keyed column expanded into rows (a copy of those columns). */
 export function expandKeyed(job: JobColumns): JobColumns {
   const keyed = job.keyed;
@@ -38,7 +43,9 @@ export function expandKeyedColumn(column: KeyedColumn, rows: number): KeyedColum
   const table = column.table;
   const out = new (table.constructor as new (n: number) => KeyedColumn['table'])(rows);
   const indexes = column.indexes;
-  for (let row = 0; row < rows; row++) out[row] = table[indexes[row]!]!;
+  const codes = column.codes;
+  if (codes === undefined) for (let row = 0; row < rows; row++) out[row] = table[indexes[row]!]!;
+  else for (let row = 0; row < rows; row++) out[row] = table[codes[indexes[row]!]!]!;
   return out;
 }
 
@@ -50,6 +57,8 @@ export function expandKeyedColumn(column: KeyedColumn, rows: number): KeyedColum
  * there `GROUP BY src_as` by index took 20–33 ns a row against 11–18 by value, and by a code per
  * distinct value (each entry coded once, then a row's group read through index and code) 20 ns,
  * 6.5 of them coding the table — so such jobs read the value through the index and hash it.
+ * A table the store hands over coded (`KeyedColumn.codes`: its ~2 600 distinct values) is small
+ * enough: grouped per code, and with spillable aggregates densely (dense-codegen.ts `codedSource`).
  */
 export const ROWS_PER_INDEX = 8;
 

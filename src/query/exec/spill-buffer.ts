@@ -74,8 +74,8 @@ export class SpillBuffer {
 
   /**
    * Appends groups used[0 .. n) of state arrays indexed by dictionary entry (dense-groups.ts) as
-   * one run, like `append` without gathering them first: each group's key is its entry's 4 words
-   * in `entryWords`, its hash `hashes[u]`; `arrays` in spec order (the key hashes' place and
+   * one run, like `append` without gathering them first: each group's key is its entry's words
+   * (the state's width: 4 for an address, 1 for a keyed column's value) in `entryWords`, its hash `hashes[u]`; `arrays` in spec order (the key hashes' place and
    * arrays known to be all zero: null). Each used entry of the arrays goes back to its `fills`.
    */
   appendEntries(
@@ -91,14 +91,20 @@ export class SpillBuffer {
     const place = this.place;
     const parts = this.partitionPlaces(hashes, n);
     const at = this.used;
-    const runKeys = this.chunkKeys.subarray(at * 4, (at + n) * 4);
-    for (let u = 0; u < n; u++) {
-      const from = used[u]! << 2;
-      const to = place[u]! << 2;
-      runKeys[to] = entryWords[from]!;
-      runKeys[to + 1] = entryWords[from + 1]!;
-      runKeys[to + 2] = entryWords[from + 2]!;
-      runKeys[to + 3] = entryWords[from + 3]!;
+    const w = this.width;
+    const runKeys = this.chunkKeys.subarray(at * w, (at + n) * w);
+    if (w === 4) {
+      for (let u = 0; u < n; u++) {
+        const from = used[u]! << 2;
+        const to = place[u]! << 2;
+        runKeys[to] = entryWords[from]!;
+        runKeys[to + 1] = entryWords[from + 1]!;
+        runKeys[to + 2] = entryWords[from + 2]!;
+        runKeys[to + 3] = entryWords[from + 3]!;
+      }
+    } else {
+      for (let u = 0; u < n; u++)
+        for (let j = 0; j < w; j++) runKeys[place[u]! * w + j] = entryWords[used[u]! * w + j]!;
     }
     const columns = this.specs.map((s, c) => {
       const a = arrays[c];

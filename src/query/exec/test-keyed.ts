@@ -58,3 +58,25 @@ export function asOfAddress(job: JobColumns, spread = 9): JobColumns {
   }
   return { ...job, columns: { ...job.columns, src_as: as } };
 }
+
+/**
+ * The job with its keyed columns coded (backend.ts `KeyedColumn.codes`), as a store whose table
+ * is a dictionary of values hands them over: the table becomes the distinct values of the entries
+ * (shuffled, with values no entry has), each entry a code into them; the rows' indexes stay.
+ */
+export function toCoded(job: JobColumns, seed: number): JobColumns {
+  const rnd = prng(seed);
+  const keyed: Record<string, KeyedColumn> = {};
+  for (const [name, form] of Object.entries(job.keyed ?? {})) {
+    const entries = form.table.subarray(0, form.size);
+    const list = [...new Set(entries), 77_777].sort(() => rnd() - 0.5);
+    const table = new (form.table.constructor as new (n: number) => KeyedColumn['table'])(list.length + 1);
+    list.forEach((v, c) => {
+      table[c] = v;
+    });
+    const code = new Map(list.map((v, c) => [v, c]));
+    const codes = Uint32Array.from(entries, (v) => code.get(v)!);
+    keyed[name] = { key: form.key, table, size: list.length, indexes: form.indexes, codes };
+  }
+  return { ...job, keyed };
+}

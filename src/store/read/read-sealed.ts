@@ -12,6 +12,7 @@ import { knownColumn } from '../segment/known-columns.js';
 import type { PartReadOptions, SegmentReader } from '../segment/types.js';
 import { StaleJobError } from './errors.js';
 import { JobAddresses } from './job-addresses.js';
+import { JobDistinct } from './job-distinct.js';
 import { JobKeyed } from './job-keyed.js';
 import { isSealedLocation, type SealedPartRef } from './location.js';
 import { cachedReader, evictReader } from './reader-cache.js';
@@ -39,6 +40,10 @@ import { cachedReader, evictReader } from './reader-cache.js';
  * keyed (version 4), also when the key is not asked. A job of several parts gets one table over
  * its merged dictionary (each part's table moved to the merged indexes), or rows where the parts
  * disagree: an address with two values, or a part that stored the column as rows.
+ *
+ * Address columns named in `options.distinct` come back as their distinct values only
+ * (`JobColumns.distinct`) where the part gives that form (segment/reader-distinct.ts); a job of
+ * several parts always does, as the union of its parts' values (job-distinct.ts).
  */
 export function readSealedJob(
   job: ScanJob,
@@ -81,7 +86,10 @@ export function readSealedJob(
     return array.subarray(offset * width, (offset + partRows) * width);
   };
   const merged = new Map<string, StringMerge>();
-  const asDict = options?.addressDicts?.filter((name) => columns.includes(name)) ?? [];
+  // A column asked in distinct form too comes back so (from every part, job-distinct.ts).
+  const asDistinct = options?.distinct?.filter((name) => columns.includes(name)) ?? [];
+  const asDict =
+    options?.addressDicts?.filter((name) => columns.includes(name) && !asDistinct.includes(name)) ?? [];
   const asKeyed = options?.keyed?.filter((name) => columns.includes(name)) ?? [];
   const keyed =
     asKeyed.length === 0
@@ -95,6 +103,7 @@ export function readSealedJob(
           },
         );
   const addresses = asDict.length > 0 || keyed !== undefined ? new JobAddresses(asDict) : undefined;
+  const distinct = asDistinct.length > 0 ? new JobDistinct(asDistinct) : undefined;
   const partOptions: PartReadOptions | undefined =
     keyed === undefined ? options : { ...options, keyDicts: true };
   for (const ref of refs) {
@@ -113,19 +122,32 @@ export function readSealedJob(
       const codes = whole[name] as Uint32Array;
       merge.recode(codes.subarray(offset, offset + part.rows), dict);
     }
+    // Before the dictionaries' merge re-codes the part's indexes to the job's.
+    distinct?.addPart(part, offset, whole);
     addresses?.addPart(part, offset, wholeType, (key, remap) => keyed?.remapped(part, key, remap, offset));
     keyed?.partDone(part, offset);
     offset += part.rows;
   }
   const dicts: Record<string, readonly string[]> = {};
   for (const [name, merge] of merged) dicts[name] = merge.values;
-  if (addresses === undefined) return { rows, columns: whole, dicts };
+  const distinctForms = distinct?.finish(allocate);
+  if (addresses === undefined && distinctForms === undefined) return { rows, columns: whole, dicts };
   const keyedForms = keyed?.finish(allocate) ?? {};
-  const addressDicts = addresses.finish(whole, allocate);
+  const addressDicts = addresses?.finish(whole, allocate) ?? {};
   const out: Record<string, NumberArray> = {};
   for (const name of columns)
-    if (addressDicts[name] === undefined && keyedForms[name] === undefined) out[name] = whole[name]!;
-  const result: JobColumns = { rows, columns: out, dicts };
+    if (
+      addressDicts[name] === undefined &&
+      keyedForms[name] === undefined &&
+      distinctForms?.[name] === undefined
+    )
+      out[name] = whole[name]!;
+  const result: JobColumns = {
+    rows,
+    columns: out,
+    dicts,
+    ...(distinctForms ? { distinct: distinctForms } : {}),
+  };
   return {
     ...result,
     ...(asDict.length > 0 ? { addressDicts } : {}),

@@ -6,6 +6,7 @@ import { decodeIndexesOnly } from '../encoding/column-decode.js';
 import { expandRepeats } from '../encoding/expand.js';
 import { decodeInts } from '../encoding/int-decode.js';
 import { decodeKeyedTable, readKeyedHead } from '../encoding/keyed-decode.js';
+import { decodeTableCodes } from './keyed-codes.js';
 import { ENCODING_KEYED, type PartDecoder, type PartRead } from './part-decoder.js';
 import { CorruptSegmentError } from './types.js';
 
@@ -24,6 +25,8 @@ export function keyedForm(
   alloc: ColumnAllocator,
   /** Called with the key before its indexes are taken (to read its dictionary form first). */
   beforeKey?: (key: number) => void,
+  /** Whether rows may index the table's distinct values instead (a job of one part: see below). */
+  coded = false,
 ): KeyedColumn | undefined {
   const { entry } = read;
   const block = entry.blocks[c]!;
@@ -40,6 +43,10 @@ export function keyedForm(
       throw new DecodeError(`key column ${key} is not an address column`);
     if (dec.storedRows(entry, keyBlock) !== dec.storedRows(entry, block))
       throw new DecodeError(`key column ${key} stores other rows`);
+    if (owner < 0 && coded) {
+      const form = codedForm(dec, read, r, c, key, t, alloc, beforeKey);
+      if (form !== undefined) return form;
+    }
     let table: NumberArray;
     if (owner < 0) {
       table = alloc(tableName(col.name), col.type, t);
@@ -62,6 +69,40 @@ export function keyedForm(
     throw new CorruptSegmentError(dec.path, `${where}: ${(err as Error).message}`);
   }
 }
+
+/**
+ * Column `c` with its table's distinct values as the table and each key index's code into them
+ * (`KeyedColumn.codes`), where its own table is stored as a dictionary of values (an AS table:
+ * ~2 600 values for ~39 000 addresses): no entry is looked up, and a kernel grouping or filtering
+ * per code works over the few values. A job of several parts (whose keys' dictionaries are
+ * merged) never asks for this form. Undefined, the reader where it was, when the table is stored
+ * otherwise.
+ */
+function codedForm(
+  dec: PartDecoder,
+  read: PartRead,
+  r: ByteReader,
+  c: number,
+  key: number,
+  t: number,
+  alloc: ColumnAllocator,
+  beforeKey: ((key: number) => void) | undefined,
+): KeyedColumn | undefined {
+  const col = dec.footer.schema[c]!;
+  const codes = (alloc(codesName(col.name), 'u32', t) as Uint32Array).subarray(0, t);
+  const values = decodeTableCodes(r, codes);
+  if (values === undefined) return undefined;
+  if (r.pos !== r.end) throw new DecodeError(`${r.end - r.pos} bytes left after the column`);
+  const table = alloc(tableName(col.name), col.type, values.length);
+  table.set(values);
+  beforeKey?.(key);
+  const indexes = keyIndexes(dec, read, key, `part ${read.p} column ${col.name} (key)`, alloc);
+  const top = maxIndex(read, key, indexes) < t ? 0 : largest(indexes);
+  if (top >= t) throw new DecodeError(`key index ${top} of ${t}`);
+  return { key: dec.footer.schema[key]!.name, table, size: values.length, indexes, codes };
+}
+
+const codesName = (column: string): string => `${column}\u0000codes`;
 
 /** The own table of keyed column `owner`, as handed over (decoded into `alloc` if not yet). */
 function ownerTable(

@@ -9,6 +9,7 @@ import type { BlockEntry, Footer, PartEntry } from './format.js';
 import { knownColumn } from './known-columns.js';
 import { segmentMeta } from './meta.js';
 import { ENCODING_KEYED, PartDecoder, partRead } from './part-decoder.js';
+import { distinctForms } from './reader-distinct.js';
 import { keyedForm } from './reader-keyed.js';
 import { ReaderScratch } from './reader-scratch.js';
 import { CorruptSegmentError, type PartReadOptions, type SegmentMeta, type SegmentReader } from './types.js';
@@ -61,12 +62,18 @@ class FileSegmentReader implements SegmentReader {
         : this.scratch.column(i, entry.rows);
     });
     const asKeyed = options?.keyed?.filter((name) => wanted.has(name)) ?? [];
-    this.prefetch(entry, columns, asKeyed);
+    // Distinct forms read only the part's dictionary: their columns' blocks are not fetched.
+    const distinct =
+      options?.distinct === undefined
+        ? undefined
+        : distinctForms(dec, read, options.distinct, wanted, this.columnIndex, alloc);
+    const fetched = distinct === undefined ? columns : columns.filter((n) => distinct[n] === undefined);
+    this.prefetch(entry, fetched, asKeyed);
     try {
       // Dictionary forms first: a keyed column then hands over its key's indexes array.
       for (const name of options?.addressDicts ?? []) {
         const c = this.columnIndex.get(name);
-        if (c === undefined || !wanted.has(name)) continue;
+        if (c === undefined || !wanted.has(name) || distinct?.[name] !== undefined) continue;
         const dict = dec.addressDict(read, c, alloc);
         if (dict !== undefined) {
           addressDicts[name] = dict;
@@ -83,7 +90,7 @@ class FileSegmentReader implements SegmentReader {
           ? columns
           : columns.filter((name) => !keyedCols.includes(this.columnIndex.get(name) ?? -1));
       for (const name of rowsForm) {
-        if (addressDicts[name] !== undefined) continue;
+        if (addressDicts[name] !== undefined || distinct?.[name] !== undefined) continue;
         const c = this.columnIndex.get(name);
         if (c === undefined) {
           const col = knownColumn(name);
@@ -107,14 +114,16 @@ class FileSegmentReader implements SegmentReader {
         if (dict !== undefined) addressDicts[key] = dict;
         anyDict ||= dict !== undefined;
       };
+      // Codes index a part's own values: a job of several parts (keyDicts) merges plain tables.
+      const coded = options?.keyedCodes === true && options.keyDicts !== true;
       for (const c of keyedCols) {
-        keyed[this.footer.schema[c]!.name] = keyedForm(dec, read, c, alloc, keyDict)!;
+        keyed[this.footer.schema[c]!.name] = keyedForm(dec, read, c, alloc, keyDict, coded)!;
         anyKeyed = true;
       }
     } finally {
       this.blocks.release();
     }
-    const result: JobColumns = { rows: entry.rows, columns: out, dicts };
+    const result: JobColumns = { rows: entry.rows, columns: out, dicts, ...(distinct ? { distinct } : {}) };
     if (!anyDict && !anyKeyed) return result;
     return {
       ...result,
