@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FlowBatch } from '../../src/flow/batch.js';
 import type { JobColumns, ScanJob, StorageBackend } from '../../src/store/backend.js';
 import type { ConformanceHooks } from './backend-conformance.js';
 import { keyedFlows } from './backend-conformance-keyed.js';
+import { checkThroughStages } from './conformance-stages.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -82,33 +82,22 @@ export function describeDistinct(
 ): void {
   describe('distinct form (ReadOptions.distinct)', () => {
     it('equals the set of the rows form: open, sealed, late, compacted, reopened', async () => {
-      const started = await fresh();
-      const { dir } = started;
-      let { backend } = started;
       const base = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR;
       const minutes = [base, base + MINUTE];
-      const batches: FlowBatch[] = [keyedFlows(11, 1500, minutes, [1, 2])];
-      await backend.append('acme', batches[0]!);
-      const check = async (what: string) => {
-        const jobs = await backend.jobs({ tenant: 'acme', from: base, to: base + HOUR });
-        const sets = await readDistinctChecked(backend, jobs);
-        if (expectSets.includes(what)) assert.ok(sets > 0, `${what}: some column in distinct form`);
-      };
-      await check('open');
-      await hooks.seal?.(backend);
-      await check('sealed');
       // Late rows: the minute's job reads several parts (the union of their sets).
-      await backend.append('acme', keyedFlows(12, 300, [base], [1]));
-      await backend.append('acme', keyedFlows(13, 300, [base + MINUTE], [1, 2], 5));
-      await hooks.seal?.(backend);
-      await check('late parts');
-      await hooks.maintain?.(backend, Date.now());
-      await check('compacted');
-      await backend.stop();
-      backend = await makeBackend(dir);
-      await backend.start();
-      await check('reopened');
-      await backend.stop();
+      const late = [keyedFlows(12, 300, [base], [1]), keyedFlows(13, 300, [base + MINUTE], [1, 2], 5)];
+      await checkThroughStages(
+        fresh,
+        makeBackend,
+        hooks,
+        keyedFlows(11, 1500, minutes, [1, 2]),
+        late,
+        async (backend, stage) => {
+          const jobs = await backend.jobs({ tenant: 'acme', from: base, to: base + HOUR });
+          const sets = await readDistinctChecked(backend, jobs);
+          if (expectSets.includes(stage)) assert.ok(sets > 0, `${stage}: some column in distinct form`);
+        },
+      );
     });
   });
 }

@@ -5,6 +5,7 @@ import { flowColumns } from '../../src/flow/schema.js';
 import type { ScanJob, StorageBackend } from '../../src/store/backend.js';
 import { expandAddressDicts } from './address-dicts.js';
 import type { ConformanceHooks } from './backend-conformance.js';
+import { checkThroughStages } from './conformance-stages.js';
 import { expandKeyed } from './keyed-columns.js';
 import { generateFlows, prng, rowsOfBatch, rowsOfJob } from './store-flows.js';
 
@@ -82,37 +83,24 @@ export function describeKeyed(
 ): void {
   describe('keyed form (ReadOptions.keyed)', () => {
     it('expands to the rows form: open, sealed, late, disagreeing late, compacted, reopened', async () => {
-      const started = await fresh();
-      const { dir } = started;
-      let { backend } = started;
       const base = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR;
       const minutes = [base, base + MINUTE];
-      const batches: FlowBatch[] = [keyedFlows(1, 1500, minutes, [1, 2])];
-      const append = async (batch: FlowBatch) => {
-        batches.push(batch);
-        await backend.append('acme', batch);
-      };
-      await backend.append('acme', batches[0]!);
-      const check = async (what: string) => {
-        const jobs = await backend.jobs({ tenant: 'acme', from: base, to: base + HOUR });
-        const want = batches.flatMap((b) => rowsOfBatch(b, flowColumns)).sort();
-        assert.deepEqual((await readKeyedChecked(backend, jobs)).rows, want, what);
-      };
-      await check('open');
-      await hooks.seal?.(backend);
-      await check('sealed');
+      const batches: FlowBatch[] = [];
       // Late rows of minute 0 with the same functions, of minute 1 with a routing change.
-      await append(keyedFlows(2, 300, [base], [1]));
-      await append(keyedFlows(3, 300, [base + MINUTE], [1], 5));
-      await hooks.seal?.(backend);
-      await check('late parts');
-      await hooks.maintain?.(backend, Date.now());
-      await check('compacted');
-      await backend.stop();
-      backend = await makeBackend(dir);
-      await backend.start();
-      await check('reopened');
-      await backend.stop();
+      const late = [keyedFlows(2, 300, [base], [1]), keyedFlows(3, 300, [base + MINUTE], [1], 5)];
+      await checkThroughStages(
+        fresh,
+        makeBackend,
+        hooks,
+        keyedFlows(1, 1500, minutes, [1, 2]),
+        late,
+        async (backend, stage) => {
+          const jobs = await backend.jobs({ tenant: 'acme', from: base, to: base + HOUR });
+          const want = batches.flatMap((b) => rowsOfBatch(b, flowColumns)).sort();
+          assert.deepEqual((await readKeyedChecked(backend, jobs)).rows, want, stage);
+        },
+        (batch) => batches.push(batch),
+      );
     });
   });
 }
