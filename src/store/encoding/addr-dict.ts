@@ -130,16 +130,6 @@ export class AddrTable {
       }
     }
   }
-
-  /**
-   * Throws DecodeError unless every index is below `size`. Rows past the leaders repeat a
-   * leader's index: checking the leaders' (`indexes` = the first `leaders`) is enough.
-   */
-  checkIndexes(indexes: Uint32Array): void {
-    let max = 0;
-    for (let i = 0; i < indexes.length; i++) if (indexes[i]! > max) max = indexes[i]!;
-    if (indexes.length > 0 && max >= this.size) throw new DecodeError(`address index ${max} of ${this.size}`);
-  }
 }
 
 /** The table of blocks with their own dictionary (ADDR_DICT), reused. */
