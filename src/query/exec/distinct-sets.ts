@@ -1,4 +1,5 @@
-import type { AddressDictionary, JobColumns } from '../../store/backend.js';
+import type { JobColumns } from '../../store/backend.js';
+import { usedAddresses } from '../../store/read/job-distinct.js';
 import { HyperLogLog } from '../hll/index.js';
 import { LITTLE_ENDIAN } from './hll-codegen.js';
 import type { JobSpec } from './job-contract.js';
@@ -53,8 +54,10 @@ export function sketchDistinctForms(spec: JobSpec, job: JobColumns, st: KernelSt
     const set = job.distinct?.[name];
     const dict = job.addressDicts?.[name];
     if (set !== undefined) add(words(set.entries, set.size), set.size);
-    else if (dict !== undefined) addUsedEntries(add, dict, job.rows);
-    else add(words(job.columns[name] as Uint8Array, job.rows), job.rows);
+    else if (dict !== undefined) {
+      const used = usedAddresses(dict, job.rows);
+      add(words(used.entries, used.size), used.size);
+    } else add(words(job.columns[name] as Uint8Array, job.rows), job.rows);
   });
   st.table.size = 1;
 }
@@ -76,27 +79,6 @@ function pairsAdder(pairs: PairSet): Adder {
       pairs.add(0, 1, w[at]!, w[at + 1]!, w[at + 2]!, w[at + 3]!);
     }
   };
-}
-
-let marks = new Uint8Array(1024);
-
-let packed = new Int32Array(4096);
-
-/** Adds the entries of a dictionary some row uses (a shared dictionary may hold others). */
-function addUsedEntries(add: Adder, dict: AddressDictionary, rows: number): void {
-  if (marks.length < dict.size) marks = new Uint8Array(Math.max(dict.size, 2 * marks.length));
-  if (packed.length < dict.size * 4) packed = new Int32Array(Math.max(dict.size * 4, 2 * packed.length));
-  marks.fill(0, 0, dict.size);
-  const { indexes } = dict;
-  for (let i = 0; i < rows; i++) marks[indexes[i]!] = 1;
-  const all = words(dict.entries, dict.size);
-  let m = 0;
-  for (let e = 0; e < dict.size; e++) {
-    if (marks[e] === 0) continue;
-    packed.set(all.subarray(e * 4, e * 4 + 4), m * 4);
-    m++;
-  }
-  add(packed, m);
 }
 
 /** `n` 16-byte addresses as int32 words (a view when aligned, else a copy). */

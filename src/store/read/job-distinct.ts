@@ -1,6 +1,7 @@
 import type { NumberArray } from '../../flow/batch.js';
 import type { AddressDictionary, AddressSet, JobColumns } from '../backend.js';
 import type { ColumnAllocator } from '../encoding/column-alloc.js';
+import { usedEntries } from '../encoding/used-entries.js';
 import { distinctName } from '../segment/reader-distinct.js';
 import { AddrDictMerge } from './addr-dict-merge.js';
 
@@ -8,7 +9,6 @@ import { AddrDictMerge } from './addr-dict-merge.js';
 const merges: AddrDictMerge[] = [];
 let scratchIndexes = new Uint32Array(1024);
 let scratchEntries = new Uint8Array(16 * 1024);
-let marks = new Uint8Array(1024);
 
 /**
  * The distinct form (`ReadOptions.distinct`) of address columns over a job of several parts: the
@@ -32,8 +32,10 @@ export class JobDistinct {
       const dict = part.addressDicts?.[name];
       const rows = whole[name];
       if (set !== undefined) addEntries(merge, set.entries, set.size);
-      else if (dict !== undefined) addUsed(merge, dict, part.rows);
-      else if (rows instanceof Uint8Array) addEntries(merge, rows.subarray(offset * 16), part.rows);
+      else if (dict !== undefined) {
+        const used = usedAddresses(dict, part.rows);
+        addEntries(merge, used.entries, used.size);
+      } else if (rows instanceof Uint8Array) addEntries(merge, rows.subarray(offset * 16), part.rows);
     });
   }
 
@@ -53,19 +55,17 @@ function addEntries(merge: AddrDictMerge, entries: Uint8Array, n: number): void 
   merge.addRows(entries, scratchIndexes.subarray(0, n));
 }
 
-/** Adds the entries of a dictionary some row uses (a shared dictionary may hold others). */
-function addUsed(merge: AddrDictMerge, dict: AddressDictionary, rows: number): void {
-  if (marks.length < dict.size) marks = new Uint8Array(Math.max(dict.size, 2 * marks.length));
-  marks.fill(0, 0, dict.size);
-  const { indexes } = dict;
-  for (let i = 0; i < rows; i++) marks[indexes[i]!] = 1;
-  if (scratchEntries.length < dict.size * 16)
-    scratchEntries = new Uint8Array(Math.max(dict.size * 16, 2 * scratchEntries.length));
-  let used = 0;
-  for (let e = 0; e < dict.size; e++) {
-    if (marks[e] === 0) continue;
-    scratchEntries.set(dict.entries.subarray(e * 16, e * 16 + 16), used * 16);
-    used++;
+/**
+ * The entries of `dict` that its first `rows` rows use (a shared dictionary may hold others),
+ * packed 16 bytes each into memory reused until the next call.
+ */
+export function usedAddresses(dict: AddressDictionary, rows: number): AddressSet {
+  const used = usedEntries(dict.indexes.subarray(0, rows), dict.size);
+  if (scratchEntries.length < used.length * 16)
+    scratchEntries = new Uint8Array(Math.max(used.length * 16, 2 * scratchEntries.length));
+  for (let k = 0; k < used.length; k++) {
+    const e = used[k]!;
+    scratchEntries.set(dict.entries.subarray(e * 16, e * 16 + 16), k * 16);
   }
-  addEntries(merge, scratchEntries, used);
+  return { entries: scratchEntries, size: used.length };
 }
