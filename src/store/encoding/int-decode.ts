@@ -279,8 +279,13 @@ export function decodeIndexInts(r: ByteReader, out: Uint32Array): number {
     return undeltaBytesMax(r.bytes, r.take(out.length), out, first);
   }
   decodeInts(r, out);
+  return largest(out);
+}
+
+/** The largest of `values` (0 for none): dictionary indexes or codes, to check against their dictionary. */
+export function largest(values: Uint32Array): number {
   let max = 0;
-  for (let i = 0; i < out.length; i++) if (out[i]! > max) max = out[i]!;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;
 }
 

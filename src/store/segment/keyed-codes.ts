@@ -26,8 +26,7 @@ export function decodeTableCodes(r: ByteReader, codes: Uint32Array): Float64Arra
   let top: number;
   if (width & BITS) {
     const bits = widthBits(width);
-    unpack('copy', bits, readWords(r, t, bits), codes);
-    top = largest(codes);
+    top = unpack('index', bits, readWords(r, t, bits), codes, 0);
   } else top = copyCodes(r.bytes, r.take(t * width), width, codes);
   if (top >= values.length) throw new DecodeError(`dictionary index ${top} of ${values.length}`);
   return values;
@@ -55,11 +54,5 @@ function copyLargest(from: Uint8Array | Uint16Array | Uint32Array, out: Uint32Ar
     out[i] = c;
     if (c > top) top = c;
   }
-  return top;
-}
-
-function largest(codes: Uint32Array): number {
-  let top = 0;
-  for (let i = 0; i < codes.length; i++) if (codes[i]! > top) top = codes[i]!;
   return top;
 }

@@ -4,7 +4,7 @@ import { ByteReader, DecodeError } from '../encoding/byte-io.js';
 import { type ColumnAllocator, indexesName, tableName } from '../encoding/column-alloc.js';
 import { decodeIndexesOnly } from '../encoding/column-decode.js';
 import { expandRepeats } from '../encoding/expand.js';
-import { decodeInts } from '../encoding/int-decode.js';
+import { decodeInts, largest } from '../encoding/int-decode.js';
 import { decodeKeyedTable, readKeyedHead } from '../encoding/keyed-decode.js';
 import { decodeTableCodes } from './keyed-codes.js';
 import { ENCODING_KEYED, type PartDecoder, type PartRead } from './part-decoder.js';
@@ -168,11 +168,5 @@ function maxIndex(read: PartRead, k: number, indexes: Uint32Array): number {
   if (known !== undefined) return known;
   const max = largest(indexes);
   read.keyMax.set(k, max);
-  return max;
-}
-
-function largest(indexes: Uint32Array): number {
-  let max = 0;
-  for (let i = 0; i < indexes.length; i++) if (indexes[i]! > max) max = indexes[i]!;
   return max;
 }
