@@ -1,4 +1,4 @@
-import { GOLDEN, hashWords4 } from './group-table.js';
+import { hashWords, hashWords4 } from './group-table.js';
 import type { KernelState, StateArraySpec } from './kernel-state.js';
 import { SpillBuffer } from './spill-buffer.js';
 import { isCarryArray, KEY_HASHES } from './spillable.js';
@@ -87,8 +87,8 @@ export class DenseState {
     else
       for (let u = 0; u < n; u++) {
         const e = used[u]!;
-        // A one-word key's hash, as the kernels' tables compute it (group-table.ts hashSource).
-        hashes[u] = Math.imul(words[e]!, GOLDEN) | 0;
+        // A one-word key's hash, as the kernels' tables compute it (unshifted).
+        hashes[u] = hashWords(words, e, 1, 0);
         marks[e] = 0;
       }
     // High words of a job that never carried are all zero still: nothing to move or reset there.
