@@ -36,7 +36,17 @@ export function settledTime(lastFlow: number): number {
   return lastHourEnd + Math.max(defaultCompactionConfig.hourlyAfterMs, defaultRollupConfig.delayMs) + 60_000;
 }
 
-function openStore(dir: string, clock: VirtualClock, log: (line: string) => void): EmbeddedStore {
+/**
+ * The range the benchmark's queries cover: the whole set in whole hours, [first minute, end of the
+ * last flow's hour), and the last flow's receive time.
+ */
+export function queryRange(data: DataSet): { from: number; to: number; lastFlow: number } {
+  const lastFlow = data.receiveTime(data.config.flows - 1);
+  return { from: data.config.startMs, to: Math.ceil((lastFlow + 1) / HOUR) * HOUR, lastFlow };
+}
+
+/** The benchmark's store over `dir`, maintenance and retention left to explicit calls. */
+export function openStore(dir: string, clock: VirtualClock, log: (line: string) => void): EmbeddedStore {
   return createStore(
     { now: () => clock.now, log },
     { dataDir: dir, maintenanceIntervalMs: 0, retention: { ...defaultRetentionConfig, intervalMs: 0 } },

@@ -9,9 +9,7 @@ import { jobGroupKernel, runJobKernel } from '../src/query/exec/kernel-entry.js'
 import type { JobColumns, ScanJob } from '../src/store/backend.js';
 import { ReadBuffers } from '../src/store/encoding/column-alloc.js';
 import { readSealedJob } from '../src/store/read/read-sealed.js';
-import { defaultRetentionConfig } from '../src/store/retention.js';
-import { createStore } from '../src/store/store.js';
-import { settledTime } from './query-flowlens.js';
+import { openStore, queryRange, settledTime } from './query-flowlens.js';
 import { benchQueries } from './query-queries.js';
 import { median } from './query-timing.js';
 import { DataSet, defaultDataSetConfig } from './store-data.js';
@@ -37,21 +35,12 @@ const { values } = parseArgs({
 if (values.dir === undefined) throw new Error('--dir: the directory of a bench:query --keep run');
 
 const probe = new DataSet({ flows: Number(values.flows), seed: Number(values.seed) });
-const lastFlow = probe.receiveTime(probe.config.flows - 1);
-const from = probe.config.startMs;
-const to = Math.ceil((lastFlow + 1) / 3_600_000) * 3_600_000;
+const { from, to, lastFlow } = queryRange(probe);
 const query = benchQueries(from, to).find((q) => q.name === values.query);
 if (query === undefined) throw new Error(`no query ${values.query}`);
 const now = settledTime(lastFlow);
 
-const store = createStore(
-  { now: () => now, log: () => {} },
-  {
-    dataDir: join(values.dir, 'flowlens'),
-    maintenanceIntervalMs: 0,
-    retention: { ...defaultRetentionConfig, intervalMs: 0 },
-  },
-);
+const store = openStore(join(values.dir, 'flowlens'), { now }, () => {});
 await store.start();
 try {
   // The spec and jobs of the query as planned, captured on their way to the executor.

@@ -11,7 +11,7 @@ import {
   startClickHouseSide,
 } from './query-clickhouse.js';
 import { type DuckDb, loadDuckDb, openDuckDb } from './query-duckdb.js';
-import { type FlowlensLoad, loadFlowlens, openFlowlens, settledTime } from './query-flowlens.js';
+import { type FlowlensLoad, loadFlowlens, openFlowlens, queryRange, settledTime } from './query-flowlens.js';
 import { benchQueries } from './query-queries.js';
 import { goals, type QueryFigures } from './query-report.js';
 import { measureQuery } from './query-run.js';
@@ -76,7 +76,7 @@ async function main() {
   const machine = machineInfo();
   const batchRows = Number(values.batch);
   const probe = dataSet();
-  const lastFlow = probe.receiveTime(probe.config.flows - 1);
+  const { from, to, lastFlow } = queryRange(probe);
   const loaded: Loaded = {};
   let ch: ClickHouseSide | undefined;
   let duck: DuckDb | undefined;
@@ -97,9 +97,6 @@ async function main() {
     if (!reuse) writeFileSync(manifestPath, manifest);
 
     const flowlens = await openFlowlens(dirs.flowlens, settledTime(lastFlow), Number(values.workers), log);
-    // The whole set, in whole hours: [first minute, end of the last flow's hour).
-    const from = probe.config.startMs;
-    const to = Math.ceil((lastFlow + 1) / 3_600_000) * 3_600_000;
     const queries: Record<string, QueryFigures> = {};
     try {
       const exact = await exactDistinct(ch, duck);
