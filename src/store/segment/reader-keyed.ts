@@ -1,4 +1,5 @@
 import type { NumberArray } from '../../flow/batch.js';
+import type { ColumnDef } from '../../flow/schema.js';
 import type { KeyedColumn } from '../backend.js';
 import { ByteReader, DecodeError } from '../encoding/byte-io.js';
 import { type ColumnAllocator, indexesName, tableName } from '../encoding/column-alloc.js';
@@ -43,12 +44,10 @@ export function keyedForm(
       throw new DecodeError(`key column ${key} is not an address column`);
     if (dec.storedRows(entry, keyBlock) !== dec.storedRows(entry, block))
       throw new DecodeError(`key column ${key} stores other rows`);
-    if (owner < 0 && coded) {
-      const form = codedForm(dec, read, r, c, key, t, alloc, beforeKey);
-      if (form !== undefined) return form;
-    }
+    const asCodes = owner < 0 && coded ? codedTable(r, col, t, alloc) : undefined;
     let table: NumberArray;
-    if (owner < 0) {
+    if (asCodes !== undefined) table = asCodes.table;
+    else if (owner < 0) {
       table = alloc(tableName(col.name), col.type, t);
       decodeInts(r, table);
       read.handedTables.set(c, table);
@@ -63,7 +62,8 @@ export function keyedForm(
     // A bound past the table (a dictionary longer than it) is settled by the indexes themselves.
     const top = maxIndex(read, key, indexes) < t ? 0 : largest(indexes);
     if (top >= t) throw new DecodeError(`key index ${top} of ${t}`);
-    return { key: keyCol.name, table, size: t, indexes };
+    if (asCodes === undefined) return { key: keyCol.name, table, size: t, indexes };
+    return { key: keyCol.name, table, size: asCodes.table.length, indexes, codes: asCodes.codes };
   } catch (err) {
     if (err instanceof CorruptSegmentError) throw err;
     throw new CorruptSegmentError(dec.path, `${where}: ${(err as Error).message}`);
@@ -71,35 +71,25 @@ export function keyedForm(
 }
 
 /**
- * Column `c` with its table's distinct values as the table and each key index's code into them
- * (`KeyedColumn.codes`), where its own table is stored as a dictionary of values (an AS table:
+ * Column `col`'s own table as its distinct values plus each key index's code into them
+ * (`KeyedColumn.codes`), where the table is stored as a dictionary of values (an AS table:
  * ~2 600 values for ~39 000 addresses): no entry is looked up, and a kernel grouping or filtering
  * per code works over the few values. A job of several parts (whose keys' dictionaries are
  * merged) never asks for this form. Undefined, the reader where it was, when the table is stored
  * otherwise.
  */
-function codedForm(
-  dec: PartDecoder,
-  read: PartRead,
+function codedTable(
   r: ByteReader,
-  c: number,
-  key: number,
+  col: ColumnDef,
   t: number,
   alloc: ColumnAllocator,
-  beforeKey: ((key: number) => void) | undefined,
-): KeyedColumn | undefined {
-  const col = dec.footer.schema[c]!;
+): { table: NumberArray; codes: Uint32Array } | undefined {
   const codes = (alloc(codesName(col.name), 'u32', t) as Uint32Array).subarray(0, t);
   const values = decodeTableCodes(r, codes);
   if (values === undefined) return undefined;
-  if (r.pos !== r.end) throw new DecodeError(`${r.end - r.pos} bytes left after the column`);
   const table = alloc(tableName(col.name), col.type, values.length);
   table.set(values);
-  beforeKey?.(key);
-  const indexes = keyIndexes(dec, read, key, `part ${read.p} column ${col.name} (key)`, alloc);
-  const top = maxIndex(read, key, indexes) < t ? 0 : largest(indexes);
-  if (top >= t) throw new DecodeError(`key index ${top} of ${t}`);
-  return { key: dec.footer.schema[key]!.name, table, size: values.length, indexes, codes };
+  return { table, codes };
 }
 
 const codesName = (column: string): string => `${column}\u0000codes`;
