@@ -16,13 +16,16 @@ import { round } from './store-ingest.js';
  * from one process to the next); neighbouring passes in one process see nearly the same load.
  *
  *   node dist/bench/store-decode-ab.js --a dist-before --b dist --data DIR [--passes 15] [--columns c1,c2]
- *     [--a-dicts] [--b-dicts] [--a-keyed] [--b-keyed]
+ *     [--a-dicts] [--b-dicts] [--a-keyed] [--b-keyed] [--a-distinct] [--b-distinct]
  *
  * `--a-dicts` / `--b-dicts`: that side asks for the address columns in dictionary form
  * (`ReadOptions.addressDicts`); `--a dist --b dist --b-dicts` compares the two forms in one build.
  * A dictionary-form address counts as one value per row, like an address row. `--a-keyed` /
  * `--b-keyed`: that side asks for the address dictionaries and the AS numbers and prefix lengths
  * in keyed form too (`ReadOptions.keyed`; one value per row each, as the key's index).
+ * `--a-distinct` / `--b-distinct`: that side asks for the address columns as their distinct
+ * values (`ReadOptions.distinct`, what approx_count_distinct reads; one value per row too), e.g.
+ * `--columns src_addr --a-distinct --b-distinct`.
  *
  * DIR holds segments, e.g. from `node dist/bench/store.js --flows 1200000 --no-clickhouse --dir DIR
  * --keep`. Prints one JSON object.
@@ -39,6 +42,8 @@ const { values } = parseArgs({
     'b-dicts': { type: 'boolean', default: false },
     'a-keyed': { type: 'boolean', default: false },
     'b-keyed': { type: 'boolean', default: false },
+    'a-distinct': { type: 'boolean', default: false },
+    'b-distinct': { type: 'boolean', default: false },
   },
 });
 
@@ -54,7 +59,7 @@ async function side(
   dist: string,
   files: readonly string[],
   columns: readonly string[],
-  form: 'rows' | 'dicts' | 'keyed',
+  form: Form,
 ): Promise<Side> {
   const root = resolve(dist);
   const segment = (await import(`${root}/src/store/segment/index.js`)) as SegmentModule;
@@ -66,15 +71,15 @@ async function side(
   const addresses = ['src_addr', 'dst_addr', 'ipv4_next_hop', 'src_addr_nat', 'dst_addr_nat'];
   const keyed = ['src_as', 'dst_as', 'src_route_length', 'dst_route_length'];
   // A reader built before ReadOptions ignores the fourth argument (and one before keyed, `keyed`).
+  const asked = columns.filter((c) => addresses.includes(c));
   const options =
     form === 'rows'
       ? undefined
-      : {
-          addressDicts: columns.filter((c) => addresses.includes(c)),
-          ...(form === 'keyed' ? { keyed } : {}),
-        };
+      : form === 'distinct'
+        ? { distinct: asked }
+        : { addressDicts: asked, ...(form === 'keyed' ? { keyed } : {}) };
   return {
-    dist: form === 'rows' ? dist : `${dist} (${form === 'keyed' ? 'keyed columns' : 'address dictionaries'})`,
+    dist: form === 'rows' ? dist : `${dist} (${formNames[form]})`,
     pass() {
       let rows = 0;
       for (const reader of readers) {
@@ -86,8 +91,12 @@ async function side(
   };
 }
 
-function formOf(dicts: boolean, keyed: boolean): 'rows' | 'dicts' | 'keyed' {
-  return keyed ? 'keyed' : dicts ? 'dicts' : 'rows';
+type Form = 'rows' | 'dicts' | 'keyed' | 'distinct';
+const formNames = { dicts: 'address dictionaries', keyed: 'keyed columns', distinct: 'distinct values' };
+
+function formOf(side: 'a' | 'b'): Form {
+  if (values[`${side}-distinct`]) return 'distinct';
+  return values[`${side}-keyed`] ? 'keyed' : values[`${side}-dicts`] ? 'dicts' : 'rows';
 }
 
 function median(xs: readonly number[]): number {
@@ -112,8 +121,8 @@ async function main() {
   const files = listFiles(values.data).filter((path) => path.endsWith('.seg'));
   if (files.length === 0) throw new Error(`no segments under ${values.data}`);
   const sides = [
-    await side(values.a, files, columns, formOf(values['a-dicts']!, values['a-keyed']!)),
-    await side(values.b, files, columns, formOf(values['b-dicts']!, values['b-keyed']!)),
+    await side(values.a, files, columns, formOf('a')),
+    await side(values.b, files, columns, formOf('b')),
   ] as const;
   for (let i = 0; i < Number(values.warmup); i++) for (const s of sides) s.pass();
   const load0 = loadavg()[0]!;

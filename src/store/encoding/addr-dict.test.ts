@@ -114,3 +114,37 @@ test('ADDR_SHARED blocks decode against the part dictionary, and repeats expand 
   const other = new AddrTable();
   assert.throws(() => decodeAddrDict(new ByteReader(w.view8().slice()), out, indexes, other), DecodeError);
 });
+
+test('writeMarked writes the marked entries in order, IPv4 and IPv6, every byte, and counts them', () => {
+  const n = 2500;
+  const col = addresses(n, 5);
+  const dict = buildAddrDict(col, n);
+  const part = new ByteWriter();
+  writeAddrDictHead(dict, new ColumnEncoder().ints, part);
+  const table = new AddrTable();
+  decodeSharedTable(part.view8().slice(), table, n);
+  assert.ok(table.d4 > 0 && table.size > table.d4, 'IPv4 and other entries');
+  // Oracle: the dictionary's entries are the input's distinct addresses, IPv4 by value first,
+  // then the others by bytes (checked above); pick them by mark straight from the input.
+  const distinct = [...new Set(Array.from({ length: n }, (_, i) => hex(col, i)))];
+  const v4 = distinct.filter(mapped).sort((a, b) => parseInt(a.slice(24), 16) - parseInt(b.slice(24), 16));
+  const sorted = [...v4, ...distinct.filter((h) => !mapped(h)).sort()];
+  const next = rng(6);
+  for (const density of [0, 0.3, 1]) {
+    const marks = Uint8Array.from({ length: table.size }, () => (next() < density ? 1 : 0));
+    marks[table.size - 1] = density > 0 ? 1 : 0;
+    const out = new Uint8Array((table.size + 1) * 16).fill(0xaa);
+    const count = table.writeMarked(marks, out);
+    const expected = sorted.filter((_, e) => marks[e] === 1);
+    assert.equal(count, expected.length);
+    assert.deepEqual(
+      Array.from({ length: count }, (_, k) => hex(out, k)),
+      expected,
+      `density ${density}`,
+    );
+  }
+  assert.throws(
+    () => table.writeMarked(new Uint8Array(table.size), new Uint8Array(table.size * 16)),
+    RangeError,
+  );
+});

@@ -1,8 +1,17 @@
 import type { AddrDict } from './addr-dict-build.js';
+import {
+  copyWord3,
+  fillRows,
+  mappedTemplate,
+  writeMarkedOthers,
+  writeMarkedV4,
+  writeWord3,
+} from './addr-table-write.js';
 import { ByteReader, type ByteWriter, DecodeError } from './byte-io.js';
 import { expandRepeats } from './expand.js';
 import { decodeIndexInts, decodeInts } from './int-decode.js';
 import type { IntEncoder } from './int-encode.js';
+import { markIndexInts } from './int-marks.js';
 import { decodeV4Words } from './v4-decode.js';
 
 /**
@@ -95,8 +104,7 @@ export class AddrTable {
     mappedTemplate(target, n);
     const words = new Uint32Array(target.buffer, target.byteOffset, n * 4);
     if (!this.word3Whole) {
-      const { word3, others, d4 } = this;
-      for (let e = 0; e < this.size - d4; e++) word3[d4 + e] = others[e * 4 + 3]!;
+      copyWord3(this.word3, this.others, this.d4, this.size);
       this.word3Whole = true;
     }
     const bad = fillRows(this.word3, this.others, this.d4, this.size, indexes, words);
@@ -109,26 +117,24 @@ export class AddrTable {
     const { d4, size, word3 } = this;
     mappedTemplate(out, d4);
     const words = new Uint32Array(out.buffer, out.byteOffset, size * 4);
-    for (let e = 0; e < d4; e++) words[e * 4 + 3] = word3[e]!;
+    writeWord3(word3, d4, words);
     words.set(this.others.subarray(0, (size - d4) * 4), d4 * 4);
   }
 
-  /** Writes entries `list[0..n)`, 16 bytes each, to `out` (4-aligned in memory). */
-  writeSelected(out: Uint8Array, list: Uint32Array, n: number): void {
-    mappedTemplate(out, n);
-    const words = new Uint32Array(out.buffer, out.byteOffset, n * 4);
-    const { word3, others, d4 } = this;
-    for (let k = 0; k < n; k++) {
-      const e = list[k]!;
-      if (e < d4) words[k * 4 + 3] = word3[e]!;
-      else {
-        const o = (e - d4) * 4;
-        words[k * 4] = others[o]!;
-        words[k * 4 + 1] = others[o + 1]!;
-        words[k * 4 + 2] = others[o + 2]!;
-        words[k * 4 + 3] = others[o + 3]!;
-      }
-    }
+  /**
+   * Writes the entries marked 1 in `marks` (0 or 1 per entry), in order, 16 bytes each to `out`
+   * (4-aligned in memory, room for size + 1 entries); returns how many. Branch-free: every entry
+   * is written at the next free place, and only a marked one moves it on (the marks are random);
+   * IPv4 entries write word 3 only, over a template (measured ~10 % faster than usedEntries'
+   * list, then each listed entry copied).
+   */
+  writeMarked(marks: Uint8Array, out: Uint8Array): number {
+    const { d4, size } = this;
+    if (marks.length < size || out.length < (size + 1) * 16) throw new RangeError('writeMarked: too short');
+    const words = new Uint32Array(out.buffer, out.byteOffset, (size + 1) * 4);
+    mappedTemplate(out, d4 + 1);
+    const n = writeMarkedV4(this.word3, marks, d4, words);
+    return writeMarkedOthers(this.others, marks, d4, size, words, n);
   }
 }
 
@@ -159,6 +165,12 @@ export function decodeSharedTable(raw: Uint8Array, table: AddrTable, limit: numb
  * (length = rows). Indexes are not checked here: their users check them.
  */
 export function decodeAddrDictIndexes(r: ByteReader, indexes: Uint32Array): void {
+  skipToIndexes(r);
+  decodeInts(r, indexes);
+}
+
+/** Moves `r` from the start of an ADDR_DICT or ADDR_SHARED block to its index block. */
+function skipToIndexes(r: ByteReader): void {
   if (r.bytes[r.pos] === ADDR_SHARED) {
     r.u8();
     r.varint();
@@ -166,7 +178,21 @@ export function decodeAddrDictIndexes(r: ByteReader, indexes: Uint32Array): void
     const { indexAt } = readHeader(r, Number.MAX_SAFE_INTEGER);
     r.pos = indexAt;
   }
-  decodeInts(r, indexes);
+}
+
+/**
+ * Marks in `marks` the dictionary entries the `n` stored rows of an ADDR_DICT or ADDR_SHARED
+ * block use, without writing their indexes out (`markIndexInts`); returns the largest index
+ * (0 for none), unchecked: the caller checks it against its dictionary.
+ */
+export function markAddrDictIndexes(
+  r: ByteReader,
+  n: number,
+  marks: Uint8Array,
+  scratch: Uint32Array,
+): number {
+  skipToIndexes(r);
+  return markIndexInts(r, n, marks, scratch);
 }
 
 /**
@@ -215,52 +241,4 @@ export function decodeAddrDictIndexed(
   if (leaders > 0 && max >= table.size) throw new DecodeError(`address index ${max} of ${table.size}`);
   if (leaderOf !== undefined) expandRepeats(indexes, leaders, leaderOf, false);
   return table;
-}
-
-/** Every row set to ::ffff:0.0.0.0 with native copies, doubling (word 3 is written next). */
-function mappedTemplate(out: Uint8Array, n: number): void {
-  if (n === 0) return;
-  out.fill(0, 0, 16);
-  out[10] = 0xff;
-  out[11] = 0xff;
-  let done = 16;
-  const end = n * 16;
-  while (done < end) {
-    const step = Math.min(done, end - done);
-    out.copyWithin(done, 0, step);
-    done += step;
-  }
-}
-
-/**
- * Word 3 of every row from its entry; rows of the other entries (index ≥ d4: IPv6) also get
- * words 0-2. IPv6 rows come in runs (rows are sorted by address, and an IPv6 flow has IPv6 at
- * both ends), so the test per row is predictable. Returns 1 + a bad index, or 0.
- */
-function fillRows(
-  word3: Uint32Array,
-  others: Uint32Array,
-  d4: number,
-  d: number,
-  indexes: Uint32Array,
-  out: Uint32Array,
-): number {
-  let bad = 0;
-  // Offsets computed from i: a second induction variable (o += 4) made V8's loop 2x slower.
-  for (let i = 0; i < indexes.length; i++) {
-    const k = indexes[i]!;
-    const o = i * 4;
-    out[o + 3] = word3[k]!;
-    if (k >= d4) {
-      if (k >= d) {
-        bad = k + 1;
-        continue;
-      }
-      const s = (k - d4) * 4;
-      out[o] = others[s]!;
-      out[o + 1] = others[s + 1]!;
-      out[o + 2] = others[s + 2]!;
-    }
-  }
-  return bad;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bitsFor, type PackedOutput, packBits, packedWords, unpack } from './bitpack.js';
+import { bitsFor, type PackedOutput, packBits, packedWords, unpack, unpackMarks } from './bitpack.js';
 import { DecodeError } from './byte-io.js';
 
 /** A seeded generator, so failures reproduce. */
@@ -99,4 +99,31 @@ test('bitsFor, and payloads that are too short or widths out of range are errors
   assert.throws(() => unpack('copy', 5, new Uint32Array(4), new Uint32Array(33)), DecodeError);
   assert.throws(() => unpack('copy', 0, new Uint32Array(4), new Uint32Array(1)), DecodeError);
   assert.throws(() => unpack('copy', 33, new Uint32Array(40), new Uint32Array(1)), DecodeError);
+});
+
+test('unpackMarks marks exactly the entries base + v of the n values and returns the largest', () => {
+  const next = rng(11);
+  for (const bits of [1, 5, 13, 17, 32]) {
+    // Counts around whole groups: the last group's padding (zeroes) must mark nothing.
+    for (const n of [0, 1, 31, 32, 33, 64 * 32 + 7]) {
+      const limit = bits === 32 ? 2 ** 20 : Math.min(2 ** bits, 2 ** 20);
+      const values = Uint32Array.from({ length: n }, () => next() % limit);
+      const words = new Uint32Array(packedWords(n, bits) + 1);
+      packBits(values, n, bits, words);
+      const base = 3;
+      const size = limit + base;
+      const marks = new Uint8Array(size);
+      const max = unpackMarks(bits, words, n, marks, base);
+      // Oracle: the set of base + value, by a plain loop over the values.
+      const expected = new Uint8Array(size);
+      let expectedMax = 0;
+      for (const v of values) {
+        expected[v + base] = 1;
+        expectedMax = Math.max(expectedMax, v + base);
+      }
+      assert.deepEqual(marks, expected, `${bits} bits, ${n} values`);
+      assert.equal(max, expectedMax, `${bits} bits, ${n} values`);
+    }
+  }
+  assert.throws(() => unpackMarks(8, new Uint32Array(1), 64, new Uint8Array(256), 0), DecodeError);
 });

@@ -15,10 +15,11 @@ export type PackedOutput = Float64Array | Uint32Array | Uint16Array | Uint8Array
 
 /**
  * What an unpack loop does with each value v: copy it, add a base, sum zigzag deltas, sum plain
- * (non-negative) deltas, look it up, or add a base and keep the largest result (dictionary
- * indexes, checked against their dictionary without a second pass).
+ * (non-negative) deltas, look it up, add a base and keep the largest result (dictionary
+ * indexes, checked against their dictionary without a second pass), or add a base, mark that
+ * entry of `out` (a Uint8Array of marks) and keep the largest (`unpackMarks`).
  */
-export type UnpackOp = 'copy' | 'for' | 'delta' | 'sum' | 'dict' | 'index';
+export type UnpackOp = 'copy' | 'for' | 'delta' | 'sum' | 'dict' | 'index' | 'mark';
 
 /** 32-bit words of a payload of n values of `bits` bits. */
 export function packedWords(n: number, bits: number): number {
@@ -75,6 +76,8 @@ function statement(op: UnpackOp, at: string, v: string): string {
     case 'index':
       // As stored in a Uint32Array (mod 2^32), so that the largest is the largest stored.
       return `z = (arg + ${v}) >>> 0; out[${at}] = z; if (z > acc) acc = z;`;
+    case 'mark':
+      return `z = (arg + ${v}) >>> 0; out[z] = 1; if (z > acc) acc = z;`;
   }
 }
 
@@ -84,7 +87,11 @@ type Kernel = (words: Uint32Array, out: PackedOutput, from: number, to: number, 
 function generate(op: UnpackOp, bits: number): Kernel {
   const sums = op === 'delta' || op === 'sum';
   const lines: string[] = [
-    sums ? 'let acc = arg; let z = 0;' : op === 'index' ? 'let acc = 0; let z = 0;' : 'const acc = 0;',
+    sums
+      ? 'let acc = arg; let z = 0;'
+      : op === 'index' || op === 'mark'
+        ? 'let acc = 0; let z = 0;'
+        : 'const acc = 0;',
   ];
   // Word and output offsets from g: extra induction variables (wi += bits) slow V8's loops.
   lines.push('for (let g = from; g < to; g++) {');
@@ -165,5 +172,44 @@ export function unpack(
   out.set(tail.subarray(0, rest) as never, full * 32);
   // The tail group's padding values are not rows: the largest comes from the rows copied.
   for (let i = 0; i < rest; i++) if (tail[i]! > max) max = tail[i]!;
+  return max;
+}
+
+/**
+ * Marks entry base + v of `marks` for each of the n values in `words` (the entries a block of
+ * dictionary indexes uses), without writing the indexes out; returns the largest index (0 for
+ * none), for the caller to check against its dictionary: an index past `marks` marks nothing.
+ */
+export function unpackMarks(
+  bits: number,
+  words: Uint32Array,
+  n: number,
+  marks: Uint8Array,
+  base: number,
+): number {
+  if (!(bits >= 1 && bits <= 32)) throw new DecodeError(`bad bit width ${bits}`);
+  if (words.length < packedWords(n, bits)) throw new DecodeError('bit-packed payload too short');
+  const run = kernel('mark', bits, 'u8');
+  const full = n >>> 5;
+  let max = 0;
+  for (let g = 0; g < full; g += CHUNK) {
+    const result = run(words, marks, g, Math.min(full, g + CHUNK), base);
+    if (result > max) max = result;
+  }
+  const rest = n - full * 32;
+  if (rest === 0) return max;
+  // The last group's padding values are no indexes: it is unpacked whole, then its rows marked.
+  const tail = tails.u32;
+  kernel('index', bits, 'u32')(words.subarray(full * bits), tail, 0, 1, base);
+  return Math.max(max, markTail(tail, rest, marks));
+}
+
+function markTail(tail: Uint32Array, rest: number, marks: Uint8Array): number {
+  let max = 0;
+  for (let i = 0; i < rest; i++) {
+    const z = tail[i]!;
+    marks[z] = 1;
+    if (z > max) max = z;
+  }
   return max;
 }

@@ -7,6 +7,7 @@ import {
   type AddrTable,
   decodeAddrDict,
   decodeAddrDictIndexes,
+  markAddrDictIndexes,
 } from './addr-dict.js';
 import { ByteReader, DecodeError } from './byte-io.js';
 import { allocateUninitialized } from './column-alloc.js';
@@ -126,4 +127,24 @@ export function decodeIndexesOnly(raw: Uint8Array, rows: number, into: Uint32Arr
   decodeAddrDictIndexes(r, indexes);
   if (r.pos !== raw.length) throw new DecodeError(`${raw.length - r.pos} bytes left after the indexes`);
   return indexes;
+}
+
+/**
+ * Marks in `marks` the dictionary entries an address block's `rows` stored rows use (the
+ * distinct form), without writing their indexes out unless the block's form needs `scratch`;
+ * returns the largest index for the caller to check. Throws DecodeError if the block is no
+ * ADDR_DICT or ADDR_SHARED.
+ */
+export function markIndexesOnly(
+  raw: Uint8Array,
+  rows: number,
+  marks: Uint8Array,
+  scratch: Uint32Array,
+): number {
+  if (raw[0] !== ADDR_DICT && raw[0] !== ADDR_SHARED)
+    throw new DecodeError('not an address dictionary block');
+  const r = new ByteReader(raw);
+  const max = markAddrDictIndexes(r, rows, marks, scratch);
+  if (r.pos !== raw.length) throw new DecodeError(`${raw.length - r.pos} bytes left after the indexes`);
+  return max;
 }

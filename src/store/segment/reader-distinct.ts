@@ -1,24 +1,26 @@
 import type { AddressSet } from '../backend.js';
+import { DecodeError } from '../encoding/byte-io.js';
 import { type ColumnAllocator, entriesName } from '../encoding/column-alloc.js';
 import { encodingName } from '../encoding/column-codec.js';
-import { decodeIndexesOnly } from '../encoding/column-decode.js';
-import { usedEntries } from '../encoding/used-entries.js';
+import { markIndexesOnly } from '../encoding/column-decode.js';
+import { clearedMarks } from '../encoding/used-entries.js';
 import type { PartDecoder, PartRead } from './part-decoder.js';
 import { CorruptSegmentError } from './types.js';
 
 /** Allocation name of an address column's distinct form (a part's own: not laid end to end). */
 export const distinctName = (column: string): string => entriesName(`${column}\u0000distinct`);
 
-/** Reused per thread: the column's stored indexes. */
+/** Reused per thread: the column's stored indexes, for block forms that are not marked as they unpack. */
 let indexes = new Uint32Array(1024);
 
 /**
  * The distinct form of address column `c` (`ReadOptions.distinct`) where the part stores it in
- * its shared dictionary (ADDR_SHARED, version 4): the column's stored indexes decoded alone —
- * for a grouped block the leaders' only, with no repeat expanded (a repeat copies a leader's
- * index) — mark the entries it uses, and only those are written out, into
- * `alloc(distinctName(name))`. Undefined when the part stores the column otherwise (the caller
- * reads it as before).
+ * its shared dictionary (ADDR_SHARED, version 4): the column's stored indexes — for a grouped
+ * block the leaders' only, with no repeat expanded (a repeat copies a leader's index) — mark the
+ * entries they use as they unpack (bit-packed: no index written out), and only those entries
+ * are written out, into `alloc(distinctName(name))` (room for every entry + 1: they are written
+ * branch-free). Undefined when the part stores the column otherwise (the caller reads it as
+ * before).
  */
 export function distinctForm(
   dec: PartDecoder,
@@ -36,12 +38,13 @@ export function distinctForm(
     const size = table.size;
     const stored = dec.storedRows(entry, block);
     if (indexes.length < stored) indexes = new Uint32Array(Math.max(stored, 2 * indexes.length));
-    const own = indexes.subarray(0, stored);
-    decodeIndexesOnly(dec.blocks.raw(block, `part ${read.p} column ${name} (indexes)`, 1), stored, own);
-    const used = usedEntries(own, size);
-    const entries = alloc(distinctName(name), 'addr', used.length) as Uint8Array;
-    table.writeSelected(entries, used, used.length);
-    return { entries, size: used.length };
+    const marks = clearedMarks(size);
+    const raw = dec.blocks.raw(block, `part ${read.p} column ${name} (indexes)`, 1);
+    const max = markIndexesOnly(raw, stored, marks, indexes);
+    if (stored > 0 && max >= size) throw new DecodeError(`address index ${max} of ${size}`);
+    const entries = alloc(distinctName(name), 'addr', size + 1) as Uint8Array;
+    const count = table.writeMarked(marks, entries);
+    return { entries: entries.subarray(0, count * 16), size: count };
   } catch (err) {
     if (err instanceof CorruptSegmentError) throw err;
     throw new CorruptSegmentError(
