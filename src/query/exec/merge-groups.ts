@@ -7,11 +7,13 @@ import { InternTable } from './intern-table.js';
 import type { JobSpec } from './job-contract.js';
 import { decodeWords, encodingWidth, type KeyLayout, keyLayout } from './key-layout.js';
 import { type MergedAgg, mergeAgg } from './merge-aggs.js';
+import { mergeRangeFused } from './merge-fused.js';
 import { mergedToPartial } from './merged-partial.js';
 import { PairSet } from './pair-set.js';
 import type { GroupsPartial } from './partial.js';
 import { partitioned } from './partitioned.js';
 import type { PercentileAccumulator } from './percentile.js';
+import { AllGroupsOut } from './reduce-all.js';
 import { type IValue, normalizeBig } from './values.js';
 
 /**
@@ -45,7 +47,10 @@ export class GroupMerger {
   private pendingGroups = 0;
 
   /** `partitionLocal`: the merger holds the keys of one hash partition at a time (reduce.ts). */
-  constructor(spec: JobSpec, partitionLocal = false) {
+  constructor(
+    spec: JobSpec,
+    private readonly partitionLocal = false,
+  ) {
     this.keys = keyLayout(spec.groupBy, spec.physical);
     this.table = new GroupTable(this.keys.width, 256, partitionLocal);
     this.keyTexts = this.keys.encodings.map((e) => (e === 'text' ? new InternTable() : undefined));
@@ -166,6 +171,8 @@ export class GroupMerger {
         const from = p.parts![part]!;
         const to = p.parts![part + 1]!;
         if (from === to) continue;
+        if (this.aggs.length === 1 && mergeRangeFused(table, this.partitionLocal, this.aggs[0]!, p, from, to))
+          continue;
         table.findOrInsertRange(p.keys, from, to, ids, p.hashes);
         for (let j = 0; j < p.aggs.length; j++) mergeAgg(this.aggs[j]!, p.aggs[j]!, ids, from, to);
       }
@@ -205,6 +212,17 @@ export class GroupMerger {
   toPartial(ids?: readonly number[]): GroupsPartial {
     this.flush();
     return mergedToPartial(this.table, this.keys, this.aggs, ids);
+  }
+
+  /** A writer of every merged group, partition by partition (reduce.ts: a task without a page). */
+  allGroupsOut(): AllGroupsOut {
+    return new AllGroupsOut(this.keys, this.aggs);
+  }
+
+  /** Adds the groups merged so far (one hash partition's) to `out` as partition `part`. */
+  writeAll(out: AllGroupsOut, part: number): void {
+    this.flush();
+    out.add(part, this.table.keys, this.table.size);
   }
 
   keyValue(g: number, k: number): IValue {

@@ -5,7 +5,6 @@ import { evalExpr } from './interpret.js';
 import type { JobSpec } from './job-contract.js';
 import { GroupMerger } from './merge-groups.js';
 import type { GroupsPartial, PartsPartial } from './partial.js';
-import { partitioned } from './partitioned.js';
 import { topGroupIds } from './top-groups.js';
 
 /**
@@ -41,19 +40,25 @@ export function reducePartitions(spec: JobSpec, task: ReduceTask): PartsPartial 
     having === undefined ? undefined : (g: number) => evalExpr(having, env!.at(g, false)) === true;
   const page = top === undefined ? undefined : { ...top, offset: 0, limit: top.offset + top.limit! };
   const partials: GroupsPartial[] = [];
+  // Every group (no page to select): one partial by partition again, for a later reduce.
+  const all = page === undefined ? merger.allGroupsOut() : undefined;
   let last = 0;
+  let groups = 0;
   for (let part = task.from; part < task.to; part++) {
     merger.reset();
     // Partitions are alike: room for the previous one's groups and a quarter more.
     merger.mergePartitions(task.partials, part, part + 1, last === 0 ? undefined : Math.ceil(last * 1.25));
     const n = merger.groups;
     last = n;
+    groups += n;
     if (n === 0) continue;
-    const ids = page === undefined ? undefined : topGroupIds(page, merger, passes, 0);
-    partials.push(merger.toPartial(ids ?? Array.from({ length: n }, (_, g) => g)));
+    if (all !== undefined) merger.writeAll(all, part);
+    else {
+      const ids = topGroupIds(page!, merger, passes, 0);
+      partials.push(merger.toPartial(ids ?? Array.from({ length: n }, (_, g) => g)));
+    }
   }
-  // Every group (no page to select): one partial by partition again, for a later reduce.
-  if (page === undefined && partials.length > 0) return partitioned(partials, merger.keys.width);
+  if (all !== undefined && groups > 0) return all.partial();
   return { kind: 'parts', partials };
 }
 
