@@ -183,3 +183,22 @@ test('a long answer list is cut to the limit and ends in "..."', () => {
   const full = addrs.map((a) => a.join('.')).join(',');
   assert.equal(sink.fields.get('dns_answers'), `${full.slice(0, 37)}...`);
 });
+
+test("which message's question a record carries: the first query's until a response, then the response's", () => {
+  // Each message names another host, so a question taken from the wrong message would show.
+  const d = new DnsDecoder();
+  const state = d.newState();
+  const sink = new RecordingSink();
+  const ask = (id: number, labels: string[], response: boolean) =>
+    message({ id, response, questions: [question(name(labels), A)] });
+  send(d, state, sink, ask(1, ['first', 'test'], false), 1000);
+  send(d, state, sink, ask(2, ['second', 'test'], false), 1001);
+  assert.equal(sink.fields.get('dns_query'), 'first.test', 'a later query does not replace the first');
+  send(d, state, sink, ask(1, ['answered', 'test'], true), 1002);
+  assert.equal(sink.fields.get('dns_query'), 'answered.test', "the exchange's response gives the question");
+  send(d, state, sink, ask(2, ['later', 'test'], true), 1003);
+  assert.equal(sink.fields.get('dns_query'), 'answered.test', 'a second exchange is only counted');
+  d.exported(state);
+  send(d, state, sink, ask(3, ['next', 'test'], false), 1004);
+  assert.equal(sink.fields.get('dns_query'), 'next.test', 'after the export the next query shows');
+});

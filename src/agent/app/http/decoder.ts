@@ -1,4 +1,5 @@
 import { type AppDecoder, type AppFieldSink, type AppPayload, Dir } from '../../contract.js';
+import { ByteFinder } from '../byte-finder.js';
 import { defaultHttpDecoderConfig, type HttpDecoderConfig } from './config.js';
 import { type HttpCounts, type HttpErrorReason, type HttpRun, newHttpErrors } from './errors.js';
 import { mayStartRequest, mayStartStatus, startsWithMethod } from './methods.js';
@@ -23,6 +24,7 @@ export class HttpDecoder implements AppDecoder<HttpState>, HttpRun {
   readonly redactHost: boolean;
   readonly redactUserAgent: boolean;
   readonly redactReferer: boolean;
+  readonly finder = new ByteFinder();
   out: AppFieldSink = undefined as unknown as AppFieldSink;
   private readonly ports = new Uint8Array(65536);
 

@@ -1,4 +1,5 @@
 import type { AppFieldSink } from '../../contract.js';
+import type { ByteFinder } from '../byte-finder.js';
 import type { HttpDecoderConfig } from './config.js';
 import { type HttpSide, Mode } from './state.js';
 
@@ -39,6 +40,8 @@ export interface HttpRun {
   readonly redactHost: boolean;
   readonly redactUserAgent: boolean;
   readonly redactReferer: boolean;
+  /** Finds line ends and header colons. */
+  readonly finder: ByteFinder;
   /** The sink of the payload being decoded. */
   out: AppFieldSink;
 }

@@ -23,8 +23,7 @@ export function headerLine(
   e: number,
 ): void {
   if (isSpace(buf[s]!)) return; // obsolete line folding: a continuation of a header not read
-  let colon = s;
-  while (colon < e && buf[colon] !== COLON) colon++;
+  const colon = run.finder.find(buf, s, e, COLON);
   if (colon === e) return;
   let vs = colon + 1;
   while (vs < e && isSpace(buf[vs]!)) vs++;

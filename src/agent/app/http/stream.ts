@@ -35,8 +35,7 @@ export function feed(
       continue;
     }
     if (mode >= Mode.untilClose) return;
-    let lf = o;
-    while (lf < end && buf[lf] !== LF) lf++;
+    const lf = run.finder.find(buf, o, end, LF);
     if (lf === end) {
       carry(run, side, buf, o, end);
       return;
