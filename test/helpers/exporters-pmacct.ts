@@ -23,7 +23,22 @@ export async function runPmacctd(t: TestContext, pcap: string, to: PmacctTargets
   const pmacctd = startPeer(t, 'pmacctd', ['-f', conf]);
   await pmacctd.waitForOutput('finished reading PCAP capture file', 30_000);
   const code = await pmacctd.stop('SIGINT');
-  if (code !== 0) throw new Error(`pmacctd exited with ${code}:\n${pmacctd.output()}`);
+  const output = pmacctd.output();
+  if (code !== 0 && !(code === 1 && allPluginsStopped(output)))
+    throw new Error(`pmacctd exited with ${code}:\n${output}`);
+}
+
+/**
+ * The core and its three plugins each get the SIGINT. When the plugins exit before the core has
+ * handled it, the core logs "connection lost" for each and "no more plugins active", and exits
+ * with 1 (seen once in CI): a normal stop all the same, once every plugin has said it is
+ * shutting down on request (each flushes what it holds first).
+ */
+function allPluginsStopped(output: string): boolean {
+  const stopped = output.match(
+    /\((?: nf9\/nfprobe | ipfix\/nfprobe | sf\/sfprobe )\): Shutting down on user request/g,
+  );
+  return new Set(stopped).size === 3 && output.includes('no more plugins active');
 }
 
 function pmacctdConfig(pcap: string, to: PmacctTargets): string {
