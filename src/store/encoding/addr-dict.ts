@@ -12,6 +12,7 @@ import { expandRepeats } from './expand.js';
 import { decodeIndexInts, decodeInts } from './int-decode.js';
 import type { IntEncoder } from './int-encode.js';
 import { markIndexInts } from './int-marks.js';
+import { checkAddressIndexes } from './used-entries.js';
 import { decodeV4Words } from './v4-decode.js';
 
 /**
@@ -238,7 +239,7 @@ export function decodeAddrDictIndexed(
   }
   const leaders = n - (leaderOf?.length ?? 0);
   const max = decodeIndexInts(r, leaderOf === undefined ? indexes : indexes.subarray(0, leaders));
-  if (leaders > 0 && max >= table.size) throw new DecodeError(`address index ${max} of ${table.size}`);
+  checkAddressIndexes(max, leaders, table.size);
   if (leaderOf !== undefined) expandRepeats(indexes, leaders, leaderOf, false);
   return table;
 }

@@ -12,8 +12,13 @@ let list = new Uint32Array(1024);
 export function usedEntries(indexes: Uint32Array, size: number): Uint32Array {
   const m = clearedMarks(size);
   const max = markIndexes(indexes, m);
-  if (indexes.length > 0 && max >= size) throw new DecodeError(`address index ${max} of ${size}`);
+  checkAddressIndexes(max, indexes.length, size);
   return list.subarray(0, listMarked(size, m, list));
+}
+
+/** Throws DecodeError when `rows` > 0 address indexes, the largest `max`, go past a dictionary of `size`. */
+export function checkAddressIndexes(max: number, rows: number, size: number): void {
+  if (rows > 0 && max >= size) throw new DecodeError(`address index ${max} of ${size}`);
 }
 
 /** `size` marks, all 0, reused (a view valid until the next call of this or `usedEntries`). */

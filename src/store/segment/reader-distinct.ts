@@ -1,9 +1,8 @@
 import type { AddressSet } from '../backend.js';
-import { DecodeError } from '../encoding/byte-io.js';
 import { type ColumnAllocator, entriesName } from '../encoding/column-alloc.js';
 import { encodingName } from '../encoding/column-codec.js';
 import { markIndexesOnly } from '../encoding/column-decode.js';
-import { clearedMarks } from '../encoding/used-entries.js';
+import { checkAddressIndexes, clearedMarks } from '../encoding/used-entries.js';
 import type { PartDecoder, PartRead } from './part-decoder.js';
 import { CorruptSegmentError } from './types.js';
 
@@ -41,7 +40,7 @@ export function distinctForm(
     const marks = clearedMarks(size);
     const raw = dec.blocks.raw(block, `part ${read.p} column ${name} (indexes)`, 1);
     const max = markIndexesOnly(raw, stored, marks, indexes);
-    if (stored > 0 && max >= size) throw new DecodeError(`address index ${max} of ${size}`);
+    checkAddressIndexes(max, stored, size);
     const entries = alloc(distinctName(name), 'addr', size + 1) as Uint8Array;
     const count = table.writeMarked(marks, entries);
     return { entries: entries.subarray(0, count * 16), size: count };
