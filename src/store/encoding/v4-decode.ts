@@ -34,8 +34,8 @@ export function decodeV4Words(
     const first = r.f64() >>> 0;
     const bytes = width & ~SHUFFLED;
     const at = r.take(n * bytes);
-    if (width === (2 | SHUFFLED)) deltaPlanes2(r.bytes, at, dst, start, stride, n, first);
-    else if (width === (4 | SHUFFLED)) deltaPlanes4(r.bytes, at, dst, start, stride, n, first);
+    if (width === (2 | SHUFFLED) || width === (4 | SHUFFLED))
+      deltaPlanes(r.bytes, at, bytes as 2 | 4, dst, start, stride, n, first);
     else deltaView(view(r.bytes, at, n, width), dst, start, stride, first);
     return;
   }
@@ -93,9 +93,10 @@ function bswap(v: number): number {
  * last n % 4 values take the byte loop, in a function of its own: code after a hot loop has no
  * feedback when on-stack replacement compiles the loop, and deoptimized at every call.
  */
-function deltaPlanes2(
+function deltaPlanes(
   b: Uint8Array,
   at: number,
+  width: 2 | 4,
   dst: Uint32Array,
   start: number,
   stride: number,
@@ -103,38 +104,10 @@ function deltaPlanes2(
   first: number,
 ): void {
   const n4 = n & ~3;
-  const acc = planes2Groups(
-    new DataView(b.buffer, b.byteOffset + at, 2 * n),
-    dst,
-    start,
-    stride,
-    n,
-    n4,
-    first | 0,
-  );
-  planesTail(b, at, 2, dst, start, stride, n, n4, acc);
-}
-
-function deltaPlanes4(
-  b: Uint8Array,
-  at: number,
-  dst: Uint32Array,
-  start: number,
-  stride: number,
-  n: number,
-  first: number,
-): void {
-  const n4 = n & ~3;
-  const acc = planes4Groups(
-    new DataView(b.buffer, b.byteOffset + at, 4 * n),
-    dst,
-    start,
-    stride,
-    n,
-    n4,
-    first | 0,
-  );
-  planesTail(b, at, 4, dst, start, stride, n, n4, acc);
+  const dv = new DataView(b.buffer, b.byteOffset + at, width * n);
+  const groups = width === 2 ? planes2Groups : planes4Groups;
+  const acc = groups(dv, dst, start, stride, n, n4, first | 0);
+  planesTail(b, at, width, dst, start, stride, n, n4, acc);
 }
 
 /** Values 0..n4-1 of 2-byte planes; returns the running sum. */
