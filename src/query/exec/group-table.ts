@@ -44,6 +44,11 @@ export class GroupTable {
     this.scratch = new Int32Array(Math.max(1, width));
   }
 
+  /** True when `insert` would neither call onFull, grow the groups nor rehash: a caller may store the key itself. */
+  roomForOne(): boolean {
+    return this.size < this.capacity && (this.size + 1) * 2 <= this.slots.length;
+  }
+
   /**
    * Inserts the key in `scratch` at the empty slot `slot` (from a probe); returns its id. `home`
    * is the key's own slot (where its probe started): the slot used when the table was full and

@@ -53,8 +53,7 @@ export function mergeRangeFused(
     for (;;) {
       const entry = slots[slot]!;
       if (entry === 0) {
-        // Room for one more without growing or rehashing (GroupTable.insert's checks): inline.
-        if (table.size < table.capacity && (table.size + 1) * 2 <= slots.length) {
+        if (table.roomForOne()) {
           id = table.size++;
           const b = id << 2;
           keys[b] = k0;
